@@ -1,0 +1,45 @@
+# Two set-up commands for a fresh machine: `make demo` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+CLI    := $(VENV)/bin/corroborator
+STAMP  := $(VENV)/.installed
+DEMODB := demo/news.db
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install demo test lint browser bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip==26.3
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -c requirements.lock -e ".[web,precise,test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Debian's chromium for the browser tests (playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || echo "chromium could not be installed: browser tests will be skipped"
+
+demo: install
+	rm -f $(DEMODB) $(DEMODB)-wal $(DEMODB)-shm $(DEMODB).*
+	$(CLI) ingest examples/txt examples/html examples/feeds examples/warc/ridgeline-radio.warc.gz --db $(DEMODB)
+	$(CLI) analyze --db $(DEMODB)
+	$(CLI) report --db $(DEMODB) -o report.html
+
+test: install browser
+	$(VENV)/bin/ruff check src tests bench train
+	$(VENV)/bin/pytest -q -ra
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench train
+
+bench: install
+	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) demo report.html .pytest_cache .ruff_cache

@@ -1,0 +1,170 @@
+"""Ingest throughput: a synthetic corpus read as plain-text files and as one JSONL file.
+
+Generates N articles (~400 words each, random but deterministic), writes them
+to a temporary folder as ``.txt`` files and as one ``.jsonl`` file, times
+`read_articles` over each, prints articles/s and writes ``docs/benchmarks/ingest.md``.
+
+Run:
+    .venv/bin/python bench/bench_ingest.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from corroborator.errors import InputError
+from corroborator.ingest import read_articles
+
+COMMAND = ".venv/bin/python bench/bench_ingest.py"
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks" / "ingest.md"
+SEED = 20240601
+WORDS_PER_ARTICLE = 400
+WORDS_PER_PARAGRAPH = 60
+
+_VOCABULARY_TEXT = (
+    "the of and to in a is that for on said with as by at from was were has have will would "
+    "officials city council government minister police report reported according people year "
+    "week month percent million budget vote voters election court judge ruling law bill plan "
+    "water power storm bridge road school hospital market prices workers union strike company "
+    "shares investors bank rates inflation growth trade exports border talks agreement leaders "
+    "statement spokesperson residents local national region province district mayor governor "
+    "announced confirmed denied expected warned added told reporters interview during after "
+    "before while since under over about more than less new first last second third other"
+)
+VOCABULARY = tuple(_VOCABULARY_TEXT.split())
+NAMES = ("Ana Ruiz", "Tomas Lind", "Priya Natarajan", "Marcus Bell", "Helen Osei", "Jonas Weber")
+OUTLETS = ("Harbor Times", "Valley Ledger", "Lakeside Gazette", "Mountain Wire", "Tidewater Post")
+
+
+@dataclass
+class Timing:
+    """One timed run."""
+
+    label: str
+    articles: int
+    errors: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Articles per second."""
+        return self.articles / self.seconds if self.seconds else 0.0
+
+
+def make_article(rng: random.Random, index: int) -> dict[str, str]:
+    """One synthetic article as a record."""
+    words = [rng.choice(VOCABULARY) for _ in range(WORDS_PER_ARTICLE)]
+    paragraphs = [
+        " ".join(words[start : start + WORDS_PER_PARAGRAPH]).capitalize() + "."
+        for start in range(0, WORDS_PER_ARTICLE, WORDS_PER_PARAGRAPH)
+    ]
+    title = " ".join(rng.choice(VOCABULARY) for _ in range(8)).title()
+    return {
+        "title": f"{title} {index}",
+        "byline": rng.choice(NAMES),
+        "outlet": rng.choice(OUTLETS),
+        "published": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "url": f"https://news.example/{index}",
+        "text": "\n\n".join(paragraphs),
+    }
+
+
+def write_corpus(folder: Path, count: int) -> Path:
+    """Write `count` articles as text files (100 per sub-folder) and as one JSONL file."""
+    rng = random.Random(SEED)
+    texts = folder / "texts"
+    jsonl = folder / "articles.jsonl"
+    with jsonl.open("w", encoding="utf-8") as handle:
+        for index in range(count):
+            record = make_article(rng, index)
+            sub = texts / f"{index // 100:04d}"
+            sub.mkdir(parents=True, exist_ok=True)
+            body = f"{record['title']}\n\n{record['byline']}\n\n{record['text']}\n"
+            (sub / f"{index:05d}.txt").write_text(body, encoding="utf-8")
+            handle.write(json.dumps(record) + "\n")
+    return jsonl
+
+
+def time_read(label: str, path: Path) -> Timing:
+    """Time one full pass of `read_articles` over `path`."""
+    started = time.perf_counter()
+    articles = errors = 0
+    for item in read_articles([path]):
+        if isinstance(item, InputError):
+            errors += 1
+        else:
+            articles += 1
+    return Timing(label, articles, errors, time.perf_counter() - started)
+
+
+def write_report(timings: list[Timing], count: int, corpus_mb: float) -> None:
+    """Write the Markdown report with the figures and the exact command."""
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    rows = "\n".join(
+        f"| {t.label} | {t.articles:,} | {t.errors} | {t.seconds:.2f} | {t.rate:,.0f} |"
+        for t in timings
+    )
+    REPORT.write_text(
+        f"""# Ingest throughput
+
+Synthetic corpus: {count:,} articles of ~{WORDS_PER_ARTICLE} words (random words from a fixed
+vocabulary, seed {SEED}), {corpus_mb:.1f} MB as JSONL. Each run is one full pass of
+`corroborator.ingest.read_articles`, which includes headline/byline parsing, date parsing
+and language detection (langdetect, on the first 2,000 characters of each text).
+
+| input | articles | errors | seconds | articles/s |
+|---|---:|---:|---:|---:|
+{rows}
+
+Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPU cores.
+
+Command:
+
+```
+{COMMAND}
+```
+
+Store-insert throughput: to be added.
+""",
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the corpus, time both inputs, print and record the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000, help="articles to generate")
+    parser.add_argument("--no-report", action="store_true", help="do not write the Markdown")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        jsonl = write_corpus(folder, args.count)
+        print(f"generated {args.count:,} articles in {time.perf_counter() - started:.1f} s")
+        timings = [
+            time_read("plain-text files (folder)", folder / "texts"),
+            time_read("one JSONL file", jsonl),
+        ]
+        corpus_mb = jsonl.stat().st_size / 1e6
+    for timing in timings:
+        print(
+            f"{timing.label:28s} {timing.articles:>7,} articles  {timing.seconds:6.2f} s  "
+            f"{timing.rate:8,.0f} articles/s  ({timing.errors} errors)"
+        )
+    if not args.no_report:
+        write_report(timings, args.count, corpus_mb)
+        print(f"wrote {REPORT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

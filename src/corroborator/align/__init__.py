@@ -1,0 +1,220 @@
+"""Sentence alignment across articles: which sentences state the same thing.
+
+Two sentences are *the same statement* when their embeddings are close and they share
+enough content concepts (see :mod:`corroborator.align.lexical`), as mutual best matches.
+Pairs that are clearly about the same thing but differ in polarity, numbers or dates are
+kept as *conflicts* for the discrepancy stage. Every threshold is a named constant.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corroborator.align.lexical import concept, concepts, overlap
+from corroborator.models import Mention, Sentence
+
+SAME_COSINE = 0.80            # near-paraphrase on its own
+SAME_MIN_COSINE = 0.50        # below this, never "the same statement"
+SAME_MIN_SHARED = 3           # shared content concepts needed
+SAME_MIN_SCORE = 0.80         # cosine + OVERLAP_WEIGHT * idf-weighted concept overlap
+OVERLAP_WEIGHT = 0.35
+NEGATION_WINDOW = 4           # tokens before a predicate in which a negation scopes it
+RELATED_MIN_COSINE = 0.45     # for conflicts: same topic...
+RELATED_MIN_SHARED = 2        # ...and at least this many shared concepts
+PREDICATE_CONCEPTS = frozenset({"CONFIRM", "DENY", "LEAVE", "KILL", "DECIDE", "CLOSE", "SAY"})
+
+_TOKENS = re.compile(r"[A-Za-z][A-Za-z.'’\-]*|\d[\d,.]*")
+NEGATION = re.compile(
+    r"\b(not|no|never|neither|nor|cannot|can't|couldn't|didn't|doesn't|don't|won't|wasn't|"
+    r"weren't|isn't|aren't|hasn't|haven't|unable|without|denied|denies|deny|refused|"
+    r"rejected|dismissed|false|unsigned|no longer)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Unit:
+    """A sentence prepared for alignment."""
+
+    sentence: Sentence
+    concepts: frozenset[str]
+    negated: bool
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Pair:
+    """Two aligned sentences from two articles and why they were aligned."""
+
+    a: Unit
+    b: Unit
+    cosine: float
+    shared: frozenset[str]
+    overlap: float
+    relation: str = "same"   # same | negation | number | date
+    score: float = 0.0
+
+    @property
+    def article_ids(self) -> tuple[str, str]:
+        return self.a.sentence.article_id, self.b.sentence.article_id
+
+
+def make_units(sentences: Sequence[Sentence], mentions: Sequence[Mention] = ()) -> list[Unit]:
+    """Wrap sentences with their concepts, polarity and numeric mentions."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence_index, []).append(m)
+    return [Unit(s, concepts(s.text), bool(NEGATION.search(s.text)),
+                 by_sentence.get(s.index, [])) for s in sentences]
+
+
+def concept_weights(units: Sequence[Unit]) -> dict[str, float]:
+    """Inverse document frequency of each concept over the sentences being compared."""
+    df: dict[str, int] = {}
+    for u in units:
+        for c in u.concepts:
+            df[c] = df.get(c, 0) + 1
+    n = len(units) + 1
+    return {c: math.log(n / k) + 0.1 for c, k in df.items()}
+
+
+def align_pair(units_a: Sequence[Unit], units_b: Sequence[Unit], vec_a: np.ndarray,
+               vec_b: np.ndarray, weights: dict[str, float] | None = None) -> list[Pair]:
+    """Same-statement pairs (mutual best) and conflicting pairs between two articles."""
+    if not units_a or not units_b:
+        return []
+    weights = weights or concept_weights([*units_a, *units_b])
+    sims = vec_a @ vec_b.T
+    scores = sims + OVERLAP_WEIGHT * _weighted_overlaps(units_a, units_b, weights)
+    same = _same_pairs(units_a, units_b, sims, scores)
+    used = {(p.a.sentence.index, p.b.sentence.index) for p in same}
+    conflicts = _conflicts(units_a, units_b, sims, used)
+    for pair in same:
+        pair.relation = _value_conflict(pair) or "same"
+    return same + conflicts
+
+
+def _weighted_overlaps(units_a: Sequence[Unit], units_b: Sequence[Unit],
+                       weights: dict[str, float]) -> np.ndarray:
+    out = np.zeros((len(units_a), len(units_b)), dtype=np.float32)
+    mass_b = [sum(weights.get(c, 0.0) for c in u.concepts) for u in units_b]
+    for i, a in enumerate(units_a):
+        mass_a = sum(weights.get(c, 0.0) for c in a.concepts)
+        for j, b in enumerate(units_b):
+            shared = a.concepts & b.concepts
+            if len(shared) >= SAME_MIN_SHARED:
+                smaller = min(mass_a, mass_b[j]) or 1.0
+                out[i, j] = sum(weights.get(c, 0.0) for c in shared) / smaller
+    return out
+
+
+def _same_pairs(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarray,
+                scores: np.ndarray) -> list[Pair]:
+    """Greedy one-to-one matching by score, best first; each sentence used once."""
+    order = np.argsort(-scores, axis=None, kind="stable")
+    used_a, used_b, pairs = set(), set(), []
+    for flat in order:
+        i, j = divmod(int(flat), scores.shape[1])
+        if scores[i, j] < SAME_MIN_SCORE and sims[i, j] < SAME_COSINE:
+            break
+        if i in used_a or j in used_b:
+            continue
+        pair = _pair(units_a[i], units_b[j], float(sims[i, j]))
+        pair.score = float(scores[i, j])
+        if _is_same(pair) and not _polarity_differs(pair):
+            pairs.append(pair)
+            used_a.add(i)
+            used_b.add(j)
+    return pairs
+
+
+def _pair(a: Unit, b: Unit, cosine: float) -> Pair:
+    shared = a.concepts & b.concepts
+    _, coefficient = overlap(a.concepts, b.concepts)
+    return Pair(a, b, cosine, shared, coefficient)
+
+
+def _is_same(pair: Pair) -> bool:
+    if len(pair.shared) < SAME_MIN_SHARED or pair.cosine < SAME_MIN_COSINE:
+        return False
+    return pair.cosine >= SAME_COSINE or pair.score >= SAME_MIN_SCORE
+
+
+def _polarity_differs(pair: Pair) -> bool:
+    predicates = pair.shared & PREDICATE_CONCEPTS
+    if not predicates:
+        return False
+    return negates(pair.a.sentence.text, predicates) != negates(pair.b.sentence.text, predicates)
+
+
+def negates(text: str, predicates: frozenset[str] | set[str]) -> bool:
+    """True if a negation cue stands within a few tokens before one of the predicates."""
+    tokens = _TOKENS.findall(text)
+    for i, token in enumerate(tokens):
+        if concept(token) in predicates:
+            window = " ".join(tokens[max(0, i - NEGATION_WINDOW):i + 1])
+            if NEGATION.search(window):
+                return True
+    return False
+
+
+def _conflicts(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarray,
+               used: set[tuple[int, int]]) -> list[Pair]:
+    out = []
+    for i, a in enumerate(units_a):
+        for j, b in enumerate(units_b):
+            if (a.sentence.index, b.sentence.index) in used or sims[i, j] < RELATED_MIN_COSINE:
+                continue
+            pair = _pair(a, b, float(sims[i, j]))
+            if len(pair.shared) < RELATED_MIN_SHARED:
+                continue
+            if _polarity_differs(pair):
+                pair.relation = "negation"
+                out.append(pair)
+    return _best_per_sentence(out)
+
+
+def _best_per_sentence(pairs: list[Pair]) -> list[Pair]:
+    """Keep the strongest conflict for each sentence of either side."""
+    pairs = sorted(pairs, key=lambda p: (-len(p.shared), -p.cosine))
+    seen_a, seen_b, out = set(), set(), []
+    for p in pairs:
+        if p.a.sentence.index in seen_a or p.b.sentence.index in seen_b:
+            continue
+        seen_a.add(p.a.sentence.index)
+        seen_b.add(p.b.sentence.index)
+        out.append(p)
+    return out
+
+
+def _value_conflict(pair: Pair) -> str | None:
+    """'number' or 'date' if the two sentences give different values for the same thing."""
+    for kind in ("number", "date"):
+        if conflicting_values(pair.a.mentions, pair.b.mentions, kind):
+            return kind
+    return None
+
+
+def conflicting_values(a: Sequence[Mention], b: Sequence[Mention],
+                       kind: str) -> tuple[Mention, Mention] | None:
+    """The first pair of same-kind mentions with the same context but different values."""
+    kinds = {"number": ("number", "money", "percent", "quantity"), "date": ("date",)}[kind]
+    for ma in a:
+        if ma.kind not in kinds or ma.value is None:
+            continue
+        for mb in b:
+            if mb.kind != ma.kind or mb.value is None or ma.value == mb.value:
+                continue
+            if kind == "date" or (ma.context and ma.context == mb.context):
+                if not _shares_value(ma, b) and not _shares_value(mb, a):
+                    return ma, mb
+    return None
+
+
+def _shares_value(m: Mention, others: Sequence[Mention]) -> bool:
+    return any(o.kind == m.kind and o.value == m.value for o in others)

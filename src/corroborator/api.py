@@ -1,0 +1,71 @@
+"""Small public helpers shared by the CLI, the web app and library users."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from corroborator.models import Article, Extraction
+from corroborator.store import Store
+
+
+def extraction_dict(extraction: Extraction) -> dict[str, Any]:
+    """The documented JSON of `corroborator extract`."""
+    return {
+        "sentences": [
+            {"text": s.text, "type": s.type, "checkworthiness": s.checkworthiness,
+             "attribution": {"kind": s.attribution.kind, "source": s.attribution.source}}
+            for s in extraction.sentences
+        ],
+        "quotes": [{"text": q.text, "speaker": q.speaker, "direct": q.direct}
+                   for q in extraction.quotes],
+        "entities": [{"text": e.text, "label": e.label, "canonical": e.canonical}
+                     for e in extraction.entities],
+        "numbers": [_mention(m) for m in extraction.mentions if m.kind != "date"],
+        "dates": [_mention(m) for m in extraction.mentions if m.kind == "date"],
+        "claims": [{"text": c.text, "checkworthiness": c.checkworthiness,
+                    "attribution": asdict(c.attribution)} for c in extraction.claims],
+        "warnings": extraction.warnings,
+    }
+
+
+def _mention(m: Any) -> dict[str, Any]:
+    return {"text": m.text, "kind": m.kind, "value": m.value, "unit": m.unit,
+            "sentence": m.sentence_index}
+
+
+def extraction_text(article: Article, data: dict[str, Any]) -> str:
+    """A plain, readable listing of an extraction."""
+    lines = [f"{article.title or '(no headline)'} — {article.outlet or '?'}", ""]
+    for s in data["sentences"]:
+        att = s["attribution"]
+        source = f" ← {att['kind']}: {att['source']}" if att["kind"] != "none" else ""
+        lines.append(f"[{s['type']:<8} {s['checkworthiness']:.2f}] {s['text']}{source}")
+    lines.append("")
+    lines.extend(f"quote ({'direct' if q['direct'] else 'reported'}): “{q['text']}” — "
+                 f"{q['speaker'] or 'unattributed'}" for q in data["quotes"])
+    people = sorted({(e["canonical"], e["label"]) for e in data["entities"]})
+    lines.append("entities: " + "; ".join(f"{n} ({label})" for n, label in people))
+    lines.append("numbers: " + "; ".join(n["text"] for n in data["numbers"]))
+    lines.append("dates: " + "; ".join(f"{d['text']} = {d['value']}" for d in data["dates"]))
+    return "\n".join(lines)
+
+
+def list_stories(store: Store, sort: str = "recent", limit: int = 50,
+                 offset: int = 0) -> list[dict[str, Any]]:
+    """Story summaries with the outlets that cover each."""
+    rows = store.list_stories(limit=limit, offset=offset, sort=sort)
+    for row in rows:
+        outlets = store.query(
+            "SELECT DISTINCT a.outlet FROM story_articles sa JOIN articles a "
+            "ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY a.outlet", (row["id"],))
+        row["outlets"] = [r[0] for r in outlets if r[0]]
+    return rows
+
+
+def story_views(store: Store, limit: int = 20) -> list[dict[str, Any]]:
+    """Full views of the largest stories, for reports."""
+    from corroborator.views import story_view
+
+    rows = store.list_stories(limit=limit, sort="size")
+    return [story_view(store, row["id"]) for row in rows]

@@ -1,0 +1,390 @@
+"""The `corroborator` command: parse arguments, call the library, render, translate errors.
+
+No SQL and no model code lives here; every command is a thin wrapper over a public
+function of the package.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from corroborator import __version__
+from corroborator.errors import CorroboratorError
+
+FORMATS = click.Choice(["text", "json"])
+DB_HELP = "SQLite file (default: $CORROBORATOR_DB or the user data directory)."
+err = Console(stderr=True)
+
+
+class CLIError(click.ClickException):
+    """A one-line error and exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.message}", err=True)
+
+
+def _run(fn, *args: Any, **kwargs: Any) -> Any:
+    """Call library code, turning its errors into one-line CLI errors."""
+    try:
+        return fn(*args, **kwargs)
+    except CorroboratorError as exc:
+        raise CLIError(str(exc)) from exc
+
+
+def _open(db: str | None, readonly: bool = False):
+    from corroborator.store import open_store
+
+    return _run(open_store, db, readonly=readonly)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    else:
+        click.echo(text)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True,
+                    disable=not err.is_terminal)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="corroborator")
+def main() -> None:
+    """Show what the news agrees on, where outlets conflict, and whose framing outruns
+    its evidence.
+
+    \b
+    Examples:
+      corroborator compare a.txt b.html
+      corroborator ingest examples/ --db news.db && corroborator analyze --db news.db
+      corroborator stories --db news.db
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--outlet", help="Outlet name for every article (overrides metadata).")
+@click.option("--follow-links", is_flag=True, help="For feeds: fetch each entry's page.")
+@click.option("--timeout", default=10.0, show_default=True, help="HTTP timeout in seconds.")
+@click.option("--max-bytes", default=5_000_000, show_default=True, help="HTTP size cap.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_links: bool,
+           timeout: float, max_bytes: int, fmt: str) -> None:
+    """Read articles from files, folders, URLs, feeds, JSONL/CSV, WARC or - (stdin).
+
+    \b
+    Examples:
+      corroborator ingest examples/ --db news.db
+      corroborator ingest https://example.org/feed.xml --follow-links
+      cat story.txt | corroborator ingest - --outlet "The Ledger"
+    """
+    from corroborator.ingest import IngestOptions
+    from corroborator.pipeline import ingest as run_ingest
+
+    store = _open(db)
+    options = IngestOptions(timeout=timeout, max_bytes=max_bytes)
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=None)
+        report = _run(run_ingest, inputs, store, outlet=outlet, follow_links=follow_links,
+                      options=options, progress=lambda _: bar.advance(task))
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps({"added": report.added, "duplicates": report.duplicates,
+                               "failed": [str(e) for e in report.errors]}, indent=2))
+    else:
+        click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--rebuild", is_flag=True, help="Re-cluster and re-corroborate everything.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def analyze(db: str | None, rebuild: bool, fmt: str) -> None:
+    """Extract, dedupe, cluster into stories and corroborate articles not yet analyzed.
+
+    \b
+    Examples:
+      corroborator analyze --db news.db
+      corroborator analyze --db news.db --rebuild
+    """
+    from corroborator.pipeline import analyze as run_analyze
+
+    store = _open(db)
+    with _progress() as bar:
+        tasks: dict[str, Any] = {}
+
+        def step(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        report = _run(run_analyze, store, rebuild=rebuild, progress=step)
+    if fmt == "json":
+        click.echo(json.dumps(report.__dict__, indent=2, default=str))
+    else:
+        click.echo(report.summary())
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", help="Write to this file instead of standard output.")
+@click.option("--outlet", help="Outlet name for inputs that do not say.")
+def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str | None) -> None:
+    """Compare two or more articles (files or URLs) without any database.
+
+    \b
+    Examples:
+      corroborator compare a.txt b.txt
+      corroborator compare a.txt https://example.org/b.html --format json
+      corroborator compare a.txt b.txt --format html -o report.html
+    """
+    from corroborator.compare import compare as run_compare
+    from corroborator.report import comparison_html, print_comparison, to_json
+
+    if len(inputs) < 2:
+        raise CLIError("compare needs at least two articles")
+    result = _run(run_compare, list(inputs), outlet=outlet)
+    data = result.to_dict()
+    if fmt == "json":
+        _emit(to_json(data), output)
+    elif fmt == "html":
+        _emit(comparison_html(data), output)
+    else:
+        _print(print_comparison, data, output)
+
+
+def _print(printer, data: Any, output: str | None) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            printer(data, Console(file=handle, width=80, no_color=True))
+        err.print(f"wrote {output}")
+    else:
+        printer(data)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def extract(source: str, fmt: str) -> None:
+    """Extract sentences, claims, quotes, entities, numbers and dates from one article.
+
+    \b
+    Examples:
+      corroborator extract story.txt
+      corroborator extract https://example.org/story.html --format json
+    """
+    from corroborator.api import extraction_dict, extraction_text
+    from corroborator.extract import extract as run_extract
+    from corroborator.ingest import read_article
+
+    article = _run(read_article, source)
+    extraction = _run(run_extract, article)
+    for warning in extraction.warnings:
+        click.echo(f"warning: {source}: {warning}", err=True)
+    data = extraction_dict(extraction)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json"
+               else extraction_text(article, data))
+
+
+@main.command()
+@click.argument("words")
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--claims", is_flag=True, help="Search extracted claims instead of articles.")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def search(words: str, db: str | None, claims: bool, limit: int, fmt: str) -> None:
+    """Full-text search over stored articles (or claims).
+
+    \b
+    Examples:
+      corroborator search "leaked memo" --db news.db
+      corroborator search halvorsen --claims --format json
+    """
+    store = _open(db, readonly=True)
+    rows = _run(store.search_claims if claims else store.search_articles, words, limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        label = r.get("snippet") or r.get("text")
+        click.echo(f"{r.get('article_id', r['id'])[:12]}  {r.get('outlet') or '?'}: "
+                   f"{r.get('title') or ''}\n    {label}")
+    if not rows:
+        click.echo("no matches")
+
+
+@main.command()
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--sort", type=click.Choice(["recent", "size", "disputed"]), default="recent",
+              show_default=True)
+@click.option("--limit", default=50, show_default=True)
+@click.option("--offset", default=0, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> None:
+    """List stories: id, title, articles, independent sources, outlets, first/last seen.
+
+    \b
+    Examples:
+      corroborator stories --db news.db
+      corroborator stories --sort disputed --format json
+    """
+    from corroborator.api import list_stories
+
+    store = _open(db, readonly=True)
+    rows = _run(list_stories, store, sort=sort, limit=limit, offset=offset)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r['id'][:12]}  {r['n_articles']:>3} articles  {r['n_sources']:>3} sources"
+                   f"  {(r['first_seen'] or '?')[:10]} → {(r['last_seen'] or '?')[:10]}  "
+                   f"{r['title']}\n              outlets: {', '.join(r['outlets'])}")
+    if not rows:
+        click.echo("no stories yet (run 'corroborator analyze')")
+
+
+@main.command()
+@click.argument("story_id")
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", help="Write to this file instead of standard output.")
+def story(story_id: str, db: str | None, fmt: str, output: str | None) -> None:
+    """Show one story: its articles, claims with status, discrepancies and signals.
+
+    \b
+    Examples:
+      corroborator story 3f2a9c --db news.db
+      corroborator story 3f2a9c --format html -o story.html
+    """
+    from corroborator.report import print_story, story_html, to_json
+    from corroborator.views import story_view
+
+    store = _open(db, readonly=True)
+    data = _run(story_view, store, story_id)
+    if fmt == "json":
+        _emit(to_json(data), output)
+    elif fmt == "html":
+        _emit(story_html(data), output)
+    else:
+        _print(print_story, data, output)
+
+
+@main.command()
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("-o", "--output", default="report.html", show_default=True,
+              help="Where to write the self-contained HTML report.")
+@click.option("--limit", default=20, show_default=True, help="Stories to include, largest first.")
+def report(db: str | None, output: str, limit: int) -> None:
+    """Print every story's report to the terminal and write one HTML report.
+
+    \b
+    Example:
+      corroborator report --db news.db -o report.html
+    """
+    from corroborator.api import story_views
+    from corroborator.report import print_story, stories_report_html
+
+    store = _open(db, readonly=True)
+    views = _run(story_views, store, limit=limit)
+    console = Console()
+    for view in views:
+        print_story(view, console)
+    Path(output).write_text(stories_report_html(views), encoding="utf-8")
+    err.print(f"{len(views)} stories; wrote {output}")
+
+
+@main.group(name="eval")
+def evaluate() -> None:
+    """Evaluate clustering or stance against gold labels."""
+
+
+@evaluate.command(name="clusters")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def eval_clusters(path: str, fmt: str) -> None:
+    """Score story clustering on a JSONL file with a gold `story` key per article.
+
+    \b
+    Example:
+      corroborator eval clusters bench/out/fnc1_stories.jsonl --format json
+    """
+    from corroborator.evaluation.clusters import evaluate_clusters
+
+    _report(_run(evaluate_clusters, path), fmt)
+
+
+@evaluate.command(name="stance")
+@click.argument("stances", type=click.Path())
+@click.argument("bodies", type=click.Path())
+@click.option("--predictions", type=click.Path(), help="Write predictions (FNC-1 layout).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def eval_stance(stances: str, bodies: str, predictions: str | None, fmt: str) -> None:
+    """Score the stance model on an FNC-1-format pair of CSV files.
+
+    \b
+    Example:
+      corroborator eval stance stances.csv bodies.csv --format json
+    """
+    from corroborator.evaluation.stance import evaluate_stance
+
+    _report(_run(evaluate_stance, stances, bodies, predictions_out=predictions), fmt)
+
+
+def _report(result: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    for key, value in result.items():
+        click.echo(f"{key:>22}: {value}")
+
+
+@main.command()
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--get", "get_path", help="Print one page (e.g. /api/stories) and exit.")
+def serve(db: str | None, host: str, port: int, get_path: str | None) -> None:
+    """Browse stories, the coverage matrix and side-by-side comparisons in a local web app.
+
+    \b
+    Examples:
+      corroborator serve --db news.db
+      corroborator serve --db news.db --get /api/stories
+    """
+    from corroborator.store import default_db_path
+
+    path = Path(db) if db else default_db_path()
+    try:
+        from corroborator import web
+    except ImportError as exc:
+        raise CLIError("corroborator serve needs the 'web' extra: "
+                       "pip install 'corroborator[web]'") from exc
+    if get_path:
+        status, body = _run(web.get_page, path, get_path)
+        click.echo(body)
+        if status >= 400:
+            sys.exit(1)
+        return
+    _run(web.serve, path, host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Evaluation of corroborator models against labelled data."""

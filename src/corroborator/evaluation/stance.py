@@ -1,0 +1,212 @@
+"""Score stance predictions the FNC-1 way and evaluate the stance model on FNC-format files.
+
+FNC-1 files: a stances CSV with columns ``Headline``, ``Body ID``, ``Stance`` and a
+bodies CSV with ``Body ID``, ``articleBody``. The FNC-1 weighted score gives 0.25
+for getting the related/unrelated split right on a pair and 0.75 more for the exact
+label of a related pair (agree, disagree, discuss); a correct unrelated pair earns
+0.25. The relative score divides by the best possible score.
+
+Example:
+    >>> raw, best = fnc_score(["agree", "unrelated"], ["discuss", "unrelated"])
+    >>> (raw, best)
+    (0.5, 1.25)
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from corroborator.errors import InputError
+
+LABELS: tuple[str, ...] = ("agree", "disagree", "discuss", "unrelated")
+RELATED = frozenset(("agree", "disagree", "discuss"))
+STANCE_COLUMNS = ("Headline", "Body ID", "Stance")
+BODY_COLUMNS = ("Body ID", "articleBody")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _rows(path: str | Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    """CSV rows (with their line numbers) after checking the file and its columns."""
+    source = str(path)
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(source, f"cannot read file ({exc.strerror or exc})") from exc
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(source, f"missing column(s): {', '.join(missing)}", line=1)
+        try:
+            return [(reader.line_num, row) for row in reader]
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(source, f"malformed CSV ({exc})", line=reader.line_num) from exc
+
+
+def read_bodies(path: str | Path) -> dict[str, str]:
+    """Map Body ID (as a stripped string) to article text from an FNC-1 bodies CSV."""
+    bodies: dict[str, str] = {}
+    for line, row in _rows(path, BODY_COLUMNS):
+        body_id = (row["Body ID"] or "").strip()
+        if not body_id:
+            raise InputError(str(path), "empty Body ID", line=line)
+        bodies[body_id] = row["articleBody"] or ""
+    return bodies
+
+
+def read_stances(
+    path: str | Path, bodies: dict[str, str] | None = None, require_stance: bool = True
+) -> list[tuple[str, str, str]]:
+    """(headline, Body ID, stance) rows of an FNC-1 stances CSV.
+
+    With `bodies`, every Body ID must be known. With `require_stance` False, the
+    ``Stance`` column may be absent (the stance is then an empty string).
+    """
+    required = STANCE_COLUMNS if require_stance else STANCE_COLUMNS[:2]
+    out = []
+    for line, row in _rows(path, required):
+        body_id = (row["Body ID"] or "").strip()
+        stance = (row.get("Stance") or "").strip().lower()
+        if bodies is not None and body_id not in bodies:
+            raise InputError(str(path), f"unknown Body ID {body_id!r}", line=line)
+        if require_stance and stance not in LABELS:
+            raise InputError(str(path), f"unknown stance {stance!r}", line=line)
+        out.append((row["Headline"] or "", body_id, stance))
+    return out
+
+
+def write_predictions(
+    path: str | Path, rows: Sequence[tuple[str, str]], labels: Sequence[str]
+) -> None:
+    """Write (headline, Body ID) rows with predicted labels in the FNC-1 submission layout."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(STANCE_COLUMNS)
+        for (headline, body_id), label in zip(rows, labels, strict=True):
+            writer.writerow([headline, body_id, label])
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def pair_score(gold: str, pred: str) -> float:
+    """FNC-1 weighted score of one prediction."""
+    score = 0.0
+    if gold == pred:
+        score += 0.25
+        if gold != "unrelated":
+            score += 0.50
+    if gold in RELATED and pred in RELATED:
+        score += 0.25
+    return score
+
+
+def fnc_score(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:
+    """(raw weighted FNC-1 score, maximum possible score) of `pred` against `gold`."""
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} gold labels but {len(pred)} predictions")
+    raw = sum(pair_score(g, p) for g, p in zip(gold, pred, strict=True))
+    best = sum(pair_score(g, g) for g in gold)
+    return raw, best
+
+
+def relative_fnc_score(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """FNC-1 weighted score divided by the maximum possible (0 for empty input)."""
+    raw, best = fnc_score(gold, pred)
+    return raw / best if best else 0.0
+
+
+def confusion_matrix(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABELS
+) -> dict[str, dict[str, int]]:
+    """Counts as ``confusion[gold_label][predicted_label]``."""
+    table = {g: {p: 0 for p in labels} for g in labels}
+    for g, p in zip(gold, pred, strict=True):
+        table[g][p] += 1
+    return table
+
+
+def per_class_f1(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABELS
+) -> dict[str, float]:
+    """F1 of each label (0 where the label is neither gold nor predicted)."""
+    table = confusion_matrix(gold, pred, labels)
+    out = {}
+    for lab in labels:
+        tp = table[lab][lab]
+        n_gold = sum(table[lab].values())
+        n_pred = sum(table[g][lab] for g in labels)
+        out[lab] = 2 * tp / (n_gold + n_pred) if n_gold + n_pred else 0.0
+    return out
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABELS) -> float:
+    """Unweighted mean of :func:`per_class_f1` over `labels`."""
+    scores = per_class_f1(gold, pred, labels)
+    return sum(scores.values()) / len(scores)
+
+
+def score_predictions(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """All stance metrics: fnc_score (relative), raw_score, max_score, F1s, confusion, n."""
+    raw, best = fnc_score(gold, pred)
+    return {
+        "fnc_score": raw / best if best else 0.0,
+        "raw_score": raw,
+        "max_score": best,
+        "macro_f1": macro_f1(gold, pred),
+        "per_class_f1": per_class_f1(gold, pred),
+        "confusion": confusion_matrix(gold, pred),
+        "n": len(gold),
+    }
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def evaluate_stance(
+    stances_csv: str | Path,
+    bodies_csv: str | Path,
+    predictions_out: str | Path | None = None,
+    model: Any = None,
+) -> dict[str, Any]:
+    """Run the stance model on FNC-1 files and score it against their Stance column.
+
+    Returns :func:`score_predictions`'s keys plus ``model`` (the model's name and
+    version). With `predictions_out`, also writes the predictions as an FNC-1
+    submission CSV (Headline, Body ID, Stance). Bad input raises
+    :class:`~corroborator.errors.InputError`.
+    """
+    bodies = read_bodies(bodies_csv)
+    rows = read_stances(stances_csv, bodies)
+    if model is None:
+        from corroborator.stance import get_stance_model
+
+        model = get_stance_model()
+    preds = model.predict([(h, bodies[b]) for h, b, _ in rows])
+    labels = [p.label for p in preds]
+    if predictions_out is not None:
+        write_predictions(predictions_out, [(h, b) for h, b, _ in rows], labels)
+    result = score_predictions([s for _, _, s in rows], labels)
+    result["model"] = model.name
+    return result
+
+
+def split_by_headline(
+    headlines: Sequence[str], heldout_fraction: float = 0.2, seed: int = 1
+) -> set[str]:
+    """The held-out headlines: a seeded random `heldout_fraction` of the distinct headlines.
+
+    Splitting by headline keeps every headline (claim) on one side only, as FNC-1 did.
+    """
+    import random
+
+    distinct = sorted(set(headlines))
+    random.Random(seed).shuffle(distinct)
+    return set(distinct[: round(len(distinct) * heldout_fraction)])

@@ -1,0 +1,111 @@
+"""Extraction stage: an article becomes typed, evidence-bearing units.
+
+Sentences (typed, scored for check-worthiness, attributed), entity mentions, direct and
+reported quotes with speakers, numbers and dates, and the claims worth checking.
+
+Example:
+    >>> from corroborator.models import Article
+    >>> ext = extract(Article(text="Officials said 40 people were hurt on Monday."))
+    >>> ext.sentences[0].attribution.kind
+    'anonymous'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from corroborator.extract.attribution import attribute
+from corroborator.extract.canon import CanonicalEntity, canonicalize
+from corroborator.extract.entities import find_entities
+from corroborator.extract.numbers import find_mentions
+from corroborator.extract.quotes import find_quotes
+from corroborator.extract.sentences import Span, split_sentences, strip_dateline
+from corroborator.models import Article, Claim, Entity, Extraction, Sentence
+
+EXTRACTOR_VERSION = "extract-rules.v1"
+MIN_CLAIM_WORDS = 5
+MAX_BODY_CHARS = 2_000_000
+
+__all__ = ["EXTRACTOR_VERSION", "CanonicalEntity", "canonicalize", "extract", "extract_batch"]
+
+
+def extract(article: Article) -> Extraction:
+    """Extract sentences, entities, quotes, numbers, dates and claims from one article."""
+    ext = Extraction(article_id=article.id, version=EXTRACTOR_VERSION)
+    body = article.text or ""
+    if len(body) > MAX_BODY_CHARS:
+        ext.warnings.append(f"body truncated to {MAX_BODY_CHARS} characters")
+        body = body[:MAX_BODY_CHARS]
+    spans = split_sentences(body)
+    if not spans:
+        ext.warnings.append("no sentences found")
+        return ext
+    ext.sentences = _sentences(article.id, spans)
+    ext.entities = _entities(article.id, ext.sentences)
+    canonicalize(ext.entities)
+    ext.quotes = find_quotes(article.id, body, spans, ext.entities)
+    for s in ext.sentences:
+        ext.mentions.extend(find_mentions(article.id, s.text, s.index, article.published))
+    ext.claims = [_claim(s) for s in ext.sentences if _is_claim(s)]
+    return ext
+
+
+def extract_batch(articles: Iterable[Article]) -> list[Extraction]:
+    """`extract` over a batch: the stage's entry point for local and Ray runners."""
+    return [extract(a) for a in articles]
+
+
+def _sentences(article_id: str, spans: Sequence[Span]) -> list[Sentence]:
+    texts = [strip_dateline(s.text)[0] if i == 0 else s.text for i, s in enumerate(spans)]
+    scores = _score(texts)
+    out = []
+    for i, (span, text) in enumerate(zip(spans, texts, strict=True)):
+        score = scores[i]
+        out.append(Sentence(
+            article_id, i, text, span.end - len(text), span.end, score["type"],
+            round(score["checkworthiness"], 4), attribute(text), score["features"],
+        ))
+    return out
+
+
+def _entities(article_id: str, sentences: Sequence[Sentence]) -> list[Entity]:
+    out = []
+    for s in sentences:
+        for e in find_entities(s.text):
+            out.append(Entity(article_id, e.text, e.label, s.index,
+                              s.start + e.start, s.start + e.end))
+    return out
+
+
+def _is_claim(sentence: Sentence) -> bool:
+    return sentence.type == "claim" and len(sentence.text.split()) >= MIN_CLAIM_WORDS
+
+
+def _claim(sentence: Sentence) -> Claim:
+    return Claim(sentence.article_id, sentence.index, sentence.text,
+                 sentence.checkworthiness, sentence.attribution)
+
+
+def _score(texts: list[str]) -> list[dict]:
+    """Sentence type and check-worthiness from the trained scorer, or rules if absent."""
+    try:
+        from corroborator.extract.checkworthy import score_sentences
+
+        scored = score_sentences(texts)
+    except (ImportError, OSError):  # the trained scorer is not installed
+        return [_rule_score(t) for t in texts]
+    return [{"type": s.type, "checkworthiness": s.checkworthiness,
+             "features": dict(s.features) | {"reasons": s.reasons}} for s in scored]
+
+
+def _rule_score(text: str) -> dict:
+    words = text.split()
+    if text.rstrip().endswith("?"):
+        kind = "question"
+    elif len(words) < MIN_CLAIM_WORDS:
+        kind = "other"
+    else:
+        kind = "claim"
+    has_number = any(c.isdigit() for c in text)
+    return {"type": kind, "checkworthiness": 0.5 if has_number else 0.2,
+            "features": {"has_number": has_number}}

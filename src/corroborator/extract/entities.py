@@ -1,0 +1,166 @@
+"""Named-entity mentions: the trained pipeline where available, else capitalised-span rules.
+
+The rules find runs of capitalised words (with titles such as "Brig. Gen.", initials and
+suffixes such as "III") and label them PERSON, ORG or GPE by cue words and a small
+gazetteer. Titles are kept apart from the name so "Gen. Mark Milley" and "Milley" can
+later resolve to one person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TITLE_WORDS = (
+    r"(?:Brig(?:adier)?\.?\s+Gen(?:eral)?\.?|Maj(?:or)?\.?\s+Gen(?:eral)?\.?|"
+    r"Lt\.?\s+Gen(?:eral)?\.?|Lt\.?\s+Col(?:onel)?\.?|Gen(?:eral)?\.?|Col(?:onel)?\.?|"
+    r"Adm(?:iral)?\.?|Capt(?:ain)?\.?|Sgt\.?|Sergeant|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof(?:essor)?\.?|"
+    r"President|Vice President|Prime Minister|Minister|Secretary(?: of [A-Z][a-z]+)?|"
+    r"Sen(?:ator)?\.?|Rep(?:resentative)?\.?|Gov(?:ernor)?\.?|Mayor|Director|Chief|Judge|"
+    r"Justice|Commissioner|Chancellor|King|Queen|Prince|Princess|Pope|Ayatollah|Sheikh|"
+    r"Spokes(?:man|woman|person)|Commander|Inspector|Deputy|Chairman|Chairwoman|Chair)"
+)
+_TITLE = re.compile(rf"(?:{TITLE_WORDS}\s+)+")
+_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*|[A-Z]{2,}|[A-Z]\.)"
+_CONNECTOR = r"(?:\s+(?:of|de|del|da|van|von|al|bin|the|for|on)(?=\s+[A-Z]))"
+_SPAN = re.compile(
+    rf"(?:{TITLE_WORDS}\s+)*{_NAME_WORD}(?:(?:{_CONNECTOR})?[\s-]+{_NAME_WORD})*"
+    rf"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV))?"
+)
+SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
+
+ORG_CUES = frozenset(
+    """Ministry Department Parliament Congress Senate Army Navy Corps Force Forces Council
+    Agency Press News Times Post Journal Tribune Herald Gazette Ledger Guard Coalition
+    Committee Commission University College Institute Company Corporation Inc Corp Ltd LLC
+    Group Party Bank Court Police Office Authority Board Union Association Foundation
+    Pentagon Reuters AFP Bloomberg NATO ISIS UN EU FBI CIA NSA USMC CJTF-OIR Interest
+    Project Service Services Industries Holdings Network Radio Television Mining Port
+    Hospital School Church Club League Federation Organization Organisation Administration
+    Bureau Cabinet Assembly Government Airlines Airways Energy Motors Systems Technologies
+    State Airport Station Plant Mine Harbor Harbour""".split()
+)
+GPE_NAMES = frozenset(
+    """Iraq Iran Syria Baghdad Tehran Washington America United States U.S. US USA UK
+    Britain England France Germany Spain Italy Russia China Japan India Pakistan
+    Afghanistan Israel Palestine Gaza Lebanon Jordan Egypt Turkey Saudi Arabia Yemen
+    Qatar Kuwait Europe Africa Asia Canada Mexico Brazil Ukraine Kyiv Moscow London Paris
+    Berlin Madrid Rome Beijing Tokyo Delhi Kabul Damascus Beirut Cairo Ankara Riyadh
+    California Texas Florida New York Virginia Middle East Green Zone International Zone""".split()
+)
+CONNECTORS = frozenset("of de del da van von al bin the and for on".split())
+POSSESSIVE = re.compile(r"['’]s$")
+GPE_PHRASES = frozenset(
+    """United States|United Kingdom|Middle East|Green Zone|International Zone|Saudi Arabia|
+    New York|Gaza Strip|West Bank|European Union|South Korea|North Korea|Hong Kong|
+    New Zealand|South Africa|Los Angeles|San Francisco|Persian Gulf""".replace("\n", "").split("|")
+)
+STOP_STARTS = frozenset(
+    """The A An In On At But And However He She It They We I You This That These Those There
+    Meanwhile After Before When While As If Yet So Still Its His Her Their Our Soon Then Now
+    Some Many Most No Yes What Who Why How Instead Luckily Naturally Whether During Sir
+    Then Or Is Are Was Were Do Does Did Read Article Also Just Even Only Since Until Because
+    Although Though Despite Under Over With Without From For By To Of Every Each All Both
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split()
+)
+MONTHS = frozenset(
+    "January February March April May June July August September October November "
+    "December".split()
+)
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """A mention found in one sentence: offsets are relative to the sentence."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+    title: str = ""
+
+
+def find_entities(sentence: str) -> list[EntitySpan]:
+    """Rule-based mentions of people, organisations and places in one sentence."""
+    found = []
+    for match in _SPAN.finditer(sentence):
+        for start, end in _split_at_titles(sentence, match.start(), match.end()):
+            span = _clean(sentence, start, end)
+            if span is not None:
+                found.append(span)
+    return found
+
+
+_INNER_TITLE = re.compile(rf"\s(?={TITLE_WORDS}\s+[A-Z])")
+
+
+def _split_at_titles(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split "Marine Corps Brigadier General William Seely" before the title."""
+    leading = _TITLE.match(sentence, start)
+    cuts, skip_to = [start], leading.end() if leading else start
+    for match in _INNER_TITLE.finditer(sentence, start, end):
+        if match.start() < skip_to:
+            continue
+        cuts.append(match.end())
+        title = _TITLE.match(sentence, match.end())
+        skip_to = title.end() if title else match.end()
+    bounds = [*cuts, end + 1]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(len(cuts))]
+
+
+def _clean(sentence: str, start: int, end: int) -> EntitySpan | None:
+    text = sentence[start:end]
+    words = text.split()
+    while words and (words[0] in STOP_STARTS or words[0] in MONTHS):
+        start += len(words[0]) + 1
+        words = words[1:]
+    while words and (words[-1] in MONTHS or words[-1] in CONNECTORS):
+        words = words[:-1]
+    if words:
+        words[-1] = POSSESSIVE.sub("", words[-1])
+    text = " ".join(words)
+    if not words or _is_noise(text):
+        return None
+    title_match = _TITLE.match(text)
+    title = title_match.group().strip() if title_match else ""
+    name = text[len(title_match.group()):] if title_match else text
+    if not name or not name[0].isupper() or _TITLE.fullmatch(name + " "):
+        return None
+    end = start + len(" ".join(words))
+    return EntitySpan(name, label_for(name, title), start + len(text) - len(name), end, title)
+
+
+def _is_noise(text: str) -> bool:
+    if len(text) < 2 or text.endswith("."):
+        return len(text) < 3 and text not in GPE_NAMES
+    return False
+
+
+def label_for(name: str, title: str = "") -> str:
+    """PERSON, ORG or GPE from cue words, a small gazetteer and the title."""
+    words = set(name.replace("’s", "").replace("'s", "").split())
+    if name in GPE_NAMES or " ".join(name.split()) in {p.strip() for p in GPE_PHRASES} or (
+        len(words) == 1 and words <= GPE_NAMES
+    ):
+        return "GPE"
+    if words & ORG_CUES or (name.isupper() and len(name) <= 6):
+        return "ORG"
+    if title and title.split()[0] not in ("Secretary",):
+        return "PERSON"
+    if _looks_like_person(name):
+        return "PERSON"
+    return "ORG" if len(words) > 2 else "MISC"
+
+
+def _looks_like_person(name: str) -> bool:
+    parts = [p for p in name.split() if p not in SUFFIXES]
+    if not 2 <= len(parts) <= 4:
+        return False
+    return all(p[0].isupper() and (p[1:].islower() or p.endswith(".") or "-" in p or "’" in p
+                                    or "'" in p) for p in parts)
+
+
+def surname(name: str) -> str:
+    """The last name word, ignoring suffixes such as "III" and a possessive."""
+    parts = [p for p in name.replace("’s", "").replace("'s", "").split() if p not in SUFFIXES]
+    return parts[-1] if parts else name

@@ -1,0 +1,149 @@
+"""Direct and reported quotes, with the speaker resolved.
+
+Direct quotes are found over the whole body (so a quote may span sentences) in straight or
+curly marks; the speaker comes from the words around the closing or opening mark ("…,”
+Seeley stated", "said the letter signed by Brigadier General Seely", "X told reporters:
+“…”"). A pronoun speaker ("she said", "it said") resolves to the last person, or the last
+document, named before it. Reported speech ("X said that …", "according to X, …") gives
+indirect quotes. Document quotes are attributed to the document and, where the article
+names one, its author.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from corroborator.extract.attribution import SPEECH_VERBS
+from corroborator.extract.sentences import Span
+from corroborator.models import Entity, Quote
+
+MIN_QUOTE_WORDS = 4
+_QUOTE = re.compile(r"“(?P<a>[^“”]{3,}?)”|\"(?P<b>[^\"\n]{3,}?)\"")
+_NAME = r"(?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*(?:\s+(?:III|II|IV|Jr\.))?"
+_DOC = r"(?:the|a|an|their|his|her|its)\s+(?:\w+\s+)?(?:letter|memo|memorandum|statement|report|email|e-mail|document|note|notice|filing|release|post|tweet)"
+_AFTER_VERB_FIRST = re.compile(
+    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?:{SPEECH_VERBS}|read|reads|continued)\s+"
+    rf"(?P<who>{_DOC}(?:\s+(?:signed|written|sent)\s+by\s+(?P<author>{_NAME}))?|{_NAME}|"
+    rf"(?:the|a|an)\s+[\w\s-]{{0,40}}?(?:spokes(?:man|woman|person)|official|officer))"
+)
+_AFTER_NAME_FIRST = re.compile(
+    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?P<who>{_NAME}|he|she|it|they|we|I)\s+"
+    rf"(?:{SPEECH_VERBS}|continued)\b"
+)
+_BEFORE = re.compile(
+    rf"(?P<who>{_NAME}|{_DOC}|he|she|it|they)\s+(?:{SPEECH_VERBS})(?:\s+\w+){{0,2}}\s*[:,]\s*$"
+)
+_REPORTED = re.compile(
+    rf"(?P<who>{_NAME}|(?:a|an|the)\s+[\w\s-]{{0,40}}?(?:spokes(?:man|woman|person)|official|"
+    rf"officials|ministry))\s+(?:{SPEECH_VERBS})(?:\s+(?:reporters|journalists|"
+    rf"us|them|him|her))?\s+(?:that\s+)?(?P<what>[a-z][^“”\"]{{15,}})"
+)
+_ACCORDING = re.compile(rf"according to (?P<who>{_NAME}|(?:the|a|an)\s+[\w\s-]{{3,40}}?),")
+_AFTER_ACCORDING = re.compile(
+    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*according to (?P<who>{_NAME}|(?:the|a|an)\s+[\w\s-]{{3,40}}?)[.,;]"
+)
+_SIGNED_BY = re.compile(rf"(?P<doc>letter|memo|memorandum|statement)\s+(?:was\s+)?(?:signed|written|sent)\s+by\s+(?P<author>{_NAME})")
+PRONOUNS_PERSON = {"he", "she", "they", "we", "i"}
+PRONOUNS_THING = {"it"}
+
+
+def find_quotes(article_id: str, body: str, sentences: Sequence[Span],
+                entities: Sequence[Entity]) -> list[Quote]:
+    """All direct and reported quotes of one article body, in order."""
+    quotes = _direct_quotes(article_id, body, sentences, entities)
+    quoted_sentences = {q.sentence_index for q in quotes}
+    for index, span in enumerate(sentences):
+        if index not in quoted_sentences:
+            quotes.extend(_reported(article_id, span.text, index))
+    quotes.sort(key=lambda q: q.sentence_index)
+    return quotes
+
+
+def _direct_quotes(article_id: str, body: str, sentences: Sequence[Span],
+                   entities: Sequence[Entity]) -> list[Quote]:
+    found, last_doc = [], _document_author(body)
+    for match in _QUOTE.finditer(body):
+        text = (match.group("a") or match.group("b")).strip().rstrip(",")
+        if len(text.split()) < MIN_QUOTE_WORDS:
+            continue
+        index = _sentence_at(sentences, match.start())
+        speaker, kind = _speaker(body, match, sentences, index, entities, last_doc)
+        found.append(Quote(article_id, text, speaker, True, index, kind))
+    _fill_continuations(found)
+    return found
+
+
+def _speaker(body: str, match: re.Match, sentences: Sequence[Span], index: int,
+             entities: Sequence[Entity], document: str | None) -> tuple[str | None, str | None]:
+    after = body[match.end():match.end() + 160]
+    line_start = body.rfind("\n", 0, match.start()) + 1
+    before = body[max(line_start, match.start() - 160):match.start()]
+    for pattern, text in ((_AFTER_VERB_FIRST, after), (_AFTER_NAME_FIRST, after),
+                          (_AFTER_ACCORDING, after), (_BEFORE, before)):
+        found = pattern.search(text)
+        if found:
+            return _resolve(found, sentences, index, entities, document)
+    return None, None
+
+
+def _resolve(found: re.Match, sentences: Sequence[Span], index: int,
+             entities: Sequence[Entity], document: str | None) -> tuple[str | None, str]:
+    who = found.group("who").strip()
+    author = found.groupdict().get("author")
+    low = who.lower()
+    if author:
+        return author.strip(), "document"
+    if re.match(_DOC, who):
+        return (document or _doc_name(who)), "document"
+    if low in PRONOUNS_PERSON:
+        return _last_person(entities, index), "pronoun"
+    if low in PRONOUNS_THING:
+        return (document or _last_person(entities, index)), "pronoun"
+    return who, "named"
+
+
+def _doc_name(phrase: str) -> str:
+    return re.sub(r"^(the|a|an|their|his|her|its)\s+", "the ", phrase)
+
+
+def _document_author(body: str) -> str | None:
+    match = _SIGNED_BY.search(body)
+    return match.group("author").strip() if match else None
+
+
+def _last_person(entities: Sequence[Entity], index: int) -> str | None:
+    people = [e for e in entities if e.label == "PERSON" and e.sentence_index <= index]
+    return people[-1].text if people else None
+
+
+def _fill_continuations(quotes: list[Quote]) -> None:
+    """A quote with no speaker right after a quote of one speaker continues that speaker."""
+    for previous, current in zip(quotes, quotes[1:], strict=False):
+        if current.speaker is None and previous.speaker is not None and (
+            current.sentence_index - previous.sentence_index <= 1
+        ):
+            current.speaker, current.speaker_kind = previous.speaker, "continuation"
+
+
+def _reported(article_id: str, sentence: str, index: int) -> list[Quote]:
+    match = _REPORTED.search(sentence) or _ACCORDING.search(sentence)
+    if not match:
+        return []
+    who = re.sub(r"^(?:As|But|And|Meanwhile|However|Soon|Then)\s+", "", match.group("who").strip())
+    if not who or who.split()[0].lower() in PRONOUNS_PERSON | PRONOUNS_THING | {"the", "a", "an"} and (
+        len(who.split()) == 1
+    ):
+        return []
+    what = match.groupdict().get("what") or sentence[match.end():]
+    what = what.strip().rstrip(".")
+    if len(what.split()) < MIN_QUOTE_WORDS:
+        return []
+    return [Quote(article_id, what, who, False, index, "reported")]
+
+
+def _sentence_at(sentences: Sequence[Span], offset: int) -> int:
+    for i, span in enumerate(sentences):
+        if span.start <= offset < span.end + 2:
+            return i
+    return max(0, len(sentences) - 1)

@@ -1,0 +1,175 @@
+"""Bytes to text: byte-order marks, declared charsets, fallbacks, binary detection.
+
+The order is: a BOM, then the charset the input declares (HTTP header, HTML
+``<meta charset>``, XML declaration), then UTF-8, then cp1252 and finally
+latin-1, which never fails. A fallback leaves a warning for ``Article.metadata``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corroborator.ingest.options import input_error
+
+#: Bytes examined when deciding whether data is binary.
+SNIFF_BYTES = 8192
+#: Share of control characters above which data counts as binary.
+MAX_CONTROL_RATIO = 0.10
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_MAGIC = (
+    (b"%PDF-", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip data"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+
+
+@dataclass
+class Decoded:
+    """Text decoded from bytes, the encoding used, and any warnings about it."""
+
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode_bytes(data: bytes, source: str, declared: str | None = None) -> Decoded:
+    """Decode bytes to text, refusing binary data.
+
+    Args:
+        data: The raw bytes.
+        source: The input's name, used in error messages.
+        declared: A charset named by the transport (e.g. an HTTP header), if any.
+
+    Returns:
+        A `Decoded` with the text, the encoding that worked and any fallback warning.
+
+    Raises:
+        InputError: "empty file" for no bytes; "binary file, not an article" for binary data.
+
+    Example:
+        >>> decode_bytes("café".encode("cp1252"), "x.txt").encoding
+        'cp1252'
+    """
+    if not data:
+        raise input_error(source, "empty file")
+    bom = _bom_encoding(data)
+    if bom:
+        encoding, length = bom
+        return Decoded(data[length:].decode(encoding, "replace"), encoding)
+    check_not_binary(data, source)
+    for encoding in _candidates(data, declared):
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return _fallback(data)
+
+
+def check_not_binary(data: bytes, source: str) -> None:
+    """Raise InputError when `data` looks binary (a known signature, NULs, control bytes)."""
+    head = data[:SNIFF_BYTES]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise input_error(source, f"binary file, not an article ({what})")
+    if b"\x00" in head or _control_ratio(head) > MAX_CONTROL_RATIO:
+        raise input_error(source, "binary file, not an article")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML ``<meta>`` or XML declaration names near the top, if any."""
+    head = data[:2048]
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    return name if _known_codec(name) else None
+
+
+def read_file_bytes(path: Path, source: str, limit: int | None = None) -> bytes:
+    """Read a file's bytes, turning OS errors into InputError; refuse empty files."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read() if limit is None else handle.read(limit + 1)
+    except FileNotFoundError:
+        raise input_error(source, "no such file or directory") from None
+    except IsADirectoryError:
+        raise input_error(source, "is a directory") from None
+    except OSError as exc:
+        raise input_error(source, f"cannot read file: {exc.strerror or exc}") from None
+    if not data:
+        raise input_error(source, "empty file")
+    if limit is not None and len(data) > limit:
+        raise input_error(source, f"file larger than {limit} bytes")
+    return data
+
+
+def _bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark announces and the mark's length, or None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def _candidates(data: bytes, declared: str | None) -> list[str]:
+    """Encodings to try strictly, in order: declared ones, then UTF-8."""
+    names = [_whatwg(declared), _whatwg(declared_charset(data)), "utf-8"]
+    ordered: list[str] = []
+    for name in names:
+        if name and _known_codec(name) and _codec_name(name) not in map(_codec_name, ordered):
+            ordered.append(name)
+    return ordered
+
+
+def _fallback(data: bytes) -> Decoded:
+    """Decode with cp1252 (or latin-1 when cp1252 has gaps), noting the guess."""
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "latin-1"
+    warning = f"not valid UTF-8; decoded as {encoding}"
+    return Decoded(text, encoding, [warning])
+
+
+def _whatwg(name: str | None) -> str | None:
+    """Read a latin-1 declaration as cp1252, as browsers do; other names pass through."""
+    if name and _known_codec(name) and _codec_name(name) in {"iso8859-1", "ascii"}:
+        return "cp1252"
+    return name
+
+
+def _control_ratio(head: bytes) -> float:
+    """Share of bytes in `head` that are control characters other than whitespace."""
+    if not head:
+        return 0.0
+    return sum(1 for byte in head if byte in _CONTROL) / len(head)
+
+
+def _known_codec(name: str) -> bool:
+    """Whether Python knows a codec by this name."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def _codec_name(name: str) -> str:
+    """The canonical codec name, so aliases like 'UTF8' and 'utf-8' compare equal."""
+    return codecs.lookup(name).name

@@ -1,0 +1,297 @@
+"""Row-shaped exports: JSON Lines, CSV and JSON arrays, mapped onto `Article` fields.
+
+Field names are matched case-insensitively with a few aliases (``body`` or
+``content`` for text, ``headline`` for title, ``source``/``site`` for outlet,
+``date`` for published). Fields with no Article slot go to ``metadata``. A bad
+row becomes one `InputError` carrying its line number; the other rows go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from corroborator.errors import InputError
+from corroborator.ingest.dates import parse_date
+from corroborator.ingest.decode import decode_bytes
+from corroborator.ingest.html import html_to_text
+from corroborator.ingest.options import input_error, one_line
+from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
+from corroborator.models import Article
+
+#: Record keys for each Article field, in order of preference.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "article", "maintext"),
+    "title": ("title", "headline"),
+    "url": ("url", "link", "canonical_url"),
+    "outlet": ("outlet", "source", "site", "sitename", "publisher"),
+    "published": ("published", "date", "published_at", "pubdate", "date_published"),
+    "byline": ("byline", "author", "authors"),
+    "language": ("language", "lang"),
+}
+#: Delimiters the CSV sniffer may choose from.
+CSV_DELIMITERS = ",;\t"
+
+Record = dict[str, Any]
+Result = Article | InputError
+
+
+def read_jsonl(lines: Iterable[bytes | str], source: str, fmt: str = "jsonl") -> Iterator[Result]:
+    """Yield one Article (or InputError) per non-blank JSON Lines row.
+
+    Args:
+        lines: The file's lines, as bytes (decoded per line) or text.
+        source: The input's name.
+        fmt: The ``format`` recorded on each Article.
+
+    Returns:
+        An iterator of Articles and per-line InputErrors ("invalid JSON: ...").
+
+    Example:
+        >>> [a.title for a in read_jsonl(['{"title": "T", "text": "Body."}'], "x.jsonl")]
+        ['T']
+    """
+    for number, raw in enumerate(lines, start=1):
+        line, warnings = _line_text(raw, source, number)
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield input_error(source, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+            continue
+        yield _result(value, source, fmt, number, warnings)
+
+
+def read_json(text: str, source: str, fmt: str = "jsonl") -> Iterator[Result]:
+    """Yield Articles from one JSON document: an object, a list, or ``{"articles": [...]}``."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        yield from read_jsonl(text.splitlines(), source, fmt)
+        return
+    if isinstance(value, dict):
+        nested = next(
+            (
+                value[key]
+                for key in ("articles", "items", "data")
+                if isinstance(value.get(key), list)
+            ),
+            None,
+        )
+        value = nested if nested is not None else [value]
+    if not isinstance(value, list):
+        yield input_error(source, f"expected a JSON object or list, got {type(value).__name__}")
+        return
+    for index, item in enumerate(value, start=1):
+        yield _result(item, source, fmt, None, [], index)
+
+
+def read_csv(data: bytes | str, source: str) -> Iterator[Result]:
+    """Yield one Article (or InputError) per CSV row; the first row names the columns.
+
+    Args:
+        data: The CSV file, as bytes (BOM and encoding handled) or text.
+        source: The input's name.
+
+    Returns:
+        An iterator of Articles; a file without a text column gives one InputError
+        naming the columns found; a bad row gives an InputError with its line.
+
+    Example:
+        >>> [a.text for a in read_csv("title;text\\nT;Body.\\n", "x.csv")]
+        ['Body.']
+    """
+    warnings: list[str] = []
+    if isinstance(data, bytes):
+        decoded = decode_bytes(data, source)
+        data, warnings = decoded.text, decoded.warnings
+    _raise_field_limit()
+    reader = csv.reader(
+        io.StringIO(data.lstrip("\ufeff"), newline=""), delimiter=_sniff_delimiter(data)
+    )
+    header = next(reader, None)
+    columns = [name.strip() for name in header or []]
+    if not _has_text_column(columns):
+        shown = ", ".join(columns) if any(columns) else "(none)"
+        yield input_error(
+            source, f"no text column (looked for {_aliases('text')}); columns found: {shown}"
+        )
+        return
+    yield from _csv_rows(reader, columns, source, warnings)
+
+
+def record_to_article(record: Record, source: str, fmt: str) -> Article:
+    """Map one record (a JSON object or CSV row) onto an Article.
+
+    Raises:
+        ValueError: When the record has no usable text; the message names the fields found.
+    """
+    fields = {str(key).strip().lower(): value for key, value in record.items()}
+    used: set[str] = set()
+    picked = {name: _pick(fields, name, used) for name in FIELD_ALIASES}
+    if not picked["text"]:
+        raise ValueError(_missing_text(record))
+    body = split_paragraphs(_as_text(picked["text"]))
+    if not body:
+        raise ValueError("empty text field")
+    url = _as_text(picked["url"]) or None
+    published = parse_date(picked["published"])
+    extra = {key: value for key, value in record.items() if str(key).strip().lower() not in used}
+    if picked["published"] and not published:
+        extra["unparsed_date"] = picked["published"]
+    if published:
+        extra["date_source"] = "field"
+    return Article(
+        text=body,
+        title=_as_text(picked["title"]),
+        url=url,
+        outlet=_as_text(picked["outlet"]) or outlet_from_url(url),
+        byline=_byline(picked["byline"]),
+        published=published,
+        date_reliable=published is not None,
+        language=_language(picked["language"]) or detect_language(body),
+        source=source,
+        format=fmt,
+        metadata=extra,
+    )
+
+
+def _csv_rows(
+    reader: Any, columns: list[str], source: str, warnings: list[str]
+) -> Iterator[Result]:
+    """Yield the Articles of the CSV rows after the header, one error per bad row."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield input_error(source, f"invalid CSV: {exc}", line)
+            return
+        if not any(cell.strip() for cell in row):
+            continue
+        record = dict(zip(columns, row, strict=False))
+        if len(row) > len(columns):
+            record["extra_columns"] = row[len(columns) :]
+        yield _result(record, source, "csv", line, warnings)
+
+
+def _result(
+    value: Any,
+    source: str,
+    fmt: str,
+    line: int | None,
+    warnings: list[str],
+    index: int | None = None,
+) -> Result:
+    """Turn one parsed row into an Article, or an InputError naming the row."""
+    where = f"item {index}: " if index is not None else ""
+    if not isinstance(value, dict):
+        return input_error(source, f"{where}expected a JSON object, got {_json_type(value)}", line)
+    try:
+        article = record_to_article(value, source, fmt)
+    except ValueError as exc:
+        return input_error(source, f"{where}{exc}", line)
+    if line is not None:
+        article.metadata["line"] = line
+    if warnings:
+        article.metadata["warnings"] = list(warnings)
+    return article
+
+
+def _line_text(raw: bytes | str, source: str, number: int) -> tuple[str, list[str]]:
+    """One JSONL line as text, decoding bytes as UTF-8 with a cp1252 fallback."""
+    if isinstance(raw, str):
+        return (raw.lstrip("\ufeff") if number == 1 else raw), []
+    if number == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace"), [f"line {number} not valid UTF-8; read as cp1252"]
+
+
+def _pick(fields: dict[str, Any], name: str, used: set[str]) -> Any:
+    """The first non-empty value among a field's aliases, remembering which key was used."""
+    for alias in FIELD_ALIASES[name]:
+        value = fields.get(alias)
+        if value not in (None, "", [], {}):
+            used.add(alias)
+            return value
+    return None
+
+
+def _as_text(value: Any) -> str:
+    """A field value as stripped text; HTML markup in it is reduced to text."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n\n".join(_as_text(item) for item in value)
+    text = str(value).strip()
+    if text.startswith("<") and text.endswith(">"):
+        return html_to_text(text)
+    return text
+
+
+def _byline(value: Any) -> str | None:
+    """A byline from a string, a list of names, or ``{"name": ...}`` objects."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, list):
+        names = [_byline(item) for item in value]
+        return ", ".join(name for name in names if name) or None
+    return _as_text(value) or None
+
+
+def _language(value: Any) -> str | None:
+    """A declared two-letter language code, lower case, or None."""
+    text = _as_text(value).lower().replace("_", "-").split("-")[0]
+    return text if len(text) == 2 and text.isalpha() else None
+
+
+def _missing_text(record: Record) -> str:
+    """The error for a record without text, naming the fields it does have."""
+    names = ", ".join(str(key) for key in record) or "(none)"
+    return one_line(f"no text field (looked for {_aliases('text')}); fields found: {names}")
+
+
+def _has_text_column(columns: list[str]) -> bool:
+    """Whether any CSV column is one of the text aliases."""
+    return any(column.lower() in FIELD_ALIASES["text"] for column in columns)
+
+
+def _aliases(name: str) -> str:
+    """The aliases of a field, comma-separated, for messages."""
+    return ", ".join(FIELD_ALIASES[name])
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter (comma, semicolon or tab) of the CSV header line."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return max(CSV_DELIMITERS, key=header.count)
+
+
+def _raise_field_limit() -> None:
+    """Let the csv module read very long fields (whole articles in one cell)."""
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 10
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a Python value's type, for messages."""
+    names = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

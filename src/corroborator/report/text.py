@@ -1,0 +1,173 @@
+"""Terminal reports with rich: coloured on a terminal, plain text when piped.
+
+Renderers take the JSON-ready dicts (``Comparison.to_dict()`` or a story view), so the
+terminal, JSON and HTML outputs always show the same findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+STATUS_STYLE = {"corroborated": "green", "disputed": "red", "single-source": "yellow"}
+KIND_LABEL = {"name": "NAME", "number": "NUMBER", "date": "DATE", "negation": "NEGATION",
+              "claim": "CLAIM", "headline": "HEADLINE"}
+MAX_UNIQUE = 5
+WIDTH = 80
+
+
+def print_comparison(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print a comparison: articles, shared, conflicts, quotes, names, signals, unique."""
+    console = console or Console(width=_width())
+    labels = _labels(data["articles"])
+    console.print(_articles_table(data["articles"], labels))
+    _section(console, "What they agree on", _shared(data, labels))
+    if data.get("claim_groups"):
+        _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
+    _section(console, "Where they conflict", _discrepancies(data["discrepancies"], labels))
+    _section(console, "Shared quotes", _quotes(data["quotes"], labels))
+    _section(console, "Signals (described, not judged)", _signals(data.get("signals", {}),
+                                                                   labels))
+    _section(console, "Only one article says", _unique(data["unique"], labels))
+
+
+def print_story(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print a stored story: timeline, claim groups, discrepancies, signals."""
+    console = console or Console(width=_width())
+    story = data["story"]
+    console.print(Panel(Text(story["title"] or "(untitled story)", style="bold"),
+                        subtitle=f"{story['n_articles']} articles · {story['n_sources']} "
+                                 f"independent sources · {story['first_seen'] or '?'} → "
+                                 f"{story['last_seen'] or '?'}"))
+    labels = _labels(data["articles"])
+    console.print(_articles_table(data["articles"], labels))
+    _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
+    _section(console, "Where they conflict", _discrepancies(data["discrepancies"], labels))
+    signals = {a["id"]: a.get("signals", []) for a in data["articles"]}
+    _section(console, "Signals (described, not judged)", _signals(signals, labels))
+
+
+def _width() -> int:
+    probe = Console()
+    return min(probe.width, 100) if probe.is_terminal else WIDTH
+
+
+def _labels(articles: list[Mapping[str, Any]]) -> dict[str, str]:
+    """Short labels [A], [B], ... used to point at articles throughout the report."""
+    return {a["id"]: chr(ord("A") + i) if i < 26 else str(i) for i, a in enumerate(articles)}
+
+
+def _section(console: Console, title: str, body: Any) -> None:
+    console.print(Rule(Text(title, style="bold"), align="left"))
+    console.print(body)
+
+
+def _articles_table(articles: list[Mapping[str, Any]], labels: Mapping[str, str]) -> Table:
+    table = Table(show_header=True, header_style="bold", expand=True, box=None)
+    table.add_column("", width=3)
+    table.add_column("Outlet", ratio=1)
+    table.add_column("Headline", ratio=3)
+    table.add_column("Date", width=10)
+    for a in articles:
+        dup = f" (copy of {a['duplicate_of'][:8]})" if a.get("duplicate_of") else ""
+        table.add_row(f"[{labels[a['id']]}]", escape(a.get("outlet") or "?"),
+                      escape((a.get("title") or "(no headline)") + dup),
+                      (a.get("published") or "?")[:10])
+    return table
+
+
+def _who(ids: list[str], labels: Mapping[str, str]) -> str:
+    return "".join(f"[{labels.get(i, '?')}]" for i in ids)
+
+
+def _shared(data: Mapping[str, Any], labels: Mapping[str, str]) -> Any:
+    if not data["shared"]:
+        return Text("Nothing stated by more than one article.", style="dim")
+    items = []
+    for s in data["shared"]:
+        items.append(Text.assemble(("✓ ", "green"), (_who(s["articles"], labels) + " ", "bold"),
+                                   s["text"]))
+        for aid, sentence in s["evidence"].items():
+            if sentence != s["text"]:
+                items.append(Text(f"    {_who([aid], labels)} {sentence}", style="dim"))
+    return Group(*items)
+
+
+def _claim_groups(groups: list[Mapping[str, Any]], labels: Mapping[str, str]) -> Any:
+    if not groups:
+        return Text("No claim groups.", style="dim")
+    items = []
+    for g in groups:
+        style = STATUS_STYLE.get(g["status"], "white")
+        items.append(Text.assemble((f"{g['status'].upper():<14}", f"bold {style}"),
+                                   f"{g['text']}"))
+        for s in g.get("stances", []):
+            if s["label"] == "unrelated":
+                continue
+            ev = f": {s['evidence']}" if s.get("evidence") else ""
+            items.append(Text(f"    {_who([s['article_id']], labels)} {s['label']}{ev}",
+                              style="dim"))
+    return Group(*items)
+
+
+def _discrepancies(items: list[Mapping[str, Any]], labels: Mapping[str, str]) -> Any:
+    if not items:
+        return Text("No discrepancies found.", style="dim")
+    out = []
+    for d in items:
+        out.append(Text.assemble(("⚠ ", "red"), (f"{KIND_LABEL.get(d['kind'], d['kind'])} ",
+                                                 "bold red"),
+                                 (_who(d["articles"], labels) + " ", "bold"), d["description"]))
+        for aid, sentence in d.get("evidence", {}).items():
+            out.append(Text(f"    {_who([aid], labels)} “{sentence}”", style="dim"))
+    return Group(*out)
+
+
+def _quotes(quotes: list[Mapping[str, Any]], labels: Mapping[str, str]) -> Any:
+    if not quotes:
+        return Text("No quote appears in more than one article.", style="dim")
+    return Group(*[
+        Text.assemble(("❝ ", "cyan"), (_who(q["articles"], labels) + " ", "bold"),
+                      f"“{q['text']}”", (f" — {q['speaker']}" if q.get("speaker") else "",
+                                          "italic"))
+        for q in quotes
+    ])
+
+
+def _signals(signals: Mapping[str, list[Mapping[str, Any]]], labels: Mapping[str, str]) -> Any:
+    out = []
+    for aid, items in signals.items():
+        for s in items:
+            if not _notable(s):
+                continue
+            out.append(Text.assemble((f"{_who([aid], labels)} ", "bold"),
+                                     (f"{s['name'].replace('_', ' ')}: ", "bold"),
+                                     s.get("description") or str(s["value"])))
+            for ev in s.get("evidence", [])[:2]:
+                out.append(Text(f"    “{ev}”", style="dim"))
+    return Group(*out) if out else Text("No signals.", style="dim")
+
+
+def _notable(signal: Mapping[str, Any]) -> bool:
+    value = signal["value"]
+    if signal["name"] in ("opinion_vs_reporting", "sourcing"):
+        return True
+    return bool(value) and value != 0
+
+
+def _unique(unique: Mapping[str, list[str]], labels: Mapping[str, str]) -> Any:
+    out = []
+    for aid, sentences in unique.items():
+        for s in sentences[:MAX_UNIQUE]:
+            out.append(Text(f"{_who([aid], labels)} {s}"))
+        if len(sentences) > MAX_UNIQUE:
+            out.append(Text(f"{_who([aid], labels)} … and {len(sentences) - MAX_UNIQUE} more "
+                            "(use --format json for all)", style="dim"))
+    return Group(*out) if out else Text("Nothing unique.", style="dim")

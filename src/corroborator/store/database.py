@@ -1,0 +1,135 @@
+"""Opening the SQLite file: location, pragmas, migrations, read-only mode, errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+from corroborator.errors import StoreError
+from corroborator.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+ENV_VAR = "CORROBORATOR_DB"
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_db_path() -> Path:
+    """`$CORROBORATOR_DB`, else ``corroborator.db`` in the user's data directory."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return Path(platformdirs.user_data_dir("corroborator")) / "corroborator.db"
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open `path` with WAL, foreign keys and a busy timeout; migrate unless read-only."""
+    if readonly:
+        conn = _open_readonly(path)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _open(str(path), uri=False, path=path)
+        _guard(path, lambda: conn.execute("PRAGMA journal_mode=WAL"))
+    conn.execute("PRAGMA foreign_keys=ON")
+    _check_version(conn, path)
+    if not readonly:
+        _guard(path, lambda: migrate(conn))
+    return conn
+
+
+def _open(target: str, uri: bool, path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(
+            target, uri=uri, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(str(path), f"cannot open database: {exc}") from exc
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        raise StoreError(str(path), "no such database (run 'corroborator ingest' first)")
+    return _open(f"{path.resolve().as_uri()}?mode=ro", uri=True, path=path)
+
+
+def _guard(path: Path, action):
+    """Run `action`, turning SQLite's errors into one-line StoreErrors naming the file."""
+    try:
+        return action()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(str(path), "database is locked by another writer; try again") from exc
+        raise StoreError(str(path), f"database error: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(str(path), f"not a corroborator database ({exc})") from exc
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    version = _guard(path, lambda: conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            str(path),
+            f"database schema version {version} is newer than this corroborator "
+            f"supports ({SCHEMA_VERSION}); upgrade corroborator",
+        )
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply pending named migrations, each in its own transaction; return their names."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    applied = []
+    for number, (name, sql) in enumerate(MIGRATIONS, start=1):
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now_iso()))
+            conn.execute(f"PRAGMA user_version={int(number)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    statements, current = [], []
+    for line in sql.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    if "".join(current).strip():
+        statements.append("\n".join(current))
+    return statements
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+_FTS_TOKEN = re.compile(r'"[^"]*"|\S+')
+
+
+def escape_fts(query: str) -> str:
+    """Turn free text into a safe FTS5 query: every term quoted, phrases kept."""
+    terms = []
+    for token in _FTS_TOKEN.findall(query):
+        token = token.strip('"').replace('"', '""')
+        if token:
+            terms.append(f'"{token}"')
+    return " ".join(terms)

@@ -1,0 +1,407 @@
+"""The :class:`Store`: typed reads and writes over one SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from corroborator.errors import NotFoundError
+from corroborator.models import (
+    Article,
+    Attribution,
+    Claim,
+    ClaimGroup,
+    Discrepancy,
+    Entity,
+    Extraction,
+    Mention,
+    Quote,
+    Sentence,
+    Signal,
+    Stance,
+    Story,
+)
+from corroborator.store.database import connect, default_db_path, escape_fts, now_iso
+
+ARTICLE_COLUMNS = (
+    "id", "content_hash", "url", "outlet", "title", "byline", "published", "date_reliable",
+    "language", "source", "format", "text", "metadata", "ingested_at",
+)
+
+
+class Store:
+    """One corroborator database.
+
+    Example:
+        >>> store = open_store("news.db")
+        >>> store.add_articles([Article(text="Body.", title="Headline")])
+        [True]
+    """
+
+    def __init__(self, path: str | Path | None = None, readonly: bool = False) -> None:
+        self.path = Path(path) if path else default_db_path()
+        self.readonly = readonly
+        self.conn = connect(self.path, readonly=readonly)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction (``BEGIN IMMEDIATE``), rolled back on any error."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Run a read query with bound parameters."""
+        return self.conn.execute(sql, params).fetchall()
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def add_articles(self, articles: Iterable[Article]) -> list[bool]:
+        """Insert articles in one transaction; True for each new one, False if already stored."""
+        added = []
+        with self.transaction() as conn:
+            for article in articles:
+                cursor = conn.execute(
+                    f"INSERT OR IGNORE INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+                    _article_row(article),
+                )
+                added.append(cursor.rowcount == 1)
+        return added
+
+    def get_article(self, article_id: str) -> Article:
+        """The article with this id (or unique id prefix); NotFoundError if none."""
+        rows = self.query(
+            "SELECT * FROM articles WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 2",
+            (article_id, _prefix(article_id)),
+        )
+        exact = [r for r in rows if r["id"] == article_id]
+        if exact or len(rows) == 1:
+            return _row_to_article((exact or rows)[0])
+        raise NotFoundError(f"no article with id {article_id!r}")
+
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """Articles by id, in the order given (unknown ids are skipped)."""
+        by_id = {}
+        for chunk in _chunks(list(article_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.query(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
+                by_id[row["id"]] = _row_to_article(row)
+        return [by_id[i] for i in article_ids if i in by_id]
+
+    def count_articles(self) -> int:
+        return int(self.query("SELECT count(*) FROM articles")[0][0])
+
+    def list_articles(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Article summaries, newest first."""
+        rows = self.query(
+            "SELECT id, title, outlet, published, format, language FROM articles "
+            "ORDER BY coalesce(published, ingested_at) DESC, rowid DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [dict(r) for r in rows]
+
+    def pending_article_ids(self) -> list[str]:
+        """Ids of articles not analyzed yet, in ingest order."""
+        rows = self.query("SELECT id FROM articles WHERE analyzed_at IS NULL ORDER BY rowid")
+        return [r[0] for r in rows]
+
+    def all_article_ids(self) -> list[str]:
+        return [r[0] for r in self.query("SELECT id FROM articles ORDER BY rowid")]
+
+    def search_articles(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over titles and bodies, best match first."""
+        match = escape_fts(text)
+        if not match:
+            return []
+        rows = self.query(
+            "SELECT a.id, a.title, a.outlet, a.published, "
+            "snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        return [dict(r) for r in rows]
+
+    def search_claims(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over extracted claims."""
+        match = escape_fts(text)
+        if not match:
+            return []
+        rows = self.query(
+            "SELECT c.id, c.article_id, c.text, c.attribution_kind, a.title, a.outlet "
+            "FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid "
+            "JOIN articles a ON a.id = c.article_id "
+            "WHERE claims_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        return [dict(r) for r in rows]
+
+    def mark_analyzed(self, article_ids: Sequence[str]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET analyzed_at = ? WHERE id = ?",
+                [(now_iso(), i) for i in article_ids],
+            )
+
+    def reset_analysis(self) -> None:
+        """Forget stories and corroboration so that `analyze --rebuild` starts afresh."""
+        with self.transaction() as conn:
+            for table in ("claim_groups", "discrepancies", "story_articles", "stories",
+                          "duplicates", "unclustered"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("UPDATE articles SET analyzed_at = NULL")
+
+    # -- extraction -------------------------------------------------------------------------
+
+    def save_extraction(self, extraction: Extraction, signals: Sequence[Signal] = ()) -> None:
+        """Replace everything stored for the article with this extraction."""
+        aid = extraction.article_id
+        with self.transaction() as conn:
+            for table in ("sentences", "entities", "quotes", "mentions", "claims", "signals"):
+                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
+            conn.executemany(
+                "INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?)",
+                [(aid, s.index, s.text, s.start, s.end, s.type, s.checkworthiness,
+                  s.attribution.kind, s.attribution.source) for s in extraction.sentences],
+            )
+            conn.executemany(
+                "INSERT INTO entities (article_id, sentence_idx, text, label, canonical, "
+                "start_char, end_char) VALUES (?,?,?,?,?,?,?)",
+                [(aid, e.sentence_index, e.text, e.label, e.canonical, e.start, e.end)
+                 for e in extraction.entities],
+            )
+            conn.executemany(
+                "INSERT INTO quotes (article_id, sentence_idx, text, speaker, direct) "
+                "VALUES (?,?,?,?,?)",
+                [(aid, q.sentence_index, q.text, q.speaker, int(q.direct))
+                 for q in extraction.quotes],
+            )
+            conn.executemany(
+                "INSERT INTO mentions (article_id, sentence_idx, kind, text, value, unit) "
+                "VALUES (?,?,?,?,?,?)",
+                [(aid, m.sentence_index, m.kind, m.text, json.dumps(m.value), m.unit)
+                 for m in extraction.mentions],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO claims (id, article_id, sentence_idx, text, "
+                "checkworthiness, attribution_kind, attribution_source) VALUES (?,?,?,?,?,?,?)",
+                [(c.id, aid, c.sentence_index, c.text, c.checkworthiness, c.attribution.kind,
+                  c.attribution.source) for c in extraction.claims],
+            )
+            conn.executemany(
+                "INSERT INTO signals VALUES (?,?,?,?,?)",
+                [(aid, s.name, json.dumps(s.value), s.description, json.dumps(s.evidence))
+                 for s in signals],
+            )
+
+    def load_extraction(self, article_id: str) -> Extraction:
+        """What `save_extraction` stored for this article (empty lists if nothing)."""
+        ext = Extraction(article_id=article_id)
+        for r in self.query("SELECT * FROM sentences WHERE article_id = ? ORDER BY idx",
+                            (article_id,)):
+            ext.sentences.append(Sentence(
+                article_id, r["idx"], r["text"], r["start_char"], r["end_char"], r["type"],
+                r["checkworthiness"], Attribution(r["attribution_kind"], r["attribution_source"]),
+            ))
+        for r in self.query("SELECT * FROM entities WHERE article_id = ? ORDER BY id",
+                            (article_id,)):
+            ext.entities.append(Entity(article_id, r["text"], r["label"], r["sentence_idx"],
+                                       r["start_char"], r["end_char"], r["canonical"]))
+        for r in self.query("SELECT * FROM quotes WHERE article_id = ? ORDER BY id",
+                            (article_id,)):
+            ext.quotes.append(Quote(article_id, r["text"], r["speaker"], bool(r["direct"]),
+                                    r["sentence_idx"]))
+        for r in self.query("SELECT * FROM mentions WHERE article_id = ? ORDER BY id",
+                            (article_id,)):
+            ext.mentions.append(Mention(article_id, r["text"], r["kind"], json.loads(r["value"]),
+                                        r["sentence_idx"], r["unit"]))
+        for r in self.query("SELECT * FROM claims WHERE article_id = ? ORDER BY sentence_idx",
+                            (article_id,)):
+            ext.claims.append(Claim(article_id, r["sentence_idx"], r["text"], r["checkworthiness"],
+                                    Attribution(r["attribution_kind"], r["attribution_source"]),
+                                    r["id"]))
+        return ext
+
+    def load_signals(self, article_id: str) -> list[Signal]:
+        rows = self.query("SELECT * FROM signals WHERE article_id = ? ORDER BY name",
+                          (article_id,))
+        return [Signal(article_id, r["name"], json.loads(r["value"]), json.loads(r["evidence"]),
+                       r["description"] or "") for r in rows]
+
+    # -- duplicates and stories -------------------------------------------------------------
+
+    def save_duplicate(self, article_id: str, original_id: str, kind: str,
+                       similarity: float) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO duplicates VALUES (?,?,?,?)",
+                         (article_id, original_id, kind, similarity))
+
+    def duplicates_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Map each duplicate among `article_ids` to its original."""
+        out = {}
+        for chunk in _chunks(list(article_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.query(f"SELECT article_id, original_id FROM duplicates "
+                                f"WHERE article_id IN ({marks})", chunk):
+                out[r[0]] = r[1]
+        return out
+
+    def save_story(self, story: Story, n_sources: int | None = None) -> None:
+        """Insert or update a story's summary row (not its membership)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO stories (id, title, key_entities, first_seen, last_seen, n_articles, "
+                "n_sources, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "title=excluded.title, key_entities=excluded.key_entities, "
+                "first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
+                "n_articles=excluded.n_articles, n_sources=excluded.n_sources, "
+                "updated_at=excluded.updated_at",
+                (story.id, story.title, json.dumps(story.key_entities), story.first_seen,
+                 story.last_seen, len(story.article_ids),
+                 n_sources if n_sources is not None else len(story.article_ids), now_iso()),
+            )
+
+    def assign_story(self, article_id: str, story_id: str, score: float) -> None:
+        with self.transaction() as conn:
+            seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM story_articles").fetchone()
+            conn.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?,?,?)",
+                         (article_id, story_id, score, seq[0]))
+
+    def mark_unclustered(self, article_id: str, reason: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO unclustered VALUES (?,?)", (article_id, reason))
+
+    def get_story(self, story_id: str) -> Story:
+        """The story with this id (or unique prefix), with its article ids in arrival order."""
+        rows = self.query("SELECT * FROM stories WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 2",
+                          (story_id, _prefix(story_id)))
+        exact = [r for r in rows if r["id"] == story_id]
+        if not exact and len(rows) != 1:
+            raise NotFoundError(f"no story with id {story_id!r}")
+        row = (exact or rows)[0]
+        ids = [r[0] for r in self.query(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY seq", (row["id"],))]
+        return Story(row["id"], row["title"], ids, json.loads(row["key_entities"]),
+                     row["first_seen"], row["last_seen"])
+
+    def list_stories(self, limit: int = 50, offset: int = 0, sort: str = "recent",
+                     query: str | None = None) -> list[dict[str, Any]]:
+        """Story summaries: sort by ``recent``, ``size`` or ``disputed``; filter by title words."""
+        order = {"recent": "last_seen DESC", "size": "n_articles DESC",
+                 "disputed": "n_disputed DESC"}.get(sort)
+        if order is None:
+            raise ValueError(f"unknown sort {sort!r}; choose recent, size or disputed")
+        where, params = "", []
+        if query:
+            where, params = "WHERE title LIKE ? ESCAPE '\\'", [f"%{_like(query)}%"]
+        rows = self.query(
+            f"SELECT * FROM stories {where} ORDER BY {order}, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [dict(r) | {"key_entities": json.loads(r["key_entities"])} for r in rows]
+
+    def count_stories(self) -> int:
+        return int(self.query("SELECT count(*) FROM stories")[0][0])
+
+    # -- corroboration ----------------------------------------------------------------------
+
+    def save_corroboration(self, story_id: str, groups: Sequence[ClaimGroup],
+                           discrepancies: Sequence[Discrepancy], model: str = "") -> None:
+        """Replace a story's claim groups, stances and discrepancies."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM claim_groups WHERE story_id = ?", (story_id,))
+            conn.execute("DELETE FROM discrepancies WHERE story_id = ?", (story_id,))
+            for g in groups:
+                conn.execute("INSERT INTO claim_groups VALUES (?,?,?,?,?)",
+                             (g.id, story_id, g.text, g.status, g.independent_sources))
+                conn.executemany("INSERT OR IGNORE INTO claim_group_members VALUES (?,?)",
+                                 [(g.id, c.id) for c in g.claims])
+                conn.executemany(
+                    "INSERT OR REPLACE INTO stances VALUES (?,?,?,?,?,?)",
+                    [(s.article_id, g.id, s.label, s.score, s.evidence, model)
+                     for s in g.stances],
+                )
+            conn.executemany(
+                'INSERT INTO discrepancies (story_id, kind, description, "values", articles, '
+                "evidence) VALUES (?,?,?,?,?,?)",
+                [(story_id, d.kind, d.description, json.dumps(d.values), json.dumps(d.articles),
+                  json.dumps(d.evidence)) for d in discrepancies],
+            )
+            disputed = sum(1 for g in groups if g.status == "disputed")
+            conn.execute("UPDATE stories SET n_disputed = ? WHERE id = ?", (disputed, story_id))
+
+    def load_corroboration(self, story_id: str) -> tuple[list[ClaimGroup], list[Discrepancy]]:
+        groups = []
+        for r in self.query("SELECT * FROM claim_groups WHERE story_id = ? ORDER BY rowid",
+                            (story_id,)):
+            claims = [Claim(c["article_id"], c["sentence_idx"], c["text"], c["checkworthiness"],
+                            Attribution(c["attribution_kind"], c["attribution_source"]), c["id"])
+                      for c in self.query(
+                          "SELECT c.* FROM claim_group_members m JOIN claims c ON c.id = m.claim_id"
+                          " WHERE m.group_id = ?", (r["id"],))]
+            stances = [Stance(s["article_id"], r["id"], s["label"], s["score"], s["evidence"])
+                       for s in self.query("SELECT * FROM stances WHERE group_id = ?", (r["id"],))]
+            groups.append(ClaimGroup(r["id"], r["text"], claims, stances, r["status"],
+                                     r["independent_sources"]))
+        discrepancies = [
+            Discrepancy(r["kind"], r["description"], json.loads(r["values"]),
+                        json.loads(r["articles"]), json.loads(r["evidence"]))
+            for r in self.query("SELECT * FROM discrepancies WHERE story_id = ? ORDER BY id",
+                                (story_id,))
+        ]
+        return groups, discrepancies
+
+
+def open_store(path: str | Path | None = None, readonly: bool = False) -> Store:
+    """Open (creating and migrating if needed) the database at `path`.
+
+    `path` defaults to ``$CORROBORATOR_DB`` or the user's data directory. With
+    ``readonly=True`` the file must exist and is never written.
+    """
+    return Store(path, readonly=readonly)
+
+
+def _article_row(a: Article) -> tuple:
+    return (a.id, a.content_hash, a.url, a.outlet, a.title or "", a.byline, a.published,
+            int(a.date_reliable), a.language, a.source, a.format, a.text,
+            json.dumps(a.metadata, default=str, ensure_ascii=False), now_iso())
+
+
+def _row_to_article(row: sqlite3.Row) -> Article:
+    return Article(
+        text=row["text"], title=row["title"], url=row["url"], outlet=row["outlet"],
+        byline=row["byline"], published=row["published"], date_reliable=bool(row["date_reliable"]),
+        language=row["language"], source=row["source"] or "", format=row["format"] or "",
+        metadata=json.loads(row["metadata"]), id=row["id"],
+    )
+
+
+def _prefix(value: str) -> str:
+    return f"{_like(value)}%" if len(value) >= 4 else value
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

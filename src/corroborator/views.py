@@ -1,0 +1,357 @@
+"""View models: plain, JSON-ready dicts built from the store.
+
+The web pages, the JSON API, the CLI ``story`` command and the HTML report all
+render these same dicts, so what a reader sees in one place matches the others.
+Every function takes an open :class:`~corroborator.store.Store` (read-only is
+enough) and raises :class:`~corroborator.errors.NotFoundError` for unknown ids.
+
+Example:
+    >>> with open_store("news.db", readonly=True) as store:
+    ...     view = story_view(store, "3f2a")
+    >>> sorted(view)
+    ['articles', 'claim_groups', 'discrepancies', 'entities', 'matrix', 'story', 'timeline']
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from corroborator.errors import NotFoundError
+from corroborator.models import Article, ClaimGroup
+from corroborator.store import Store
+from corroborator.web.alignment import align_articles
+
+SORTS = ("recent", "size", "disputed")
+MAX_PAGE_SIZE = 200
+UNKNOWN_OUTLET = "(unknown outlet)"
+ENTITY_ARTICLE_LIMIT = 100
+SEARCH_LIMIT = 20
+# How decisive a stance label is when one outlet's articles disagree in a matrix cell.
+STANCE_WEIGHT = {"agree": 2, "disagree": 2, "discuss": 1, "unrelated": 0}
+
+__all__ = [
+    "article_view", "compare_view", "entity_view", "search_view", "stories_view", "story_view",
+]
+
+
+def story_view(store: Store, story_id: str) -> dict[str, Any]:
+    """Everything about one story: articles, claim groups, discrepancies, entities, matrix.
+
+    Args:
+        store: an open store.
+        story_id: a story id or a unique prefix of one.
+
+    Returns:
+        A dict with ``story``, ``articles`` (timeline order), ``claim_groups``,
+        ``discrepancies``, ``entities``, ``matrix`` and ``timeline``.
+    """
+    story = store.get_story(story_id)
+    articles = sorted(store.get_articles(story.article_ids), key=_timeline_key)
+    ids = [a.id for a in articles]
+    groups, discrepancies = store.load_corroboration(story.id)
+    article_dicts = _article_summaries(store, articles)
+    return {
+        "story": _story_summary(store, story.id, story.key_entities),
+        "articles": article_dicts,
+        "claim_groups": [_group_dict(g) for g in groups],
+        "discrepancies": [asdict(d) for d in discrepancies],
+        "entities": _story_entities(store, ids, {a.id: _outlet(a) for a in articles}),
+        "matrix": _matrix(articles, groups),
+        "timeline": [
+            {"article_id": a["id"], "published": a["published"], "outlet": a["outlet"],
+             "title": a["title"]} for a in article_dicts
+        ],
+    }
+
+
+def matrix_view(store: Store, story_id: str) -> dict[str, Any]:
+    """The coverage matrix of one story with its summary: ``{story, matrix, claim_groups}``."""
+    story = store.get_story(story_id)
+    articles = store.get_articles(story.article_ids)
+    groups, _ = store.load_corroboration(story.id)
+    return {
+        "story": _story_summary(store, story.id, story.key_entities),
+        "matrix": _matrix(articles, groups),
+        "claim_groups": [_group_dict(g) for g in groups],
+    }
+
+
+def stories_view(store: Store, limit: int = 50, offset: int = 0, sort: str = "recent",
+                 query: str | None = None) -> dict[str, Any]:
+    """One page of story summaries, never more than `limit` rows read.
+
+    Returns:
+        ``{stories, total, limit, offset, sort, query, next_offset, prev_offset}``;
+        the offsets are None where there is no such page.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    offset = max(0, int(offset))
+    query = (query or "").strip() or None
+    rows = store.list_stories(limit=limit, offset=offset, sort=sort, query=query)
+    total = _count_stories(store, query)
+    return {
+        "stories": [_story_row(r) for r in rows],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "sort": sort,
+        "query": query,
+        "next_offset": offset + limit if offset + limit < total else None,
+        "prev_offset": max(0, offset - limit) if offset > 0 else None,
+    }
+
+
+def article_view(store: Store, article_id: str) -> dict[str, Any]:
+    """One article with its paragraphs of sentences, claims, quotes, entities and signals."""
+    article = store.get_article(article_id)
+    ext = store.load_extraction(article.id)
+    claim_idx = {c.sentence_index for c in ext.claims}
+    quote_idx = {q.sentence_index for q in ext.quotes}
+    story = store.query(
+        "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id "
+        "WHERE sa.article_id = ?", (article.id,))
+    return {
+        "article": _article_fields(article) | {
+            "text": article.text, "language": article.language, "format": article.format,
+            "duplicate_of": store.duplicates_of([article.id]).get(article.id),
+        },
+        "story": dict(story[0]) if story else None,
+        "paragraphs": _paragraphs(article.text, ext.sentences, claim_idx, quote_idx),
+        "claims": [_claim_dict(c) for c in ext.claims],
+        "quotes": [asdict(q) for q in ext.quotes],
+        "entities": [{"text": e.text, "label": e.label, "canonical": e.canonical}
+                     for e in _unique_entities(ext.entities)],
+        "mentions": [asdict(m) for m in ext.mentions],
+        "signals": [_signal_dict(s) for s in store.load_signals(article.id)],
+    }
+
+
+def entity_view(store: Store, canonical: str) -> dict[str, Any]:
+    """How outlets spell one entity: its variants, who uses each, and where it appears."""
+    rows = store.query(
+        "SELECT e.text, e.label, a.outlet, count(*) AS n FROM entities e "
+        "JOIN articles a ON a.id = e.article_id WHERE e.canonical = ? "
+        "GROUP BY e.text, e.label, a.outlet ORDER BY n DESC", (canonical,))
+    if not rows:
+        raise NotFoundError(f"no entity named {canonical!r}")
+    variants: dict[str, dict[str, Any]] = {}
+    labels: dict[str, int] = defaultdict(int)
+    for r in rows:
+        v = variants.setdefault(r["text"], {"text": r["text"], "mentions": 0, "outlets": []})
+        v["mentions"] += r["n"]
+        outlet = r["outlet"] or UNKNOWN_OUTLET
+        if outlet not in v["outlets"]:
+            v["outlets"].append(outlet)
+        labels[r["label"]] += r["n"]
+    articles = store.query(
+        "SELECT DISTINCT a.id, a.title, a.outlet, a.published, e.text AS variant "
+        "FROM entities e JOIN articles a ON a.id = e.article_id WHERE e.canonical = ? "
+        "ORDER BY a.published DESC LIMIT ?", (canonical, ENTITY_ARTICLE_LIMIT))
+    ordered = sorted(variants.values(), key=lambda v: (-v["mentions"], v["text"]))
+    return {
+        "canonical": canonical,
+        "label": max(labels, key=lambda k: labels[k]),
+        "variants": ordered,
+        "outlets_by_variant": {v["text"]: sorted(v["outlets"]) for v in ordered},
+        "articles": [dict(r) | {"outlet": r["outlet"] or UNKNOWN_OUTLET} for r in articles],
+    }
+
+
+def search_view(store: Store, q: str, limit: int = SEARCH_LIMIT) -> dict[str, Any]:
+    """Full-text search over articles and claims; the query is FTS-escaped by the store."""
+    q = (q or "").strip()
+    if not q:
+        return {"query": "", "articles": [], "claims": []}
+    articles = store.search_articles(q, limit=limit)
+    for row in articles:
+        row["outlet"] = row["outlet"] or UNKNOWN_OUTLET
+        row["snippet_parts"] = _snippet_parts(row.get("snippet") or "")
+    claims = [r | {"outlet": r["outlet"] or UNKNOWN_OUTLET}
+              for r in store.search_claims(q, limit=limit)]
+    return {"query": q, "articles": articles, "claims": claims}
+
+
+def compare_view(store: Store, article_a: str, article_b: str) -> dict[str, Any]:
+    """Two articles side by side: aligned sentences, shared quotes and differing details.
+
+    Returns:
+        ``{a, b, rows, shared_quotes, differences}``; each row holds the ``a`` and
+        ``b`` sentence (either may be None) and their ``similarity``; sentences
+        carry ``segments`` marking shared quotes and differing numbers or names.
+    """
+    first, second = store.get_article(article_a), store.get_article(article_b)
+    ext_a, ext_b = store.load_extraction(first.id), store.load_extraction(second.id)
+    aligned = align_articles(first, ext_a, second, ext_b)
+    return {"a": _article_fields(first), "b": _article_fields(second), **aligned}
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _timeline_key(article: Article) -> tuple[bool, str, str]:
+    return (article.published is None, article.published or "", article.title)
+
+
+def _outlet(article: Article) -> str:
+    return article.outlet or UNKNOWN_OUTLET
+
+
+def _article_fields(article: Article) -> dict[str, Any]:
+    return {"id": article.id, "title": article.title, "outlet": _outlet(article),
+            "published": article.published, "url": article.url, "byline": article.byline}
+
+
+def _story_summary(store: Store, story_id: str, key_entities: list[str]) -> dict[str, Any]:
+    row = store.query("SELECT * FROM stories WHERE id = ?", (story_id,))[0]
+    return _story_row(dict(row) | {"key_entities": key_entities})
+
+
+def _story_row(row: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "title", "first_seen", "last_seen", "key_entities", "n_articles",
+            "n_sources", "n_disputed")
+    return {k: row.get(k) for k in keys}
+
+
+def _count_stories(store: Store, query: str | None) -> int:
+    if not query:
+        return store.count_stories()
+    like = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = store.query("SELECT count(*) FROM stories WHERE title LIKE ? ESCAPE '\\'",
+                       (f"%{like}%",))
+    return int(rows[0][0])
+
+
+def _rows_for_ids(store: Store, sql: str, ids: Sequence[str]) -> Iterable[Any]:
+    """Run `sql` (with an ``{marks}`` slot for placeholders) over `ids` in chunks."""
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        yield from store.query(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+
+def _article_summaries(store: Store, articles: list[Article]) -> list[dict[str, Any]]:
+    ids = [a.id for a in articles]
+    duplicates = store.duplicates_of(ids)
+    signals: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in _rows_for_ids(store, "SELECT * FROM signals WHERE article_id IN ({marks}) "
+                                  "ORDER BY name", ids):
+        signals[r["article_id"]].append({
+            "name": r["name"], "value": json.loads(r["value"]),
+            "description": r["description"] or "", "evidence": json.loads(r["evidence"]),
+        })
+    return [_article_fields(a) | {"duplicate_of": duplicates.get(a.id), "signals": signals[a.id]}
+            for a in articles]
+
+
+def _signal_dict(signal: Any) -> dict[str, Any]:
+    return {"name": signal.name, "value": signal.value, "description": signal.description,
+            "evidence": list(signal.evidence)}
+
+
+def _claim_dict(claim: Any) -> dict[str, Any]:
+    return {"id": claim.id, "article_id": claim.article_id, "text": claim.text,
+            "sentence_index": claim.sentence_index, "attribution_kind": claim.attribution.kind,
+            "attribution_source": claim.attribution.source}
+
+
+def _group_dict(group: ClaimGroup) -> dict[str, Any]:
+    return {
+        "id": group.id, "text": group.text, "status": group.status,
+        "independent_sources": group.independent_sources,
+        "claims": [_claim_dict(c) for c in group.claims],
+        "stances": [{"article_id": s.article_id, "label": s.label, "score": s.score,
+                     "evidence": s.evidence} for s in group.stances],
+    }
+
+
+def _story_entities(store: Store, ids: Sequence[str],
+                    outlets: dict[str, str]) -> list[dict[str, Any]]:
+    """Entities of a story's articles, most widely mentioned first, with spelling variants."""
+    found: dict[str, dict[str, Any]] = {}
+    sql = ("SELECT article_id, text, label, canonical FROM entities "
+           "WHERE article_id IN ({marks}) ORDER BY id")
+    for r in _rows_for_ids(store, sql, ids):
+        entry = found.setdefault(r["canonical"], {"canonical": r["canonical"], "label": r["label"],
+                                                  "variants": {}, "outlets_by_variant": {}})
+        forms = entry["variants"].setdefault(r["article_id"], [])
+        if r["text"] not in forms:
+            forms.append(r["text"])
+        users = entry["outlets_by_variant"].setdefault(r["text"], [])
+        if outlets[r["article_id"]] not in users:
+            users.append(outlets[r["article_id"]])
+    return sorted(found.values(), key=lambda e: (-len(e["variants"]), e["canonical"]))
+
+
+def _matrix(articles: list[Article], groups: list[ClaimGroup]) -> dict[str, Any]:
+    """Outlets x claim groups; an outlet with several articles shows its strongest stance."""
+    outlet_of = {a.id: _outlet(a) for a in articles}
+    cells: dict[str, dict[str, dict[str, Any]]] = {o: {} for o in sorted(set(outlet_of.values()))}
+    for group in groups:
+        candidates = [(s.article_id, s.label, s.score, s.evidence) for s in group.stances]
+        stanced = {s.article_id for s in group.stances}
+        candidates += [(c.article_id, "agree", 1.0, c.text) for c in group.claims
+                       if c.article_id not in stanced]
+        for article_id, label, score, evidence in candidates:
+            if article_id not in outlet_of:
+                continue
+            row = cells[outlet_of[article_id]]
+            current = row.get(group.id)
+            if current is None or _strength(label, score) > _strength(current["label"],
+                                                                      current["score"]):
+                row[group.id] = {"label": label, "score": score, "evidence": evidence,
+                                 "article_id": article_id}
+    return {
+        "outlets": list(cells),
+        "groups": [{"id": g.id, "text": g.text, "status": g.status} for g in groups],
+        "cells": cells,
+    }
+
+
+def _strength(label: str, score: float | None) -> tuple[int, float]:
+    return (STANCE_WEIGHT.get(label, 0), score or 0.0)
+
+
+def _paragraphs(text: str, sentences: Sequence[Any], claim_idx: set[int],
+                quote_idx: set[int]) -> list[list[dict[str, Any]]]:
+    """Group sentences into the body's paragraphs (a line break between two sentences)."""
+    if not sentences:
+        return [[{"index": -1, "text": p.strip(), "claim": False, "quote": False}]
+                for p in text.split("\n") if p.strip()]
+    paragraphs: list[list[dict[str, Any]]] = [[]]
+    previous_end = 0
+    for s in sentences:
+        if paragraphs[-1] and "\n" in text[previous_end:s.start]:
+            paragraphs.append([])
+        paragraphs[-1].append({"index": s.index, "text": s.text, "claim": s.index in claim_idx,
+                               "quote": s.index in quote_idx})
+        previous_end = s.end
+    return paragraphs
+
+
+def _unique_entities(entities: Iterable[Any]) -> list[Any]:
+    seen, out = set(), []
+    for e in entities:
+        if (e.text, e.canonical) not in seen:
+            seen.add((e.text, e.canonical))
+            out.append(e)
+    return out
+
+
+def _snippet_parts(snippet: str) -> list[dict[str, Any]]:
+    """Split an FTS snippet with ``[match]`` markers into plain and matched parts."""
+    parts, rest = [], snippet
+    while "[" in rest and "]" in rest[rest.index("["):]:
+        start = rest.index("[")
+        end = rest.index("]", start)
+        if start:
+            parts.append({"text": rest[:start], "match": False})
+        parts.append({"text": rest[start + 1:end], "match": True})
+        rest = rest[end + 1:]
+    if rest:
+        parts.append({"text": rest, "match": False})
+    return parts

@@ -1,0 +1,87 @@
+"""Jinja2 rendering for the web pages: one environment, autoescape on, small filters."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import jinja2
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+SAFE_SCHEMES = ("http", "https")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+STANCE_SYMBOL = {"agree": "✓", "disagree": "✗", "discuss": "?", "unrelated": "–"}
+STANCE_TEXT = {"agree": "agrees", "disagree": "disputes", "discuss": "discusses",
+               "unrelated": "unrelated"}
+STATUS_SYMBOL = {"corroborated": "✓", "disputed": "✗", "single-source": "●"}
+STATUS_TEXT = {"corroborated": "Corroborated", "disputed": "Disputed",
+               "single-source": "Single source"}
+
+
+def safe_url(url: Any) -> str | None:
+    """`url` if it is an absolute http(s) URL with a host, else None (never ``javascript:``)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or _CONTROL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in SAFE_SCHEMES and parts.netloc else None
+
+
+def path_part(value: Any) -> str:
+    """Quote `value` for use as one URL path segment (slashes included)."""
+    return quote(str(value), safe="")
+
+
+def short_date(value: Any) -> str:
+    """An ISO 8601 timestamp shortened to ``YYYY-MM-DD HH:MM`` (or '' when missing)."""
+    if not value:
+        return ""
+    text = str(value).replace("T", " ")
+    return text[:16]
+
+
+def show_value(value: Any) -> str:
+    """A signal value for people: floats to two decimals, booleans as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def query_url(path: str, **params: Any) -> str:
+    """`path` with the non-empty `params` as a query string."""
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The shared Jinja2 environment (autoescape on for every template)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(safe_url=safe_url, path_part=path_part, short_date=short_date,
+                       show_value=show_value)
+    env.globals.update(query_url=query_url, STANCE_SYMBOL=STANCE_SYMBOL,
+                       STANCE_TEXT=STANCE_TEXT, STATUS_SYMBOL=STATUS_SYMBOL,
+                       STATUS_TEXT=STATUS_TEXT)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template with `context`."""
+    return environment().get_template(template).render(**context)
