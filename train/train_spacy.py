@@ -40,6 +40,13 @@ REPO = HERE.parent
 WORK = HERE / "work"
 CONFIG = HERE / "spacy_config.cfg"
 TARGET = REPO / "src" / "corroborator" / "resources" / "en_corroborator"
+# Title abbreviations the stock English tokenizer splits ("Brig" + "."), which would
+# otherwise tempt the parser to end a sentence after them.
+ABBREVIATIONS = [
+    "Brig.", "Lt.", "Col.", "Sgt.", "Capt.", "Cmdr.", "Maj.", "Cpl.", "Pvt.", "Ft.", "Supt.",
+    "Det.", "Insp.", "Atty.", "Msgr.", "Prof.", "Gens.", "Sens.", "Reps.", "Govs.", "Hon.",
+    "Amb.", "Pres.", "Sec.", "Gen.", "Adm.", "Rev.", "Sr.", "Jr.", "Mt.", "St.", "Ave.", "Blvd.",
+]
 README = """# en_corroborator: small English spaCy pipeline
 
 Components: `tok2vec` (hash embeddings of NORM/PREFIX/SUFFIX/SHAPE plus static
@@ -141,6 +148,9 @@ def train(out: Path, overrides: dict[str, object]) -> Path:
 def package(best: Path, target: Path) -> None:
     """Re-save the best model with ``nlp.to_disk`` to the committed resources folder."""
     nlp = spacy.load(best)
+    for abbr in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+        nlp.tokenizer.add_special_case(abbr.upper(), [{"ORTH": abbr.upper()}])
     nlp.meta.update(
         name="corroborator", version="0.1.0", license="CC BY-SA 4.0",
         description="Small English CPU pipeline: tagger, parser (sentences), NER "

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from corroborator.align import Pair, align_pair, concept_weights, make_units
 from corroborator.discrepancies import (
     headline_discrepancies,
@@ -27,6 +29,7 @@ from corroborator.models import Article, ClaimGroup, Discrepancy, Extraction, Qu
 from corroborator.signals import describe
 
 MIN_SHARED_QUOTE_WORDS = 4
+GROUP_MIN_COSINE = 0.55        # a shared statement's members stay this close to its medoid
 QUOTE_MATCH_JACCARD = 0.8
 
 
@@ -108,8 +111,8 @@ def compare_extracted(articles: Sequence[Article], extractions: dict[str, Extrac
                       embedder: Embedder) -> Comparison:
     """The comparison of already-extracted articles (used by `compare` and stories)."""
     entities = canonicalize([e for a in articles for e in extractions[a.id].entities])
-    pairs = _align_all(articles, extractions, embedder)
-    shared = _shared_statements(pairs)
+    pairs, vectors = _align_all(articles, extractions, embedder)
+    shared = _shared_statements(pairs, vectors)
     outlets = {a.id: display_name(a) for a in articles}
     discrepancies = (name_discrepancies(entities, outlets) + pair_discrepancies(pairs, outlets)
                      + _headlines(articles, extractions, outlets))
@@ -138,12 +141,13 @@ def _load(item: str | Path | Article, outlet: str | None) -> Article:
     if isinstance(item, Article):
         return item
     from corroborator.ingest import read_article
+    from corroborator.ingest.sidecar import SidecarIndex
 
-    return read_article(item, outlet=outlet)
+    return SidecarIndex().apply(read_article(item, outlet=outlet))
 
 
 def _align_all(articles: Sequence[Article], extractions: dict[str, Extraction],
-               embedder: Embedder) -> list[Pair]:
+               embedder: Embedder) -> tuple[list[Pair], dict[str, np.ndarray]]:
     units = {a.id: make_units(extractions[a.id].sentences, extractions[a.id].mentions)
              for a in articles}
     vectors = {a.id: embedder.encode([u.sentence.text for u in units[a.id]]) for a in articles}
@@ -153,11 +157,18 @@ def _align_all(articles: Sequence[Article], extractions: dict[str, Extraction],
         for b in articles[i + 1:]:
             pairs.extend(align_pair(units[a.id], units[b.id], vectors[a.id], vectors[b.id],
                                     weights))
-    return pairs
+    return pairs, vectors
 
 
-def _shared_statements(pairs: Sequence[Pair]) -> list[SharedStatement]:
-    """Union aligned "same" pairs into statements shared by two or more articles."""
+def _shared_statements(pairs: Sequence[Pair],
+                       vectors: dict[str, np.ndarray]) -> list[SharedStatement]:
+    """Union aligned "same" pairs into statements shared by two or more articles.
+
+    Transitive chains can drift (A≈B, B≈C, but A≉C), so each group keeps only members
+    close enough to its medoid, one sentence per article.
+    """
+    same = [p for p in pairs if p.relation == "same"]
+    sentences = {}
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def find(x: tuple[str, int]) -> tuple[str, int]:
@@ -167,8 +178,6 @@ def _shared_statements(pairs: Sequence[Pair]) -> list[SharedStatement]:
             x = parent[x]
         return x
 
-    same = [p for p in pairs if p.relation == "same"]
-    sentences = {}
     for p in same:
         ka = (p.a.sentence.article_id, p.a.sentence.index)
         kb = (p.b.sentence.article_id, p.b.sentence.index)
@@ -179,20 +188,38 @@ def _shared_statements(pairs: Sequence[Pair]) -> list[SharedStatement]:
         groups.setdefault(find(key), []).append(key)
     out = []
     for members in groups.values():
-        evidence = {}
-        for aid, idx in sorted(members, key=lambda k: k[1]):
-            evidence.setdefault(aid, sentences[(aid, idx)].text)
+        kept = _tighten(members, vectors)
+        evidence = {aid: sentences[(aid, idx)].text for aid, idx in kept}
         if len(evidence) < 2:
             continue
-        related = [p for p in same if (p.a.sentence.article_id, p.a.sentence.index) in members]
-        text = min(evidence.values(), key=len)
+        related = [p for p in same if (p.a.sentence.article_id, p.a.sentence.index) in kept
+                   and (p.b.sentence.article_id, p.b.sentence.index) in kept]
         out.append(SharedStatement(
-            text, list(evidence), evidence,
+            min(evidence.values(), key=len), list(evidence), evidence,
             round(max((p.cosine for p in related), default=0.0), 3),
             sorted({c for p in related for c in p.shared}),
         ))
     out.sort(key=lambda s: (-len(s.articles), -s.similarity))
     return out
+
+
+def _tighten(members: list[tuple[str, int]],
+             vectors: dict[str, np.ndarray]) -> list[tuple[str, int]]:
+    """Members near the group's medoid, at most one sentence per article."""
+    if len(members) <= 2:
+        return members
+    matrix = np.stack([vectors[aid][idx] for aid, idx in members])
+    sims = matrix @ matrix.T
+    medoid = int(sims.sum(axis=1).argmax())
+    order = sorted(range(len(members)), key=lambda i: -sims[medoid, i])
+    kept, seen = [], set()
+    for i in order:
+        aid = members[i][0]
+        if aid in seen or (i != medoid and sims[medoid, i] < GROUP_MIN_COSINE):
+            continue
+        kept.append(members[i])
+        seen.add(aid)
+    return kept
 
 
 def _unique(articles: Sequence[Article], extractions: dict[str, Extraction],

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from corroborator.align import NEGATION, Pair, conflicting_values
+from corroborator.align import PREDICATE_CONCEPTS, Pair, conflicting_values, negates
 from corroborator.align.lexical import concepts
 from corroborator.extract.canon import CanonicalEntity
 from corroborator.extract.entities import surname
 from corroborator.models import Article, Discrepancy, Extraction, Sentence
 
 HEADLINE_MIN_SHARED = 2
+DISPUTE_MIN_SHARED = 3
 HEDGED_BODY = re.compile(
     r"\b(reportedly|allegedly|purportedly|apparently|supposedly|appears? to|seems? to|"
     r"may|might|could|would|unconfirmed|not immediately confirm|claims?|rumou?r\w*|"
@@ -25,8 +26,13 @@ HEDGED_BODY = re.compile(
     re.IGNORECASE,
 )
 HEDGED_HEADLINE = re.compile(
-    r"\b(reportedly|allegedly|may|might|could|appears?|seems?|says|said|report:|"
-    r"according|sources)\b|\?",
+    r"\b(reportedly|allegedly|may|might|could|would|appears?|seems?|says|said|report:|"
+    r"according|sources|denies|denied|rejects|disputes|no decision)\b|\?|"
+    r"^(what|how|why|who|when|where|if|whether)\b|"
+    r"^(leaked |new )?(memo|report|letter|document|poll|study|survey|exclusive)\s*:|"
+    r"[,:\-–—]\s*(leaked |internal |new )?(memo|report|letter|document|sources?|officials?|"
+    r"police|study|survey|poll|data|filing)(\s+\w+)?(\s+(shows?|says?|reports?|suggests?|"
+    r"finds?|claims?))?\s*$",
     re.IGNORECASE,
 )
 DISPUTE_CUES = re.compile(
@@ -81,40 +87,68 @@ def _name_discrepancy(entity: CanonicalEntity, by_article: Mapping[str, set[str]
 
 
 def pair_discrepancies(pairs: Sequence[Pair], outlets: Mapping[str, str]) -> list[Discrepancy]:
-    """Number, date and negation discrepancies from aligned sentence pairs."""
-    out = []
+    """Number, date and negation discrepancies from aligned sentence pairs.
+
+    Pairs are merged: one negation discrepancy per denying sentence (with every sentence
+    it contradicts), one number or date discrepancy per pair of conflicting values.
+    """
+    merged: dict[tuple, Discrepancy] = {}
     for pair in pairs:
         if pair.relation == "same":
             continue
-        a, b = pair.a.sentence, pair.b.sentence
-        values = _pair_values(pair)
-        description = _describe_pair(pair, values, outlets)
-        out.append(Discrepancy(pair.relation, description, values,
-                               [a.article_id, b.article_id],
-                               {a.article_id: a.text, b.article_id: b.text}))
-    return out
+        key, found = _pair_discrepancy(pair, outlets)
+        if key in merged:
+            _merge(merged[key], found)
+        else:
+            merged[key] = found
+    for d in merged.values():
+        if d.kind == "negation":
+            d.description = _negation_description(d, outlets)
+    return list(merged.values())
+
+
+def _pair_discrepancy(pair: Pair, outlets: Mapping[str, str]) -> tuple[tuple, Discrepancy]:
+    a, b = pair.a.sentence, pair.b.sentence
+    if pair.relation == "negation":
+        predicates = pair.shared & PREDICATE_CONCEPTS
+        negated, other = (a, b) if negates(a.text, predicates) else (b, a)
+        found = Discrepancy("negation", "", [negated.text, other.text],
+                            [negated.article_id, other.article_id],
+                            {negated.article_id: negated.text, other.article_id: other.text})
+        return ("negation", negated.article_id, negated.index), found
+    values = _pair_values(pair)
+    found = Discrepancy(pair.relation, _describe_values(pair, values, outlets), values,
+                        [a.article_id, b.article_id], {a.article_id: a.text, b.article_id: b.text})
+    return (pair.relation, frozenset(values)), found
+
+
+def _merge(target: Discrepancy, extra: Discrepancy) -> None:
+    for aid in extra.articles:
+        if aid not in target.articles:
+            target.articles.append(aid)
+            target.evidence[aid] = extra.evidence[aid]
+    for value in extra.values:
+        if value not in target.values:
+            target.values.append(value)
+
+
+def _negation_description(d: Discrepancy, outlets: Mapping[str, str]) -> str:
+    denier = outlets.get(d.articles[0], "one article")
+    others = ", ".join(dict.fromkeys(outlets.get(a, "another") for a in d.articles[1:]))
+    return f"{denier} negates or denies what {others} report"
 
 
 def _pair_values(pair: Pair) -> list[str]:
-    if pair.relation in ("number", "date"):
-        found = conflicting_values(pair.a.mentions, pair.b.mentions, pair.relation)
-        if found:
-            return [found[0].text, found[1].text]
-    return [_polarity(pair.a.sentence.text), _polarity(pair.b.sentence.text)]
+    found = conflicting_values(pair.a.mentions, pair.b.mentions, pair.relation)
+    if found:
+        return [found[0].text, found[1].text]
+    return [pair.a.sentence.text, pair.b.sentence.text]
 
 
-def _polarity(text: str) -> str:
-    match = NEGATION.search(text)
-    return f"negated ({match.group()})" if match else "affirmed"
-
-
-def _describe_pair(pair: Pair, values: list[str], outlets: Mapping[str, str]) -> str:
+def _describe_values(pair: Pair, values: list[str], outlets: Mapping[str, str]) -> str:
     a_out = outlets.get(pair.a.sentence.article_id, "one article")
     b_out = outlets.get(pair.b.sentence.article_id, "another")
     topic = ", ".join(sorted(c.lower() for c in pair.shared)[:5])
-    if pair.relation == "negation":
-        return f"{a_out} and {b_out} disagree on whether it happened ({topic}): " \
-               f"{values[0]} vs {values[1]}"
     return f"{a_out} reports {values[0]}, {b_out} reports {values[1]} ({topic})"
 
 
@@ -161,11 +195,16 @@ def _supporting(wanted: frozenset[str], sentences: Sequence[Sentence]) -> list[S
 
 
 def _disputing(wanted: frozenset[str], others: Sequence[Extraction]) -> list[Sentence]:
+    """Other articles' sentences that deny or undercut the headline's predicate."""
+    predicates = wanted & PREDICATE_CONCEPTS
     found = []
     for ext in others:
         for s in ext.sentences:
-            if DISPUTE_CUES.search(s.text) and len(wanted & concepts(s.text)) >= \
-                    HEADLINE_MIN_SHARED:
+            shared = wanted & concepts(s.text)
+            if len(shared) < DISPUTE_MIN_SHARED - (1 if DISPUTE_CUES.search(s.text) else 0):
+                continue
+            if DISPUTE_CUES.search(s.text) or (shared & predicates
+                                               and negates(s.text, shared & predicates)):
                 found.append(s)
     return found
 

@@ -16,6 +16,7 @@ Stages ask for an :class:`Embedder` and never import torch themselves.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from functools import cache
@@ -72,6 +73,7 @@ def _normalise(vecs: np.ndarray) -> np.ndarray:
 
 @cache
 def _load_static():
+    logging.getLogger("huggingface_hub.repocard").setLevel(logging.ERROR)
     from model2vec import StaticModel
 
     return StaticModel.from_pretrained(STATIC_MODEL_DIR, force_download=False)

@@ -24,8 +24,9 @@ SAME_MIN_SHARED = 3           # shared content concepts needed
 SAME_MIN_SCORE = 0.80         # cosine + OVERLAP_WEIGHT * idf-weighted concept overlap
 OVERLAP_WEIGHT = 0.35
 NEGATION_WINDOW = 4           # tokens before a predicate in which a negation scopes it
-RELATED_MIN_COSINE = 0.45     # for conflicts: same topic...
-RELATED_MIN_SHARED = 2        # ...and at least this many shared concepts
+DENIAL_WINDOW = 8             # tokens before a predicate in which a denial verb governs it
+CONFLICT_MIN_SHARED = 3       # shared concepts (incl. a predicate) for a negation conflict
+CONFLICT_MIN_COSINE = 0.50
 PREDICATE_CONCEPTS = frozenset({"CONFIRM", "DENY", "LEAVE", "KILL", "DECIDE", "CLOSE", "SAY"})
 
 _TOKENS = re.compile(r"[A-Za-z][A-Za-z.'’\-]*|\d[\d,.]*")
@@ -153,13 +154,18 @@ def _polarity_differs(pair: Pair) -> bool:
 
 
 def negates(text: str, predicates: frozenset[str] | set[str]) -> bool:
-    """True if a negation cue stands within a few tokens before one of the predicates."""
+    """True if a negation cue stands a few tokens before one of the predicates, or a
+    denial verb governs it ("disputed reports that it will close")."""
     tokens = _TOKENS.findall(text)
-    for i, token in enumerate(tokens):
-        if concept(token) in predicates:
-            window = " ".join(tokens[max(0, i - NEGATION_WINDOW):i + 1])
-            if NEGATION.search(window):
-                return True
+    concepts_seen = [concept(t) for t in tokens]
+    for i, c in enumerate(concepts_seen):
+        if c not in predicates or c == "DENY":
+            continue
+        window = " ".join(tokens[max(0, i - NEGATION_WINDOW):i + 1])
+        if NEGATION.search(window):
+            return True
+        if "DENY" in concepts_seen[max(0, i - DENIAL_WINDOW):i]:
+            return True
     return False
 
 
@@ -168,10 +174,10 @@ def _conflicts(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarra
     out = []
     for i, a in enumerate(units_a):
         for j, b in enumerate(units_b):
-            if (a.sentence.index, b.sentence.index) in used or sims[i, j] < RELATED_MIN_COSINE:
+            if (a.sentence.index, b.sentence.index) in used or sims[i, j] < CONFLICT_MIN_COSINE:
                 continue
             pair = _pair(a, b, float(sims[i, j]))
-            if len(pair.shared) < RELATED_MIN_SHARED:
+            if len(pair.shared) < CONFLICT_MIN_SHARED or pair.cosine < CONFLICT_MIN_COSINE:
                 continue
             if _polarity_differs(pair):
                 pair.relation = "negation"
@@ -210,9 +216,9 @@ def conflicting_values(a: Sequence[Mention], b: Sequence[Mention],
         for mb in b:
             if mb.kind != ma.kind or mb.value is None or ma.value == mb.value:
                 continue
-            if kind == "date" or (ma.context and ma.context == mb.context):
-                if not _shares_value(ma, b) and not _shares_value(mb, a):
-                    return ma, mb
+            same_thing = kind == "date" or (ma.context and ma.context == mb.context)
+            if same_thing and not _shares_value(ma, b) and not _shares_value(mb, a):
+                return ma, mb
     return None
 
 

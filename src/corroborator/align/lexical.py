@@ -29,7 +29,8 @@ SYNONYMS = {
               "order ordered",
     "VOTE": "vote voted voting votes ballot referendum",
     "CONFIRM": "confirm confirmed confirms verify verified authenticate authenticity authentic",
-    "DENY": "deny denied denies reject rejected dismiss dismissed refute refuted",
+    "DENY": "deny denied denies reject rejected dismiss dismissed refute refuted dispute "
+            "disputed disputes contradict contradicted",
     "CLOSE": "close closed closing closure shut shutdown suspend suspended halt halted",
     "JOBS": "jobs job workers employees staff positions layoffs",
     "LETTER": "letter letters memo memorandum document note draft",

@@ -36,7 +36,7 @@ def extract(article: Article) -> Extraction:
     if len(body) > MAX_BODY_CHARS:
         ext.warnings.append(f"body truncated to {MAX_BODY_CHARS} characters")
         body = body[:MAX_BODY_CHARS]
-    spans = split_sentences(body)
+    spans = _drop_repeated_headline(split_sentences(body), article.title)
     if not spans:
         ext.warnings.append("no sentences found")
         return ext
@@ -48,6 +48,17 @@ def extract(article: Article) -> Extraction:
         ext.mentions.extend(find_mentions(article.id, s.text, s.index, article.published))
     ext.claims = [_claim(s) for s in ext.sentences if _is_claim(s)]
     return ext
+
+
+def _drop_repeated_headline(spans: list[Span], title: str) -> list[Span]:
+    """Pages often repeat the headline as the body's first line; it is not a sentence."""
+    if spans and title and _squash(spans[0].text) == _squash(title):
+        return spans[1:]
+    return spans
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def extract_batch(articles: Iterable[Article]) -> list[Extraction]:

@@ -34,10 +34,10 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z .'-]{1,40}(?:, [A-Z][A-Za-z .'-]{1,30})?)\s*(?:\([^)]{1,30}\))?"
-    r"\s*[—–-]{1,2}\s+"
+    r"^(?P<place>[A-Z][A-Za-z .'-]{1,40}(?:, [A-Z][A-Za-z .'-]{1,30}){0,2}"
+    r"(?:,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?)"
+    r"\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+"
 )
-
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\r\n\s*\r\n")

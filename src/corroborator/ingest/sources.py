@@ -7,6 +7,7 @@ given by name, stdin and fetched bodies are recognised by their content
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -180,7 +181,8 @@ def read_text_content(
         yield _with_encoding(parse_html(text, source, url=url), decoded)
     else:
         article = parse_text(text, source)
-        article.url = url
+        if url:  # a new id too: ids hash the text and the URL
+            article = dataclasses.replace(article, url=url, id="")
         yield _with_encoding(article, decoded)
 
 

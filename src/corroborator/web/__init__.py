@@ -68,10 +68,15 @@ async def _request(app: Any, path: str) -> tuple[int, str]:
         "root_path": "", "query_string": parts.query.encode(), "client": ("127.0.0.1", 0),
         "server": ("127.0.0.1", 80), "headers": [(b"host", b"127.0.0.1")],
     }
-    status, chunks = 500, []
+    status, chunks, requested, finished = 500, [], False, asyncio.Event()
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await finished.wait()  # streaming responses listen for a disconnect meanwhile
+        return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
         nonlocal status
@@ -79,6 +84,8 @@ async def _request(app: Any, path: str) -> tuple[int, str]:
             status = message["status"]
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                finished.set()
 
     await app(scope, receive, send)
     return status, b"".join(chunks).decode("utf-8", errors="replace")
