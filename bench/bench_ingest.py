@@ -23,6 +23,7 @@ from pathlib import Path
 
 from corroborator.errors import InputError
 from corroborator.ingest import read_articles
+from corroborator.ingest.text import LANGUAGE_SAMPLE_CHARS, LANGUAGE_TRIALS
 
 COMMAND = ".venv/bin/python bench/bench_ingest.py"
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks" / "ingest.md"
@@ -128,16 +129,17 @@ def write_report(timings: list[Timing], count: int, corpus_mb: float) -> None:
 Synthetic corpus: {count:,} articles of ~{WORDS_PER_ARTICLE} words (random words from a fixed
 vocabulary, seed {SEED}), {corpus_mb:.1f} MB as JSONL. Each run is one full pass of
 `corroborator.ingest.read_articles`, which includes headline/byline parsing, date parsing
-and language detection (langdetect, on the first 2,000 characters of each text).
+and language detection (langdetect, {LANGUAGE_TRIALS} trials on the first
+{LANGUAGE_SAMPLE_CHARS:,} characters of each text).
 
 | input | articles | errors | wall s | articles/s (wall) | CPU s | articles/CPU-s |
 |---|---:|---:|---:|---:|---:|---:|
 {rows}
 
 Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPU cores;
-load average {load} when the runs finished (other work shares the machine, so the CPU-time
-figures are the steadier ones). Single process, no parallelism. Language detection is
-about 90% of the per-article cost.
+load average {load} when the runs finished (other work shares the machine, so the
+CPU-time figures are the steadier ones). Single process, no parallelism. Language
+detection is about 90% of the per-article CPU time.
 
 Command:
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from corroborator.align import PREDICATE_CONCEPTS, Pair, conflicting_values, negates
-from corroborator.align.lexical import concepts
+from corroborator.align.lexical import concepts, predicate_concepts
 from corroborator.extract.canon import CanonicalEntity
 from corroborator.extract.entities import surname
 from corroborator.models import Article, Discrepancy, Extraction, Sentence
@@ -155,36 +155,38 @@ def _describe_values(pair: Pair, values: list[str], outlets: Mapping[str, str]) 
 def headline_discrepancies(article: Article, extraction: Extraction,
                            others: Sequence[Extraction] = (),
                            outlets: Mapping[str, str] | None = None) -> list[Discrepancy]:
-    """Flag a headline that asserts more than its body, or other outlets, support."""
+    """Flag a headline that asserts more than its body, or other outlets, support.
+
+    At most one discrepancy per headline; its description lists each reason, its values
+    start with the headline, and its evidence holds the hedged body sentence (under the
+    article's own id) and the disputing sentences of other articles.
+    """
     headline = article.title.strip()
     if not headline or HEDGED_HEADLINE.search(headline):
         return []
-    wanted = concepts(headline)
+    names = outlets or {}
+    wanted, asserted = concepts(headline), predicate_concepts(headline)
+    reasons, values, evidence = [], [headline], {}
     support = _supporting(wanted, extraction.sentences)
-    out = []
     if support and all(HEDGED_BODY.search(s.text) for s in support[:2]):
-        out.append(Discrepancy(
-            "headline",
-            "the headline asserts what its own body only reports as hedged or unconfirmed",
-            [headline, _hedge_words(support[0].text)], [article.id],
-            {article.id: support[0].text},
-        ))
-    disputes = _disputing(wanted, others)
+        hedges = _hedge_words(support[0].text)
+        reasons.append(f"its own body only says it hedged ({hedges})")
+        values.append(support[0].text)
+        evidence[article.id] = support[0].text
+    disputes = _disputing(wanted, asserted, others) if asserted else []
+    for s in disputes[:3]:
+        evidence[s.article_id] = (f"{evidence[s.article_id]} … {s.text}"
+                                  if s.article_id in evidence else s.text)
+        values.append(s.text)
     if disputes:
-        names = outlets or {}
-        evidence = {article.id: headline}
-        for s in disputes[:3]:
-            evidence[s.article_id] = (f"{evidence[s.article_id]} … {s.text}"
-                                      if s.article_id in evidence else s.text)
-        out.append(Discrepancy(
-            "headline",
-            "other coverage disputes the headline's claim: "
-            + "; ".join(f"{names.get(s.article_id, 'another outlet')}: {s.text}"
-                        for s in disputes[:2]),
-            [headline, *[s.text for s in disputes[:2]]],
-            [article.id, *dict.fromkeys(s.article_id for s in disputes)], evidence,
-        ))
-    return out
+        who = ", ".join(dict.fromkeys(names.get(s.article_id, "another outlet")
+                                      for s in disputes[:3]))
+        reasons.append(f"other coverage disputes it ({who})")
+    if not reasons:
+        return []
+    evidence.setdefault(article.id, headline)
+    return [Discrepancy("headline", "the headline asserts more than the evidence supports: "
+                        + "; ".join(reasons), values, list(evidence), evidence)]
 
 
 def _supporting(wanted: frozenset[str], sentences: Sequence[Sentence]) -> list[Sentence]:
@@ -194,17 +196,19 @@ def _supporting(wanted: frozenset[str], sentences: Sequence[Sentence]) -> list[S
     return [s for _, s in scored]
 
 
-def _disputing(wanted: frozenset[str], others: Sequence[Extraction]) -> list[Sentence]:
-    """Other articles' sentences that deny or undercut the headline's predicate."""
-    predicates = wanted & PREDICATE_CONCEPTS
+def _disputing(wanted: frozenset[str], predicates: frozenset[str],
+               others: Sequence[Extraction]) -> list[Sentence]:
+    """Other articles' sentences that deny or undercut what the headline asserts: they
+    negate its predicate, or carry a dispute cue ("unsigned draft", "no decision")
+    about the same things."""
     found = []
     for ext in others:
         for s in ext.sentences:
             shared = wanted & concepts(s.text)
-            if len(shared) < DISPUTE_MIN_SHARED - (1 if DISPUTE_CUES.search(s.text) else 0):
-                continue
-            if DISPUTE_CUES.search(s.text) or (shared & predicates
-                                               and negates(s.text, shared & predicates)):
+            cue = bool(DISPUTE_CUES.search(s.text))
+            negated = bool(shared & predicates) and negates(s.text, shared & predicates)
+            if (negated and len(shared) >= DISPUTE_MIN_SHARED - 1) or (
+                    cue and len(shared) >= HEADLINE_MIN_SHARED):
                 found.append(s)
     return found
 

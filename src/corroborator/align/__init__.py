@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corroborator.align.lexical import concept, concepts, overlap
+from corroborator.align.lexical import PREDICATES, concept, concepts, overlap
 from corroborator.models import Mention, Sentence
 
 SAME_COSINE = 0.80            # near-paraphrase on its own
@@ -23,11 +23,12 @@ SAME_MIN_COSINE = 0.50        # below this, never "the same statement"
 SAME_MIN_SHARED = 3           # shared content concepts needed
 SAME_MIN_SCORE = 0.80         # cosine + OVERLAP_WEIGHT * idf-weighted concept overlap
 OVERLAP_WEIGHT = 0.35
-NEGATION_WINDOW = 4           # tokens before a predicate in which a negation scopes it
+NEGATION_WINDOW = 5           # tokens before a predicate in which a negation scopes it
 DENIAL_WINDOW = 8             # tokens before a predicate in which a denial verb governs it
 CONFLICT_MIN_SHARED = 3       # shared concepts (incl. a predicate) for a negation conflict
 CONFLICT_MIN_COSINE = 0.50
-PREDICATE_CONCEPTS = frozenset({"CONFIRM", "DENY", "LEAVE", "KILL", "DECIDE", "CLOSE", "SAY"})
+CONFLICT_CLOSE_COSINE = 0.60  # ...or only two shared concepts when this close
+PREDICATE_CONCEPTS = PREDICATES
 
 _TOKENS = re.compile(r"[A-Za-z][A-Za-z.'’\-]*|\d[\d,.]*")
 NEGATION = re.compile(
@@ -177,12 +178,19 @@ def _conflicts(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarra
             if (a.sentence.index, b.sentence.index) in used or sims[i, j] < CONFLICT_MIN_COSINE:
                 continue
             pair = _pair(a, b, float(sims[i, j]))
-            if len(pair.shared) < CONFLICT_MIN_SHARED or pair.cosine < CONFLICT_MIN_COSINE:
+            if not _related_enough(pair):
                 continue
             if _polarity_differs(pair):
                 pair.relation = "negation"
                 out.append(pair)
     return _best_per_sentence(out)
+
+
+def _related_enough(pair: Pair) -> bool:
+    if pair.cosine < CONFLICT_MIN_COSINE:
+        return False
+    needed = CONFLICT_MIN_SHARED - 1 if pair.cosine >= CONFLICT_CLOSE_COSINE else CONFLICT_MIN_SHARED
+    return len(pair.shared) >= needed
 
 
 def _best_per_sentence(pairs: list[Pair]) -> list[Pair]:
@@ -211,15 +219,20 @@ def conflicting_values(a: Sequence[Mention], b: Sequence[Mention],
     """The first pair of same-kind mentions with the same context but different values."""
     kinds = {"number": ("number", "money", "percent", "quantity"), "date": ("date",)}[kind]
     for ma in a:
-        if ma.kind not in kinds or ma.value is None:
+        if ma.kind not in kinds or ma.value is None or not _absolute(ma):
             continue
         for mb in b:
-            if mb.kind != ma.kind or mb.value is None or ma.value == mb.value:
+            if mb.kind != ma.kind or mb.value is None or ma.value == mb.value or not _absolute(mb):
                 continue
             same_thing = kind == "date" or (ma.context and ma.context == mb.context)
             if same_thing and not _shares_value(ma, b) and not _shares_value(mb, a):
                 return ma, mb
     return None
+
+
+def _absolute(m: Mention) -> bool:
+    """Dates count only when written as a calendar date, not "on Tuesday"."""
+    return m.kind != "date" or any(ch.isdigit() for ch in m.text)
 
 
 def _shares_value(m: Mention, others: Sequence[Mention]) -> bool:

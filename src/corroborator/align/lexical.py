@@ -25,8 +25,8 @@ SYNONYMS = {
              "kick",
     "TROOPS": "troops troop forces force military soldiers army personnel",
     "KILL": "kill killed killing assassinate assassinated assassination slain dead death",
-    "DECIDE": "decision decide decided decides request requested ask asked demand demanded "
-              "order ordered",
+    "DECIDE": "decision decide decided decides request requested ask asked demand demanded",
+    "ORDER": "order ordered orders require required mandate mandated",
     "VOTE": "vote voted voting votes ballot referendum",
     "CONFIRM": "confirm confirmed confirms verify verified authenticate authenticity authentic",
     "DENY": "deny denied denies reject rejected dismiss dismissed refute refuted dispute "
@@ -34,10 +34,13 @@ SYNONYMS = {
     "CLOSE": "close closed closing closure shut shutdown suspend suspended halt halted",
     "JOBS": "jobs job workers employees staff positions layoffs",
     "LETTER": "letter letters memo memorandum document note draft",
+    "DEFY": "defy defies defied defying refuse refused refuses refusing flout flouted",
     "SAY": "state stated statement announce announced announcement",
     "PARLIAMENT": "parliament parliamentary lawmakers legislature congress assembly mps",
     "US": "u.s u.s. us usa america american americans washington",
 }
+PREDICATES = frozenset({"CONFIRM", "DENY", "LEAVE", "KILL", "DECIDE", "CLOSE", "SAY", "ORDER",
+                        "VOTE", "DEFY"})
 _CLASS = {word: name for name, words in SYNONYMS.items() for word in words.split()}
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’\-]*|\d[\d,.]*")
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s")
@@ -51,11 +54,10 @@ def concept(token: str) -> str | None:
         low = low[:-2]
     if not low or low in STOPWORDS:
         return None
-    if low in _CLASS:
-        return _CLASS[low]
     if low[0].isdigit():
         return low.replace(",", "")
-    return stem(low)
+    stemmed = stem(low)
+    return _CLASS.get(low) or _CLASS.get(stemmed) or stemmed
 
 
 def stem(word: str) -> str:
@@ -66,6 +68,20 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
+
+
+NOUN_SUFFIXES = ("ure", "ion", "ions", "ment", "ments", "al", "als")
+
+
+def predicate_concepts(text: str) -> frozenset[str]:
+    """Predicate concepts carried by verb-like words ("shut", "closes"), not by nouns
+    ("closure", "decision"): what a headline asserts happens."""
+    out = set()
+    for token in _TOKEN.findall(text):
+        c = concept(token)
+        if c in PREDICATES and not token.lower().endswith(NOUN_SUFFIXES):
+            out.add(c)
+    return frozenset(out)
 
 
 def concepts(text: str) -> frozenset[str]:

@@ -52,8 +52,11 @@ def extract(article: Article) -> Extraction:
 
 def _drop_repeated_headline(spans: list[Span], title: str) -> list[Span]:
     """Pages often repeat the headline as the body's first line; it is not a sentence."""
-    if spans and title and _squash(spans[0].text) == _squash(title):
-        return spans[1:]
+    if spans and title:
+        first, head = _squash(spans[0].text), _squash(title)
+        if first and head and (first == head or (len(first) > 20 and first in head)
+                               or (len(head) > 20 and head in first and len(first) < 1.3 * len(head))):
+            return spans[1:]
     return spans
 
 

@@ -1,0 +1,182 @@
+"""The web app in a real Chromium: navigation, the matrix panel, compare, search, safety.
+
+Needs Debian's chromium (``apt-get install -y chromium``); skipped when no binary exists.
+Set ``CORROBORATOR_SCREENSHOTS=docs/screenshots`` to also save the README screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest_web import STORY_ID, XSS_STORY_ID, build_fixture_db  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CORROBORATOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT_DIR = os.environ.get("CORROBORATOR_SCREENSHOTS")
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no chromium binary at {CHROMIUM} (apt-get install -y chromium)",
+                allow_module_level=True)
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+uvicorn = pytest.importorskip("uvicorn")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """uvicorn serving the fixture database on a free port, in a thread."""
+    from corroborator.web import create_app
+
+    db = build_fixture_db(tmp_path_factory.mktemp("web") / "web.db", filler=60)
+    port = _free_port()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_sync.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Watch:
+    """Console errors, page errors, dialogs and every requested host of one page."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        self.hosts: set[str] = set()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("request", lambda r: self.hosts.add(urlsplit(r.url).hostname or r.url))
+        page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.hosts <= {"127.0.0.1"}, self.hosts
+
+
+@pytest.fixture()
+def page(browser) -> Iterator[tuple[object, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    yield page, watch
+    watch.assert_clean()
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    if SCREENSHOT_DIR:
+        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
+
+
+def test_stories_to_story_to_matrix(base_url, page) -> None:
+    page, _ = page
+    page.goto(base_url + "/")
+    assert page.locator("h1").inner_text() == "Stories"
+    _shot(page, "stories")
+    page.get_by_role("link", name="Harbor Bridge collapse in Riverton").click()
+    page.wait_for_url(f"**/story/{STORY_ID}")
+    assert page.locator(".claim-group .badge", has_text="Disputed").count() == 1
+    assert "12 or 15" in page.locator(".discrepancies").inner_text()
+    _shot(page, "story")
+    page.get_by_role("link", name="Coverage matrix").click()
+    page.wait_for_url("**/matrix")
+    page.get_by_role("button", name="Coast Radio, claim C2: disputes").click()
+    panel = page.locator("#evidence-panel")
+    assert "Engineers denied that they had warned about cracks." in panel.inner_text()
+    assert panel.locator("[data-field=outlet]").inner_text() == "Coast Radio"
+    _shot(page, "matrix")
+
+
+def test_matrix_cell_opens_with_keyboard(base_url, page) -> None:
+    page, _ = page
+    page.goto(base_url + f"/story/{STORY_ID}/matrix")
+    cell = page.get_by_role("button", name="Daily Ledger, claim C3: agrees")
+    cell.focus()
+    page.keyboard.press("Enter")
+    assert "The Red Cross opened a shelter" in page.locator("#evidence-panel").inner_text()
+    assert cell.get_attribute("aria-pressed") == "true"
+
+
+def test_compare_from_story_page(base_url, page) -> None:
+    page, _ = page
+    page.goto(base_url + f"/story/{STORY_ID}")
+    page.select_option("#cmp-a", "a1")
+    page.select_option("#cmp-b", "a2")
+    page.get_by_role("button", name="Side by side").click()
+    page.wait_for_url("**/compare?a=a1&b=a2")
+    diffs = page.locator(".aligned mark.diff").all_inner_texts()
+    assert {"12", "15", "Ana Souza", "Anna Souza"} <= set(diffs)
+    assert page.locator(".aligned mark.quote").first.inner_text() == (
+        "we will rebuild the bridge within a year")
+    _shot(page, "compare")
+
+
+def test_search_box(base_url, page) -> None:
+    page, _ = page
+    page.goto(base_url + "/")
+    page.fill("#site-q", "cracks")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=cracks")
+    results = page.locator(".results").first.inner_text()
+    assert "Engineers deny warning about Harbor Bridge" in results
+
+
+def test_hostile_article_stays_text(base_url, page) -> None:
+    page, _ = page
+    for path in (f"/story/{XSS_STORY_ID}", "/article/x1", f"/story/{XSS_STORY_ID}/matrix"):
+        page.goto(base_url + path)
+        assert page.locator("img[src=x]").count() == 0
+        assert page.locator("a[href^='javascript']").count() == 0
+    assert "<script>alert(1)</script>" in page.locator(".crumbs").inner_text()
+    page.get_by_role("button", name="Plain Outlet, claim C1: disputes").click()
+    assert "Denial <script>alert(1)</script>" in page.locator("#evidence-panel").inner_text()
+    assert page.locator("img[src=x]").count() == 0
+
+
+def test_phone_width_and_keyboard(base_url, browser) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(base_url + f"/story/{STORY_ID}/matrix")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1]
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    if SCREENSHOT_DIR:
+        _shot(page, "matrix-phone")
+    watch.assert_clean()
+    context.close()
