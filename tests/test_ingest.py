@@ -409,6 +409,12 @@ def test_stdin_empty_is_an_error() -> None:
     assert str(error) == "<stdin>: empty input"
 
 
+def test_stdin_bytes_stream_is_decoded() -> None:
+    raw = io.BytesIO("Caf\u00e9 News\n\nThe caf\u00e9 reopened.\n".encode("cp1252"))
+    article = read_article("-", options=IngestOptions(stdin=raw))  # type: ignore[arg-type]
+    assert (article.title, article.metadata["encoding"]) == ("Café News", "cp1252")
+
+
 def test_stdin_bad_jsonl_line_names_line() -> None:
     stdin = io.StringIO('{"text": "ok"}\n{oops\n')
     _, errors = split(read_articles(["-"], options=IngestOptions(stdin=stdin)))

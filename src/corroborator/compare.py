@@ -25,7 +25,15 @@ from corroborator.discrepancies import (
 from corroborator.embed import Embedder, get_embedder
 from corroborator.extract import CanonicalEntity, canonicalize, extract
 from corroborator.extract.entities import surname
-from corroborator.models import Article, ClaimGroup, Discrepancy, Extraction, Quote, Signal
+from corroborator.models import (
+    Article,
+    ClaimGroup,
+    Discrepancy,
+    Extraction,
+    Quote,
+    Sentence,
+    Signal,
+)
 from corroborator.signals import describe
 
 MIN_SHARED_QUOTE_WORDS = 4
@@ -162,38 +170,25 @@ def _align_all(articles: Sequence[Article], extractions: dict[str, Extraction],
 
 def _shared_statements(pairs: Sequence[Pair],
                        vectors: dict[str, np.ndarray]) -> list[SharedStatement]:
-    """Union aligned "same" pairs into statements shared by two or more articles.
+    """Grow statements shared by two or more articles from aligned "same" pairs.
 
-    Transitive chains can drift (A≈B, B≈C, but A≉C), so each group keeps only members
-    close enough to its medoid, one sentence per article.
+    Pairs are taken best first; a sentence joins a statement only if the statement has no
+    sentence from its article yet and it is close to every member (no drifting chains).
+    A sentence stating several facts may support several statements.
     """
-    same = [p for p in pairs if p.relation == "same"]
-    sentences = {}
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for p in same:
-        ka = (p.a.sentence.article_id, p.a.sentence.index)
-        kb = (p.b.sentence.article_id, p.b.sentence.index)
-        sentences[ka], sentences[kb] = p.a.sentence, p.b.sentence
-        parent[find(ka)] = find(kb)
-    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for key in sentences:
-        groups.setdefault(find(key), []).append(key)
+    same = sorted((p for p in pairs if p.relation == "same"), key=lambda p: -p.score)
+    groups: list[dict[str, Sentence]] = []
+    for pair in same:
+        a, b = pair.a.sentence, pair.b.sentence
+        if not _join_existing(groups, a, b, vectors) and not _join_existing(groups, b, a,
+                                                                            vectors):
+            groups.append({a.article_id: a, b.article_id: b})
     out = []
-    for members in groups.values():
-        kept = _tighten(members, vectors)
-        evidence = {aid: sentences[(aid, idx)].text for aid, idx in kept}
-        if len(evidence) < 2:
-            continue
-        related = [p for p in same if (p.a.sentence.article_id, p.a.sentence.index) in kept
-                   and (p.b.sentence.article_id, p.b.sentence.index) in kept]
+    for group in groups:
+        evidence = {aid: s.text for aid, s in group.items()}
+        members = {(s.article_id, s.index) for s in group.values()}
+        related = [p for p in same if {(p.a.sentence.article_id, p.a.sentence.index),
+                                       (p.b.sentence.article_id, p.b.sentence.index)} <= members]
         out.append(SharedStatement(
             min(evidence.values(), key=len), list(evidence), evidence,
             round(max((p.cosine for p in related), default=0.0), 3),
@@ -203,23 +198,22 @@ def _shared_statements(pairs: Sequence[Pair],
     return out
 
 
-def _tighten(members: list[tuple[str, int]],
-             vectors: dict[str, np.ndarray]) -> list[tuple[str, int]]:
-    """Members near the group's medoid, at most one sentence per article."""
-    if len(members) <= 2:
-        return members
-    matrix = np.stack([vectors[aid][idx] for aid, idx in members])
-    sims = matrix @ matrix.T
-    medoid = int(sims.sum(axis=1).argmax())
-    order = sorted(range(len(members)), key=lambda i: -sims[medoid, i])
-    kept, seen = [], set()
-    for i in order:
-        aid = members[i][0]
-        if aid in seen or (i != medoid and sims[medoid, i] < GROUP_MIN_COSINE):
+def _join_existing(groups: list[dict[str, Sentence]], member: Sentence, newcomer: Sentence,
+                   vectors: dict[str, np.ndarray]) -> bool:
+    """Add `newcomer` to the group holding `member`, if it fits; True if handled."""
+    for group in groups:
+        if group.get(member.article_id) is not member:
             continue
-        kept.append(members[i])
-        seen.add(aid)
-    return kept
+        if group.get(newcomer.article_id) is newcomer:
+            return True
+        if newcomer.article_id in group:
+            continue
+        vec = vectors[newcomer.article_id][newcomer.index]
+        if all(float(vec @ vectors[s.article_id][s.index]) >= GROUP_MIN_COSINE
+               for s in group.values()):
+            group[newcomer.article_id] = newcomer
+            return True
+    return False
 
 
 def _unique(articles: Sequence[Article], extractions: dict[str, Extraction],

@@ -23,6 +23,8 @@ SAME_MIN_COSINE = 0.50        # below this, never "the same statement"
 SAME_MIN_SHARED = 3           # shared content concepts needed
 SAME_MIN_SCORE = 0.80         # cosine + OVERLAP_WEIGHT * idf-weighted concept overlap
 OVERLAP_WEIGHT = 0.35
+EVENT_MIN_SHARED = 6          # the same event told differently: many shared concepts...
+EVENT_MIN_COSINE = 0.55       # ...a predicate among them, and a moderate cosine
 NEGATION_WINDOW = 5           # tokens before a predicate in which a negation scopes it
 DENIAL_WINDOW = 8             # tokens before a predicate in which a denial verb governs it
 CONFLICT_MIN_SHARED = 3       # shared concepts (incl. a predicate) for a negation conflict
@@ -117,21 +119,19 @@ def _weighted_overlaps(units_a: Sequence[Unit], units_b: Sequence[Unit],
 
 def _same_pairs(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarray,
                 scores: np.ndarray) -> list[Pair]:
-    """Greedy one-to-one matching by score, best first; each sentence used once."""
-    order = np.argsort(-scores, axis=None, kind="stable")
-    used_a, used_b, pairs = set(), set(), []
-    for flat in order:
-        i, j = divmod(int(flat), scores.shape[1])
-        if scores[i, j] < SAME_MIN_SCORE and sims[i, j] < SAME_COSINE:
-            break
-        if i in used_a or j in used_b:
-            continue
+    """Each sentence's best match on the other side, kept where it passes `_is_same`.
+
+    A long sentence may state several facts, so a sentence can be the best match of more
+    than one sentence of the other article.
+    """
+    candidates = {(i, int(j)) for i, j in enumerate(scores.argmax(axis=1))}
+    candidates |= {(int(i), j) for j, i in enumerate(scores.argmax(axis=0))}
+    pairs = []
+    for i, j in sorted(candidates):
         pair = _pair(units_a[i], units_b[j], float(sims[i, j]))
         pair.score = float(scores[i, j])
         if _is_same(pair) and not _polarity_differs(pair):
             pairs.append(pair)
-            used_a.add(i)
-            used_b.add(j)
     return pairs
 
 
@@ -144,7 +144,10 @@ def _pair(a: Unit, b: Unit, cosine: float) -> Pair:
 def _is_same(pair: Pair) -> bool:
     if len(pair.shared) < SAME_MIN_SHARED or pair.cosine < SAME_MIN_COSINE:
         return False
-    return pair.cosine >= SAME_COSINE or pair.score >= SAME_MIN_SCORE
+    if pair.cosine >= SAME_COSINE or pair.score >= SAME_MIN_SCORE:
+        return True
+    return (len(pair.shared) >= EVENT_MIN_SHARED and pair.cosine >= EVENT_MIN_COSINE
+            and bool(pair.shared & PREDICATE_CONCEPTS))
 
 
 def _polarity_differs(pair: Pair) -> bool:

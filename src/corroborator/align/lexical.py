@@ -25,9 +25,9 @@ SYNONYMS = {
              "kick",
     "TROOPS": "troops troop forces force military soldiers army personnel",
     "KILL": "kill killed killing assassinate assassinated assassination slain dead death",
-    "DECIDE": "decision decide decided decides request requested ask asked demand demanded",
+    "DECIDE": "decision decide decided decides request requested ask asked demand demanded "
+              "vote voted voting votes",
     "ORDER": "order ordered orders require required mandate mandated",
-    "VOTE": "vote voted voting votes ballot referendum",
     "CONFIRM": "confirm confirmed confirms verify verified authenticate authenticity authentic",
     "DENY": "deny denied denies reject rejected dismiss dismissed refute refuted dispute "
             "disputed disputes contradict contradicted",
@@ -40,7 +40,7 @@ SYNONYMS = {
     "US": "u.s u.s. us usa america american americans washington",
 }
 PREDICATES = frozenset({"CONFIRM", "DENY", "LEAVE", "KILL", "DECIDE", "CLOSE", "SAY", "ORDER",
-                        "VOTE", "DEFY"})
+                        "DEFY"})
 _CLASS = {word: name for name, words in SYNONYMS.items() for word in words.split()}
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’\-]*|\d[\d,.]*")
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s")

@@ -129,17 +129,12 @@ def read_file(
 
 def read_stdin(options: IngestOptions, follow_links: bool) -> Iterator[Result]:
     """Yield the results of standard input (or ``options.stdin``), recognised by content."""
-    if options.stdin is not None:
-        text = options.stdin.read()
-        if isinstance(text, bytes):
-            decoded = decode_bytes(text, STDIN_NAME)
-        elif not text:
-            raise input_error(STDIN_NAME, "empty input")
-        else:
-            decoded = Decoded(text, "utf-8")
-    else:
-        decoded = decode_bytes(sys.stdin.buffer.read(), STDIN_NAME)
-    yield from read_text_content(decoded, STDIN_NAME, None, options, follow_links)
+    stream = options.stdin if options.stdin is not None else sys.stdin
+    data = getattr(stream, "buffer", stream).read()  # raw bytes when the stream has them
+    if not data:
+        raise input_error(STDIN_NAME, "empty input")
+    text = decode_bytes(data, STDIN_NAME) if isinstance(data, bytes) else Decoded(data, "utf-8")
+    yield from read_text_content(text, STDIN_NAME, None, options, follow_links)
 
 
 def read_url(url: str, options: IngestOptions, follow_links: bool) -> Iterator[Result]:
