@@ -273,8 +273,8 @@ def _story_entities(store: Store, ids: Sequence[str],
                     outlets: dict[str, str]) -> list[dict[str, Any]]:
     """Entities of a story's articles, most widely mentioned first, with spelling variants."""
     found: dict[str, dict[str, Any]] = {}
-    sql = ("SELECT article_id, text, label, canonical FROM entities "
-           "WHERE article_id IN ({marks}) ORDER BY id")
+    sql = ("SELECT article_id, text, min(label) AS label, canonical FROM entities "
+           "WHERE article_id IN ({marks}) GROUP BY canonical, article_id, text ORDER BY min(id)")
     for r in _rows_for_ids(store, sql, ids):
         entry = found.setdefault(r["canonical"], {"canonical": r["canonical"], "label": r["label"],
                                                   "variants": {}, "outlets_by_variant": {}})

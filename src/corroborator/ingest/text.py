@@ -128,10 +128,30 @@ def normalize_newlines(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+#: Share of the most common English function words above which text is taken as English
+#: without running langdetect (news English sits near 0.35, other languages below 0.08).
+ENGLISH_FUNCTION_WORD_SHARE = 0.22
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in a is that for on was with as by it at from he said his be are were "
+    "has have had its an this but not they which will who their would been".split()
+)
+
+
+def looks_english(text: str) -> bool:
+    """A fast, conservative English check on function-word frequency."""
+    words = text[:LANGUAGE_SAMPLE_CHARS].lower().split()
+    if not words:
+        return False
+    hits = sum(1 for w in words if w.strip(".,;:!?\"'“”’()") in _ENGLISH_FUNCTION_WORDS)
+    return hits / len(words) >= ENGLISH_FUNCTION_WORD_SHARE
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of `text`'s language, or None for short or undetectable text."""
     if len(text.split(None, MIN_LANGUAGE_WORDS)) < MIN_LANGUAGE_WORDS:
         return None
+    if looks_english(text):
+        return "en"
     try:
         detector = _detector_factory().create()
         detector.n_trial = LANGUAGE_TRIALS

@@ -58,6 +58,21 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+def stance_digest(stances: list[dict[str, Any]], per_label: int = 3) -> dict[str, Any]:
+    """Counts per stance label and the strongest few stances of each, for a compact summary."""
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for stance in stances:
+        by_label.setdefault(stance["label"], []).append(stance)
+    order = [label for label in STANCE_TEXT if label in by_label] + sorted(
+        set(by_label) - set(STANCE_TEXT))
+    shown = []
+    for label in order:
+        best = sorted(by_label[label], key=lambda s: -(s.get("score") or 0.0))
+        shown += [s for s in best[:per_label] if label != "unrelated"]
+    return {"counts": [(label, len(by_label[label])) for label in order], "shown": shown,
+            "hidden": len(stances) - len(shown)}
+
+
 def query_url(path: str, **params: Any) -> str:
     """`path` with the non-empty `params` as a query string."""
     kept = {k: v for k, v in params.items() if v not in (None, "")}
@@ -75,7 +90,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(safe_url=safe_url, path_part=path_part, short_date=short_date,
-                       show_value=show_value)
+                       show_value=show_value, stance_digest=stance_digest)
     env.globals.update(query_url=query_url, STANCE_SYMBOL=STANCE_SYMBOL,
                        STANCE_TEXT=STANCE_TEXT, STATUS_SYMBOL=STATUS_SYMBOL,
                        STATUS_TEXT=STATUS_TEXT)

@@ -1,0 +1,210 @@
+"""Web app speed: one 200-article story page, and paging through 100,000 stories.
+
+Builds a synthetic database through the Store's public write methods (a story of
+200 articles from 40 outlets with sentences, entities, quotes, claims, signals,
+30 claim groups and a stance from every article; plus 100,000 small stories),
+then times pages rendered in-process (the app's ASGI call, no network): the
+median of several runs each. The stories list must read one page, never all rows.
+Writes docs/benchmarks/web.md.
+
+Run: .venv/bin/python bench/bench_web.py [--stories 100000] [--repeat 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from corroborator.models import (
+    Article,
+    Claim,
+    ClaimGroup,
+    Discrepancy,
+    Entity,
+    Extraction,
+    Quote,
+    Sentence,
+    Signal,
+    Stance,
+    Story,
+)
+from corroborator.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "benchmarks" / "web.md"
+BIG_STORY = "big-story-0001"
+N_ARTICLES, N_OUTLETS, N_GROUPS, N_SENTENCES = 200, 40, 30, 15
+BUDGET_MS = 300.0
+LABELS = ("agree", "disagree", "discuss", "unrelated")
+
+
+def synthetic_article(i: int) -> tuple[Article, Extraction, list[Signal]]:
+    """Article `i` of the big story, its extraction and three signals."""
+    sentences, text = [], ""
+    for s in range(N_SENTENCES):
+        body = (f"Officials in Port Avery said {i + s} homes were damaged by the storm, "
+                f"and Mayor Lena Ortiz said \"we are counting every house\" on day {s}.")
+        start = len(text)
+        text += body + (" " if s % 4 else "\n\n")
+        sentences.append(Sentence(f"art{i:04d}", s, body, start, start + len(body), "claim"))
+    aid = f"art{i:04d}"
+    article = Article(text=text, title=f"Storm damage in Port Avery, report {i}",
+                      url=f"https://outlet{i % N_OUTLETS}.example/{i}",
+                      outlet=f"Outlet {i % N_OUTLETS:02d}", published=f"2024-03-{1 + i % 28:02d}"
+                      f"T{i % 24:02d}:00:00", id=aid)
+    spelling = "Lena Ortiz" if i % 3 else "Lena Ortíz"
+    ext = Extraction(aid, sentences=sentences, version="bench")
+    for s in range(N_SENTENCES):
+        ext.entities += [Entity(aid, "Port Avery", "GPE", s, canonical="Port Avery"),
+                         Entity(aid, spelling, "PERSON", s, canonical="Lena Ortiz")]
+        ext.quotes.append(Quote(aid, "we are counting every house", "Lena Ortiz", True, s))
+        ext.claims.append(Claim(aid, s, sentences[s].text, 0.7))
+    signals = [Signal(aid, name, 0.1 * (i % 10), [sentences[0].text], f"{name} description")
+               for name in ("hedging", "anonymous_sources", "loaded_words")]
+    return article, ext, signals
+
+
+def build_big_story(store) -> None:
+    """The 200-article story with its claim groups, stances and discrepancies."""
+    made = [synthetic_article(i) for i in range(N_ARTICLES)]
+    store.add_articles([a for a, _, _ in made])
+    for _, ext, signals in made:
+        store.save_extraction(ext, signals)
+    ids = [a.id for a, _, _ in made]
+    store.save_story(Story(BIG_STORY, "Storm damage in Port Avery", ids,
+                           ["Port Avery", "Lena Ortiz"], "2024-03-01", "2024-03-28"),
+                     n_sources=N_OUTLETS)
+    for aid in ids:
+        store.assign_story(aid, BIG_STORY, 0.9)
+    groups = []
+    for g in range(N_GROUPS):
+        gid = f"grp{g:03d}"
+        claims = [made[(g * 7 + k) % N_ARTICLES][1].claims[g % N_SENTENCES] for k in range(5)]
+        stances = [Stance(aid, gid, LABELS[(g + n) % 4], 0.5 + (n % 5) / 10,
+                          f"Evidence sentence {n} for claim {g}.") for n, aid in enumerate(ids)]
+        groups.append(ClaimGroup(gid, f"Claim {g}: {claims[0].text}", claims, stances,
+                                 ("corroborated", "disputed", "single-source")[g % 3], 1 + g % 6))
+    discrepancies = [Discrepancy("number", f"Damaged homes differ ({k})", [str(k), str(k + 1)],
+                                 [ids[k], ids[k + 1]], {ids[k]: "a", ids[k + 1]: "b"})
+                     for k in range(20)]
+    store.save_corroboration(BIG_STORY, groups, discrepancies, model="bench")
+
+
+def build_many_stories(store, count: int) -> None:
+    """`count` story summary rows (no articles needed to list them)."""
+    for i in range(count):
+        store.save_story(Story(f"s{i:06d}", f"Synthetic story {i}", [f"x{i}"] * (1 + i % 9),
+                               [], f"2023-{1 + i % 12:02d}-01", f"2023-{1 + i % 12:02d}-02"))
+
+
+def build(path: Path, stories: int) -> float:
+    """Write the benchmark database; return seconds taken."""
+    started = time.perf_counter()
+    with open_store(path) as store:
+        store.conn.execute("PRAGMA synchronous=OFF")  # bench data: no fsync per transaction
+        build_big_story(store)
+        build_many_stories(store, stories)
+    return time.perf_counter() - started
+
+
+def time_path(app, path: str, repeat: int) -> tuple[float, int, int]:
+    """Median milliseconds, status and size of `path`, after one warm-up request."""
+    from corroborator.web import _request
+
+    status, body = asyncio.run(_request(app, path))
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        asyncio.run(_request(app, path))
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs), status, len(body)
+
+
+def rows_read_by_list(path: Path, stories: int) -> tuple[int, int]:
+    """(SQL statements, story rows fetched) for one page deep in the list."""
+    from corroborator import views
+
+    statements: list[str] = []
+    with open_store(path, readonly=True) as store:
+        store.conn.set_trace_callback(statements.append)
+        view = views.stories_view(store, limit=50, offset=stories // 2, sort="size")
+    return len(statements), len(view["stories"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    from corroborator.web import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        built = build(db, args.stories)
+        app = create_app(db)
+        last = args.stories - 50
+        paths = [f"/story/{BIG_STORY}", f"/api/story/{BIG_STORY}", f"/story/{BIG_STORY}/matrix",
+                 "/compare?a=art0000&b=art0001", "/", f"/?offset={args.stories // 2}",
+                 f"/?sort=size&offset={last}", f"/?sort=disputed&offset={last}",
+                 "/?q=story+99", f"/api/stories?limit=200&offset={last - 150}"]
+        results = [(p, *time_path(app, p, args.repeat)) for p in paths]
+        statements, fetched = rows_read_by_list(db, args.stories)
+        size_mb = db.stat().st_size / 1e6
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = render(args, results, built, size_mb, statements, fetched, rss_mb)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+    story_ms = results[0][1]
+    if story_ms >= BUDGET_MS:
+        raise SystemExit(f"story page took {story_ms:.0f} ms; budget {BUDGET_MS:.0f} ms")
+
+
+def render(args, results, built, size_mb, statements, fetched, rss_mb) -> str:
+    """The Markdown report."""
+    lines = [
+        "# Web app speed",
+        "",
+        f"Command: `.venv/bin/python bench/bench_web.py --stories {args.stories} "
+        f"--repeat {args.repeat}`",
+        "",
+        f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), Python "
+        f"{platform.python_version()}, SQLite file of {size_mb:.0f} MB built in {built:.1f} s "
+        "through the Store's write methods.",
+        "",
+        f"Data: one story of {N_ARTICLES} articles from {N_OUTLETS} outlets ({N_SENTENCES} "
+        f"sentences, {2 * N_SENTENCES} entities, {N_SENTENCES} quotes and claims, 3 signals "
+        f"each), {N_GROUPS} claim groups with a stance from every article "
+        f"({N_GROUPS * N_ARTICLES:,} stances), 20 discrepancies; plus {args.stories:,} "
+        "one-row stories.",
+        "",
+        "Each page is rendered in-process through the ASGI app (read-only connection, "
+        f"no network); median of {args.repeat} runs after one warm-up.",
+        "",
+        "| path | median ms | status | bytes |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| `{p}` | {ms:.1f} | {status} | {size:,} |" for p, ms, status, size in results]
+    lines += [
+        "",
+        f"Budget: the {N_ARTICLES}-article story page under {BUDGET_MS:.0f} ms: "
+        f"{'met' if results[0][1] < BUDGET_MS else 'MISSED'} ({results[0][1]:.0f} ms).",
+        "",
+        f"Paging: one page at offset {args.stories // 2:,} sorted by size ran {statements} SQL "
+        f"statements and fetched {fetched} story rows (the page and a count), never the "
+        f"whole table. Peak RSS of the benchmark process: {rss_mb:.0f} MB.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
