@@ -176,6 +176,51 @@ def build_filler_stories(store, count: int) -> None:
                                article.published, article.published))
 
 
+SHOWCASE = [
+    ("Council approves Port Avery flood wall after six-hour session", "2024-05-03T21:10:00",
+     ["Port Avery Star", "Coast Radio", "Daily Ledger"], ["corroborated", "disputed"]),
+    ("Kestrel Airlines grounds fleet after software fault", "2024-05-03T17:45:00",
+     ["Evening Post", "Wire Service", "Daily Ledger", "Metro Times", "Coast Radio"],
+     ["corroborated", "corroborated", "disputed", "single-source"]),
+    ("Regional election recount confirms 212-vote margin", "2024-05-02T23:05:00",
+     ["Metro Times", "Evening Post"], ["corroborated", "disputed", "disputed"]),
+    ("Tamsin river crests below record, evacuations lifted", "2024-04-30T08:30:00",
+     ["Coast Radio", "Port Avery Star", "Wire Service"], ["corroborated", "single-source"]),
+    ("Hospital strike ends with 4 percent pay deal", "2024-04-29T19:00:00",
+     ["Daily Ledger", "Metro Times"], ["corroborated"]),
+]
+
+
+def build_showcase_stories(store) -> None:
+    """A few plausible stories, for screenshots of the stories list."""
+    for n, (title, when, outlets, statuses) in enumerate(SHOWCASE):
+        articles = [make_article(f"sc{n}{k}", outlet, f"{title} ({outlet})", when, None,
+                                 f"{title}. Officials said more details would follow. "
+                                 f"{outlet} reported the figures on {when[:10]}.")
+                    for k, outlet in enumerate(outlets)]
+        store.add_articles(articles)
+        for article in articles:
+            store.save_extraction(make_extraction(article))
+        story_id = f"show{n:04d}"
+        store.save_story(Story(story_id, title, [a.id for a in articles], [],
+                               when[:10] + "T06:00:00", when))
+        for article in articles:
+            store.assign_story(article.id, story_id, 0.9)
+        claims = claim_ids(store, articles[0].id)
+        groups = [ClaimGroup(f"{story_id}-g{i}", f"Claim {i} of {title}", [claims[0]], [],
+                             status, 1) for i, status in enumerate(statuses)]
+        store.save_corroboration(story_id, groups, [])
+
+
+def build_showcase_db(path: Path) -> Path:
+    """The bridge story among a few plausible ones (no hostile strings), for screenshots."""
+    with open_store(path) as store:
+        store.conn.execute("PRAGMA synchronous=OFF")
+        build_bridge_story(store)
+        build_showcase_stories(store)
+    return path
+
+
 def build_fixture_db(path: Path, filler: int = 0) -> Path:
     """Write the bridge story, the XSS story and `filler` small stories to `path`."""
     with open_store(path) as store:

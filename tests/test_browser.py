@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest_web import STORY_ID, XSS_STORY_ID, build_fixture_db  # noqa: E402
+from conftest_web import STORY_ID, XSS_STORY_ID, build_fixture_db, build_showcase_db  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +42,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """uvicorn serving the fixture database on a free port, in a thread."""
+def _serve(db: Path) -> Iterator[str]:
+    """uvicorn serving `db` on a free port of 127.0.0.1, in a thread, until exhausted."""
     from corroborator.web import create_app
 
-    db = build_fixture_db(tmp_path_factory.mktemp("web") / "web.db", filler=60)
     port = _free_port()
     config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -60,6 +58,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over the test fixture (with hostile strings and 60 filler stories)."""
+    yield from _serve(build_fixture_db(tmp_path_factory.mktemp("web") / "web.db", filler=60))
 
 
 @pytest.fixture(scope="module")
@@ -96,29 +100,25 @@ def page(browser) -> Iterator[tuple[object, Watch]]:
     context.close()
 
 
-def _shot(page, name: str) -> None:
-    if SCREENSHOT_DIR:
-        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=True)
+def _shot(page, name: str, full_page: bool = True) -> None:
+    Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}.png"), full_page=full_page)
 
 
 def test_stories_to_story_to_matrix(base_url, page) -> None:
     page, _ = page
     page.goto(base_url + "/")
     assert page.locator("h1").inner_text() == "Stories"
-    _shot(page, "stories")
     page.get_by_role("link", name="Harbor Bridge collapse in Riverton").click()
     page.wait_for_url(f"**/story/{STORY_ID}")
     assert page.locator(".claim-group .badge", has_text="Disputed").count() == 1
     assert "12 or 15" in page.locator(".discrepancies").inner_text()
-    _shot(page, "story")
     page.get_by_role("link", name="Coverage matrix").click()
     page.wait_for_url("**/matrix")
     page.get_by_role("button", name="Coast Radio, claim C2: disputes").click()
     panel = page.locator("#evidence-panel")
     assert "Engineers denied that they had warned about cracks." in panel.inner_text()
     assert panel.locator("[data-field=outlet]").inner_text() == "Coast Radio"
-    _shot(page, "matrix")
 
 
 def test_matrix_cell_opens_with_keyboard(base_url, page) -> None:
@@ -142,7 +142,6 @@ def test_compare_from_story_page(base_url, page) -> None:
     assert {"12", "15", "Ana Souza", "Anna Souza"} <= set(diffs)
     assert page.locator(".aligned mark.quote").first.inner_text() == (
         "we will rebuild the bridge within a year")
-    _shot(page, "compare")
 
 
 def test_search_box(base_url, page) -> None:
@@ -176,7 +175,30 @@ def test_phone_width_and_keyboard(base_url, browser) -> None:
     assert widths[0] <= widths[1]
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    if SCREENSHOT_DIR:
-        _shot(page, "matrix-phone")
     watch.assert_clean()
     context.close()
+
+
+@pytest.mark.skipif(not SCREENSHOT_DIR, reason="set CORROBORATOR_SCREENSHOTS=dir to save them")
+def test_screenshots(browser, tmp_path: Path) -> None:
+    """The README screenshots, over plausible stories (run with CORROBORATOR_SCREENSHOTS)."""
+    server = _serve(build_showcase_db(tmp_path / "showcase.db"))
+    url = next(server)
+    context = browser.new_context(viewport={"width": 1200, "height": 760})
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(url + "/")
+    _shot(page, "stories", full_page=False)
+    page.goto(url + f"/story/{STORY_ID}")
+    _shot(page, "story")
+    page.goto(url + f"/story/{STORY_ID}/matrix")
+    page.get_by_role("button", name="Coast Radio, claim C2: disputes").click()
+    _shot(page, "matrix", full_page=False)
+    page.goto(url + "/compare?a=a1&b=a2")
+    _shot(page, "compare", full_page=False)
+    page.set_viewport_size({"width": 390, "height": 760})
+    page.goto(url + f"/story/{STORY_ID}/matrix")
+    _shot(page, "matrix-phone", full_page=False)
+    watch.assert_clean()
+    context.close()
+    next(server, None)

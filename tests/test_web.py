@@ -193,6 +193,13 @@ def test_hostile_strings_arrive_as_text(client) -> None:
     assert client.get("/api/article/x1").json()["article"]["title"] == f"Title {XSS_SCRIPT}"
 
 
+def test_entity_names_with_slashes_round_trip(client) -> None:
+    html = client.get(f"/story/{XSS_STORY_ID}").text
+    assert 'href="/entity/%3Cscript%3Ealert%281%29%3C%2Fscript%3E"' in html
+    api = client.get("/api/entity/%3Cscript%3Ealert%281%29%3C%2Fscript%3E")
+    assert api.status_code == 200 and api.json()["canonical"] == XSS_SCRIPT
+
+
 def test_safe_url() -> None:
     assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
     assert safe_url("HTTP://EXAMPLE.ORG") == "HTTP://EXAMPLE.ORG"

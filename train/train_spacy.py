@@ -8,7 +8,8 @@ Steps, all reproducible (fixed seed in ``spacy_config.cfg``):
    One row serves a word in lower, Title and UPPER case (extra keys, no extra rows).
 2. ``train``: GUM train + EWT dev (UNER entities, repeated ``--uner-weight`` times,
    as it is the in-domain NER data), dev = GUM dev; output in ``train/work/model``.
-3. ``package``: load the best model, write it with ``nlp.to_disk`` to
+3. ``package``: load the best model, add the tokenizer abbreviations and the two
+   sentence-rule components of ``corroborator.nlp``, write it with ``nlp.to_disk`` to
    ``src/corroborator/resources/en_corroborator/`` with a README.
 
 Run ``train/spacy_data.py`` first. Usage::
@@ -147,7 +148,11 @@ def train(out: Path, overrides: dict[str, object]) -> Path:
 
 def package(best: Path, target: Path) -> None:
     """Re-save the best model with ``nlp.to_disk`` to the committed resources folder."""
+    import corroborator.nlp  # noqa: F401  (registers the sentence-rule components)
+
     nlp = spacy.load(best)
+    nlp.add_pipe("corroborator_paragraphs", before="parser")
+    nlp.add_pipe("corroborator_sentence_repair", after="parser")
     for abbr in ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
         nlp.tokenizer.add_special_case(abbr.upper(), [{"ORTH": abbr.upper()}])
@@ -166,7 +171,8 @@ def package(best: Path, target: Path) -> None:
         shutil.rmtree(target)
     nlp.to_disk(target)
     readme = README
-    scores = {k: v for k, v in nlp.meta.get("performance", {}).items() if isinstance(v, float)}
+    keep = ("tag_acc", "dep_uas", "dep_las", "sents_f", "ents_p", "ents_r", "ents_f")
+    scores = {k: v for k, v in nlp.meta.get("performance", {}).items() if k in keep}
     dev = "\n".join(f"| {k} | {v:.3f} |" for k, v in sorted(scores.items()))
     (target / "README.md").write_text(readme.replace("{{DEV_SCORES}}", dev), encoding="utf-8")
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file()) / 1e6

@@ -28,8 +28,11 @@ from corroborator.evaluation.stance import (
 from corroborator.stance import (
     FEATURE_NAMES,
     MODEL_NAME,
+    RELATED_COLUMNS,
+    RELATED_FEATURES,
     StanceFeaturizer,
     TfidfSpace,
+    combine_stages,
     split_sentences,
 )
 
@@ -38,13 +41,14 @@ DATA_DIR = ROOT.parent / "shared" / "data" / "fnc1"
 OUT_DIR = ROOT / "src" / "corroborator" / "resources" / "stance"
 VERSION = 1
 SHORT = "#short"
+UNRELATED = LABELS.index("unrelated")
 SEED = 1
 HELDOUT = 0.2
 PARAMS = {
     "objective": "multiclass",
     "num_class": len(LABELS),
     "learning_rate": 0.05,
-    "num_leaves": 31,
+    "num_leaves": 15,
     "min_data_in_leaf": 20,
     "feature_fraction": 0.7,
     "bagging_fraction": 0.8,
@@ -79,6 +83,36 @@ def featurize(
     return featurizer.features(heads, [split_sentences(bodies[b]) for b in ids], pairs)
 
 
+def story_split(
+    rows: list[tuple[str, str, str]], fraction: float, seed: int
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """Hold out whole stories: components of headlines and bodies joined by related pairs.
+
+    Pairs that cross the two sides (unrelated pairs of a held-out headline with a
+    training body, or the reverse) are dropped, so no text is seen on both sides.
+    """
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for h, b, s in rows:
+        find("h:" + h)
+        find("b:" + b)
+        if s != "unrelated":
+            parent[find("h:" + h)] = find("b:" + b)
+    stories = sorted({find(n) for n in list(parent)})
+    random.Random(seed).shuffle(stories)
+    held = set(stories[: round(len(stories) * fraction)])
+    side = [(find("h:" + h) in held, find("b:" + b) in held) for h, b, _ in rows]
+    train = [r for r, (hh, bb) in zip(rows, side, strict=True) if not hh and not bb]
+    test = [r for r, (hh, bb) in zip(rows, side, strict=True) if hh and bb]
+    return train, test
+
+
 def shortened(
     rows: list[tuple[str, str, str]], bodies: dict[str, str], seed: int
 ) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
@@ -100,15 +134,26 @@ def shortened(
 
 def sample_weights(y: np.ndarray, power: float) -> np.ndarray:
     """Inverse class frequency to the `power`, normalised to mean 1."""
-    counts = np.bincount(y, minlength=len(LABELS)).astype(float)
+    counts = np.bincount(y).astype(float)
     w = (counts.sum() / np.maximum(counts, 1)) ** power
     out = w[y]
     return out / out.mean()
 
 
-def fit(x: np.ndarray, y: np.ndarray, rounds: int, power: float, valid=None) -> lgb.Booster:
-    data = lgb.Dataset(x, y, weight=sample_weights(y, power), feature_name=FEATURE_NAMES)
+def fit_stage(
+    stage: str, x: np.ndarray, y: np.ndarray, rounds: int, power: float, valid=None
+) -> lgb.Booster:
+    """Fit stage "related" (binary, similarity features) or "stance" (3 related classes)."""
     params = {**PARAMS, "seed": SEED}
+    if stage == "related":
+        params.update(objective="binary")
+        params.pop("num_class")
+        x, names = x[:, RELATED_COLUMNS], RELATED_FEATURES
+        valid = None if valid is None else (valid[0][:, RELATED_COLUMNS], valid[1])
+    else:
+        params.update(num_class=3)
+        names = FEATURE_NAMES
+    data = lgb.Dataset(x, y, weight=sample_weights(y, power), feature_name=names)
     if valid is None:
         return lgb.train(params, data, num_boost_round=rounds)
     vdata = lgb.Dataset(valid[0], valid[1], reference=data)
@@ -116,6 +161,23 @@ def fit(x: np.ndarray, y: np.ndarray, rounds: int, power: float, valid=None) -> 
         params, data, num_boost_round=rounds, valid_sets=[vdata],
         callbacks=[lgb.early_stopping(50, verbose=False)],
     )
+
+
+def fit_both(
+    x: np.ndarray, y: np.ndarray, rounds: tuple[int, int], power: float, valid=None
+) -> tuple[lgb.Booster, lgb.Booster]:
+    """Both stages; with `valid`, each stops early on its part of the validation rows."""
+    rel = y != UNRELATED
+    v_rel = None if valid is None else (valid[0], (valid[1] != UNRELATED).astype(int))
+    v_sta = None if valid is None else (valid[0][valid[1] != UNRELATED],
+                                        valid[1][valid[1] != UNRELATED])
+    related = fit_stage("related", x, rel.astype(int), rounds[0], 0.0, valid=v_rel)
+    stance = fit_stage("stance", x[rel], y[rel], rounds[1], power, valid=v_sta)
+    return related, stance
+
+
+def predict_both(models: tuple[lgb.Booster, lgb.Booster], x: np.ndarray) -> np.ndarray:
+    return combine_stages(models[0].predict(x[:, RELATED_COLUMNS]), models[1].predict(x))
 
 
 def objective(gold: np.ndarray, probs: np.ndarray, weights: np.ndarray) -> float:
@@ -145,16 +207,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
-    parser.add_argument("--weight-power", type=float, default=0.5)
+    parser.add_argument("--weight-power", type=float, default=0.75)
+    parser.add_argument("--learning-rate", type=float, default=PARAMS["learning_rate"])
+    parser.add_argument("--num-leaves", type=int, default=PARAMS["num_leaves"])
     parser.add_argument("--max-rounds", type=int, default=1000)
+    parser.add_argument(
+        "--split", choices=("headline", "story"), default="headline",
+        help="story: hold out whole stories (headlines and bodies); a stricter check",
+    )
     parser.add_argument("--no-augment", action="store_true", help="no shortened-body copies")
     parser.add_argument("--cache", type=Path, default=None, help="npz cache of features")
     args = parser.parse_args()
 
+    PARAMS.update(learning_rate=args.learning_rate, num_leaves=args.num_leaves)
     rows, bodies = load(args.data_dir)
-    heldout = split_by_headline([h for h, _, _ in rows], HELDOUT, SEED)
-    train = [r for r in rows if r[0] not in heldout]
-    test = [r for r in rows if r[0] in heldout]
+    if args.split == "story":
+        train, test = story_split(rows, HELDOUT, SEED)
+        heldout = {h for h, _, _ in test}
+    else:
+        heldout = split_by_headline([h for h, _, _ in rows], HELDOUT, SEED)
+        train = [r for r in rows if r[0] not in heldout]
+        test = [r for r in rows if r[0] in heldout]
     train_heads = {h for h, _, _ in train}
     tune = split_by_headline(sorted(train_heads), HELDOUT, SEED + 1)
     log(f"{len(train)} training pairs, {len(test)} held-out pairs ({len(heldout)} headlines)")
@@ -178,30 +251,31 @@ def main() -> None:
 
     in_tune = np.array([h in tune for h, _, _ in train])
     extra_fit = np.array([h not in tune for h, _, _ in extra], dtype=bool)
-    booster = fit(np.vstack([x_train[~in_tune], x_extra[extra_fit]]),
-                  np.concatenate([y_train[~in_tune], y_extra[extra_fit]]),
-                  args.max_rounds, args.weight_power, valid=(x_train[in_tune], y_train[in_tune]))
-    rounds = booster.best_iteration or args.max_rounds
-    weights = tune_class_weights(y_train[in_tune], booster.predict(x_train[in_tune]))
-    log(f"tuned: {rounds} rounds, class weights {dict(zip(LABELS, weights, strict=True))}")
+    models = fit_both(np.vstack([x_train[~in_tune], x_extra[extra_fit]]),
+                      np.concatenate([y_train[~in_tune], y_extra[extra_fit]]),
+                      (args.max_rounds, args.max_rounds), args.weight_power,
+                      valid=(x_train[in_tune], y_train[in_tune]))
+    rounds = tuple(m.best_iteration or args.max_rounds for m in models)
+    weights = tune_class_weights(y_train[in_tune], predict_both(models, x_train[in_tune]))
+    log(f"tuned: rounds {rounds}, class weights {dict(zip(LABELS, weights, strict=True))}")
 
-    booster = fit(np.vstack([x_train, x_extra]), np.concatenate([y_train, y_extra]), rounds,
-                  args.weight_power)
-    scores = report("held-out", booster, weights, x_test, y_test)
-    scores["shortened_bodies"] = report("held-out, bodies cut to 3-8 sentences", booster,
+    models = fit_both(np.vstack([x_train, x_extra]), np.concatenate([y_train, y_extra]), rounds,
+                      args.weight_power)
+    scores = report("held-out", models, weights, x_test, y_test)
+    scores["shortened_bodies"] = report("held-out, bodies cut to 3-8 sentences", models,
                                         weights, x_short, y_short)
-    importance = booster.feature_importance("gain")
+    importance = models[1].feature_importance("gain")
     top = sorted(zip(FEATURE_NAMES, importance, strict=True), key=lambda t: -t[1])[:15]
-    log("top features: " + ", ".join(f"{n}={v:.0f}" for n, v in top))
-    write(args, booster, space, weights, rounds, scores, len(train), len(test), len(heldout))
+    log("top stance-stage features: " + ", ".join(f"{n}={v:.0f}" for n, v in top))
+    write(args, models, space, weights, rounds, scores, len(train), len(test), len(heldout))
 
 
 def labels_of(rows: list[tuple[str, str, str]]) -> np.ndarray:
     return np.array([LABELS.index(s) for _, _, s in rows], dtype=np.int64)
 
 
-def report(what: str, booster: lgb.Booster, weights: np.ndarray, x: np.ndarray, y: np.ndarray):
-    pred = [LABELS[i] for i in np.argmax(booster.predict(x) * weights, axis=1)]
+def report(what: str, models, weights: np.ndarray, x: np.ndarray, y: np.ndarray):
+    pred = [LABELS[i] for i in np.argmax(predict_both(models, x) * weights, axis=1)]
     scores = score_predictions([LABELS[i] for i in y], pred)
     f1 = {k: round(v, 3) for k, v in scores["per_class_f1"].items()}
     log(f"{what}: FNC {scores['fnc_score']:.4f} macro-F1 {scores['macro_f1']:.4f} per-class {f1}")
@@ -209,10 +283,11 @@ def report(what: str, booster: lgb.Booster, weights: np.ndarray, x: np.ndarray, 
     return scores
 
 
-def write(args, booster, space, weights, rounds, scores, n_train, n_test, n_heads) -> None:
+def write(args, models, space, weights, rounds, scores, n_train, n_test, n_heads) -> None:
     out: Path = args.out_dir
     out.mkdir(parents=True, exist_ok=True)
-    booster.save_model(str(out / "model.txt"))
+    models[0].save_model(str(out / "model_related.txt"))
+    models[1].save_model(str(out / "model_stance.txt"))
     (out / "tfidf.json").write_text(json.dumps(space.to_json()), encoding="utf-8")
     stances = args.data_dir / "train_stances.csv"
     meta = {
@@ -220,6 +295,7 @@ def write(args, booster, space, weights, rounds, scores, n_train, n_test, n_head
         "version": VERSION,
         "labels": list(LABELS),
         "features": FEATURE_NAMES,
+        "related_features": RELATED_FEATURES,
         "class_weights": {lab: float(w) for lab, w in zip(LABELS, weights, strict=True)},
         "data": {
             "source": "FNC-1 training split (train_stances.csv, train_bodies.csv)",
@@ -227,7 +303,8 @@ def write(args, booster, space, weights, rounds, scores, n_train, n_test, n_head
         },
         "split": {
             "method": "by headline: seeded shuffle of distinct headlines "
-            "(corroborator.evaluation.stance.split_by_headline)",
+            "(corroborator.evaluation.stance.split_by_headline)"
+            if args.split == "headline" else "by story (train/train_stance.py story_split)",
             "heldout_fraction": HELDOUT,
             "seed": SEED,
             "train_pairs": n_train,
@@ -235,7 +312,7 @@ def write(args, booster, space, weights, rounds, scores, n_train, n_test, n_head
             "heldout_headlines": n_heads,
         },
         "training": {
-            "seed": SEED, "rounds": rounds, "weight_power": args.weight_power,
+            "seed": SEED, "rounds": {"related": rounds[0], "stance": rounds[1]}, "weight_power": args.weight_power,
             "params": PARAMS,
             "tuning": "rounds and class weights chosen on a further 20% headline split of "
             "the training part, then refit on the whole training part",

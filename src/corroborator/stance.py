@@ -245,19 +245,29 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 FEATURE_NAMES: list[str] = (
     [f"claim_{c}" for c in ("refute", "hedge", "neg", "confirm")]
-    + ["claim_question", "claim_len", "body_len", "body_sents"]
+    + ["claim_question", "claim_len"]
     + [f"body_{c}_rate" for c in ("refute", "hedge", "neg", "confirm")]
     + ["tfidf_cos", "term_frac", "term_jaccard", "bigram_frac", "char_frac", "num_frac", "num_miss"]
     + ["lead_term_frac", "lead_tfidf_cos"]
     + ["emb_body", "emb_lead", "emb_max", "emb_top3", "emb_mean", "emb_std", "emb_argmax_pos"]
     + ["sent_tfidf_max", "sent_tfidf_top3", "sent_idf_overlap_max", "sent_idf_overlap_top3"]
-    + ["sent_combo_max", "best_sent_len"]
+    + ["sent_combo_max"]
     + [f"top_{c}" for c in ("refute", "hedge", "neg", "confirm")]
     + [f"best_{c}" for c in ("refute", "hedge", "neg", "confirm")]
     + ["polarity_match", "refute_near_terms"]
     + [f"simw_{c}" for c in ("refute", "hedge", "neg", "confirm")]
     + [f"lead_{c}" for c in ("refute", "hedge", "neg", "confirm")]
 )
+
+# Features of the first stage (related or not): similarity and overlap only, so that
+# relatedness rests on what the claim and body share, not on the body's style.
+RELATED_FEATURES: list[str] = [
+    "claim_len", "tfidf_cos", "term_frac", "term_jaccard", "bigram_frac", "char_frac",
+    "num_frac", "num_miss", "lead_term_frac", "lead_tfidf_cos", "emb_body", "emb_lead",
+    "emb_max", "emb_top3", "emb_mean", "emb_std", "sent_tfidf_max", "sent_tfidf_top3",
+    "sent_idf_overlap_max", "sent_idf_overlap_top3", "sent_combo_max",
+]
+RELATED_COLUMNS = [FEATURE_NAMES.index(n) for n in RELATED_FEATURES]
 
 
 class StanceFeaturizer:
@@ -345,7 +355,7 @@ class StanceFeaturizer:
         polarity = float((c.cues[ci, 2] % 2) == (best_cues[2] % 2))
         return [
             *c.cues[ci], float(c.question[ci]),
-            math.log1p(c.n_tokens[ci]), math.log1p(body.n_tokens[b]), math.log1p(n_s),
+            math.log1p(c.n_tokens[ci]),
             *cue_rates,
             body_cos, _frac(c_terms, b_terms), _jaccard(c_terms, b_terms),
             _frac(c.bigrams[ci], body.bigrams[b]), _frac(c.chars[ci], body.chars[b]),
@@ -356,7 +366,7 @@ class StanceFeaturizer:
             float(emb.std()), float(np.argmax(emb)) / max(n_s - 1, 1),
             float(tf.max()), float(np.sort(tf)[::-1][:_TOP_K].mean()),
             float(idf_ov.max()), float(np.sort(idf_ov)[::-1][:_TOP_K].mean()),
-            float(combo.max()), math.log1p(s.n_tokens[best]),
+            float(combo.max()),
             *top_cues, *best_cues, polarity, near,
         ]
 
@@ -377,7 +387,12 @@ def _body_vectors(sent_vecs: np.ndarray, offsets: np.ndarray, limit: int = 0) ->
 
 
 class StanceModel:
-    """The trained stance classifier: featurizer, LightGBM booster and class re-weighting.
+    """The trained stance classifier: featurizer, two LightGBM stages and class re-weighting.
+
+    Stage one scores P(related) from similarity and overlap features; stage two splits
+    related pairs into agree / disagree / discuss from all features. The four class
+    probabilities are P(unrelated) = 1 - P(related) and P(k) = P(related) * P(k | related),
+    rescaled by per-class weights tuned on held-out training headlines.
 
     Example:
         >>> model = StanceModel.load()
@@ -386,8 +401,11 @@ class StanceModel:
         True
     """
 
-    def __init__(self, booster: Any, space: TfidfSpace, meta: dict[str, Any]) -> None:
-        self.booster = booster
+    def __init__(
+        self, related: Any, stance: Any, space: TfidfSpace, meta: dict[str, Any]
+    ) -> None:
+        self.related_booster = related
+        self.stance_booster = stance
         self.meta = meta
         self.featurizer = StanceFeaturizer(space)
         self.labels: tuple[str, ...] = tuple(meta.get("labels", LABELS))
@@ -406,14 +424,15 @@ class StanceModel:
 
     @classmethod
     def load(cls, directory: str | Path = RESOURCE_DIR) -> StanceModel:
-        """Load ``model.txt``, ``tfidf.json`` and ``meta.json`` from `directory`."""
+        """Load the two LightGBM text models, ``tfidf.json`` and ``meta.json`` from `directory`."""
         import lightgbm as lgb
 
         directory = Path(directory)
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         space = TfidfSpace.from_json(json.loads((directory / "tfidf.json").read_text("utf-8")))
-        booster = lgb.Booster(model_file=str(directory / "model.txt"))
-        return cls(booster, space, meta)
+        related = lgb.Booster(model_file=str(directory / "model_related.txt"))
+        stance = lgb.Booster(model_file=str(directory / "model_stance.txt"))
+        return cls(related, stance, space, meta)
 
     def predict_proba(
         self, claims: Sequence[str], bodies: Sequence[Sequence[str]], pairs: np.ndarray
@@ -425,9 +444,11 @@ class StanceModel:
         feats = self.featurizer.features(claims, bodies, pairs)
         if len(feats) == 0:
             return np.zeros((0, len(self.labels)))
-        raw = np.asarray(self.booster.predict(feats, num_threads=2)).reshape(len(feats), -1)
-        adjusted = raw * self.class_weights
-        return adjusted / adjusted.sum(axis=1, keepdims=True)
+        return combine_stages(
+            self.related_booster.predict(feats[:, RELATED_COLUMNS], num_threads=2),
+            self.stance_booster.predict(feats, num_threads=2),
+            self.class_weights,
+        )
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> list[StancePrediction]:
         """Stance of each (claim or headline, body text) pair."""
@@ -477,6 +498,18 @@ class StanceModel:
     def _prediction(self, row: np.ndarray) -> StancePrediction:
         probs = {lab: float(p) for lab, p in zip(self.labels, row, strict=True)}
         return StancePrediction(label=self.labels[int(np.argmax(row))], probs=probs)  # type: ignore[arg-type]
+
+
+def combine_stages(
+    p_related: np.ndarray, p_stance: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Four-class probabilities (LABELS order) from the two stages, optionally re-weighted."""
+    p_related = np.asarray(p_related, dtype=np.float64).reshape(-1, 1)
+    p_stance = np.asarray(p_stance, dtype=np.float64).reshape(len(p_related), 3)
+    probs = np.hstack([p_related * p_stance, 1.0 - p_related])
+    if weights is not None:
+        probs = probs * weights
+    return probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
 
 
 def _index(items: Any) -> tuple[list[str], np.ndarray]:

@@ -42,6 +42,7 @@ def extract(article: Article) -> Extraction:
         return ext
     ext.sentences = _sentences(article.id, spans)
     ext.entities = _entities(article.id, ext.sentences)
+    relabel_ambiguous(ext.entities, ext.sentences)
     canonicalize(ext.entities)
     ext.quotes = find_quotes(article.id, body, spans, ext.entities)
     for s in ext.sentences:
@@ -89,6 +90,44 @@ def _entities(article_id: str, sentences: Sequence[Sentence]) -> list[Entity]:
             out.append(Entity(article_id, e.text, e.label, s.index,
                               s.start + e.start, s.start + e.end))
     return out
+
+
+NER_ONLY = ("parser", "corroborator_sentence_repair", "corroborator_paragraphs")
+TRAINED_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
+
+
+def relabel_ambiguous(entities: list[Entity], sentences: Sequence[Sentence]) -> None:
+    """Ask the trained NER about mentions the rules could not label (``MISC``).
+
+    Only sentences holding such a mention go through the model (tok2vec + ner, no
+    parser), which keeps extraction fast; the rules' spans and titles are kept.
+    """
+    ambiguous = [e for e in entities if e.label == "MISC"]
+    if not ambiguous:
+        return
+    nlp = _trained_pipeline()
+    if nlp is None:
+        return
+    indices = sorted({e.sentence_index for e in ambiguous})
+    docs = nlp.pipe([sentences[i].text for i in indices], disable=NER_ONLY)
+    labels: dict[tuple[int, str], str] = {}
+    for index, doc in zip(indices, docs, strict=True):
+        for ent in doc.ents:
+            for word in ent.text.split():
+                labels[(index, word)] = TRAINED_LABELS.get(ent.label_, "MISC")
+    for e in ambiguous:
+        e.label = labels.get((e.sentence_index, e.text.split()[-1]), "MISC")
+
+
+def _trained_pipeline():
+    from corroborator.errors import CorroboratorError
+
+    try:
+        from corroborator.nlp import load_pipeline
+
+        return load_pipeline()
+    except (ImportError, CorroboratorError):
+        return None
 
 
 def _is_claim(sentence: Sentence) -> bool:

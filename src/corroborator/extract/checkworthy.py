@@ -5,8 +5,8 @@ Two outputs per sentence:
 * ``checkworthiness``: the probability (Platt-calibrated on cross-validated scores) that a
   fact-checker would pick the sentence. A logistic regression over hand-written,
   human-readable features (numbers, named spans, attribution, hedges, loaded words, ...),
-  the 256-d static sentence embedding of the sentence and the mean embedding of its
-  neighbours. Trained on CLEF 2019 CheckThat! Task 1 debate transcripts by
+  the 256-d static sentence embedding and the mean readable features of the neighbouring
+  sentences. Trained on CLEF 2019 CheckThat! Task 1 debate transcripts by
   ``train/train_checkworthy.py``; weights live in ``resources/checkworthy/model.json``.
 * ``type``: ``"claim"``, ``"opinion"``, ``"question"`` or ``"other"``, from transparent rules
   over the same features (there is no training data for sentence types; the rules were tuned
@@ -34,7 +34,8 @@ import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "resources" / "checkworthy" / "model.json"
 SENTENCE_TYPES = ("claim", "opinion", "question", "other")
-CONTEXT_WINDOW = 2  # neighbours on each side whose embeddings are averaged
+CONTEXT_WINDOW = 2  # neighbours on each side whose readable features are averaged
+NOTABLE = 0.05  # probability (about twice the base rate) above which reasons explain "why high"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -60,7 +61,7 @@ EVALUATIVE = _words(
     "catastrophe catastrophic nonsense hoax lies liar lying fake phony sick vile cowardly "
     "heroic courageous admirable deplorable despicable scandal scandalous tragic tragedy "
     "unprecedented historic massive huge nasty smart wise unwise naive moral immoral "
-    "legitimate illegitimate acts nightmare betrayal madness folly"
+    "legitimate illegitimate act acts warfare nightmare betrayal madness folly"
 )
 MODALS = _words("should must ought shouldn't mustn't needs need")
 SUPERLATIVES = _words(
@@ -99,15 +100,12 @@ WH_WORDS = _words("who what when where why how which whom whose")
 AUX_START = _words(
     "is are was were do does did can could will would should shall have has had am may might"
 )
-OPINION_VERBS = _words("think believe feel hope wish guess suppose doubt opinion view")
 PRESCRIPTIVE = re.compile(
-    r"\b(should|must|ought to|need(s)? to|has to|have to|it is time|it's time|let us|let's)\b",
-    re.IGNORECASE,
+    r"\b(should|must|ought to|need(s)? to|has to|have to|it is time|it's time|let us|let's)\b"
 )
 FIRST_PERSON_JUDGEMENT = re.compile(
     r"\b(i|we) (think|believe|feel|hope|doubt|know|guess|suspect|am convinced|are convinced)\b"
-    r"|\bin (my|our) (view|opinion)\b|\bbelieve me\b|\bfrankly\b|\bi'm (sure|afraid)\b",
-    re.IGNORECASE,
+    r"|\bin (my|our) (view|opinion)\b|\bbelieve me\b|\bfrankly\b|\bi'm (sure|afraid)\b"
 )
 BOILERPLATE = re.compile(
     r"^\W*(read (the original|more|the full)|article (posted|republished|reprinted)|this "
@@ -119,13 +117,19 @@ BOILERPLATE = re.compile(
     r"we (may|will) earn|originally (appeared|published))",
     re.IGNORECASE,
 )
+# Cheap pre-checks: the regexes below run only when one of these is present.
+MONEY_CUES = frozenset("%$£€")
+PRESCRIPTIVE_CUES = _words("should must ought need needs has have it it's let let's")
+JUDGEMENT_CUES = _words(
+    "think believe feel hope doubt know guess suspect convinced view opinion me frankly sure afraid"
+)
 DIGIT = re.compile(r"\d")
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 PERCENT_MONEY = re.compile(r"%|\$|£|€|\bpercent\b|\bper cent\b", re.IGNORECASE)
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
 QUOTE = re.compile(r"[\"“”]")
 SUPERLATIVE_EST = re.compile(r"\b\w{3,}iest\b|\b(?:bigg|larg|great|high|low|small|wid)est\b")
-TOKEN_SPLIT = str.maketrans({c: " " for c in "\"“”‘(),.;:!?[]{}—–…/*"})
+TOKEN = re.compile(r"[^\s\"“”‘(),.;:!?\[\]{}—–…/*]+")
 CAPITALISED = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’-]*)*")
 
 # Order of the readable features in the model input (see _feature_matrix).
@@ -187,20 +191,22 @@ def _sentence_features(text: str) -> list[float]:
     """Readable features of one sentence, in :data:`FEATURE_NAMES` order."""
     stripped = text.strip()
     lower = stripped.lower().replace("’", "'")
-    toks = lower.translate(TOKEN_SPLIT).split()
+    toks = TOKEN.findall(lower)
     tokset = set(toks)
     first = toks[0] if toks else ""
-    n_numbers = len(NUMBER_TOKEN.findall(stripped))
+    n_numbers = len(NUMBER_TOKEN.findall(stripped)) if DIGIT.search(stripped) else 0
     has_digit = n_numbers > 0
+    has_year = bool(has_digit and YEAR.search(stripped))
     n_words = len(toks)
     return [
         n_words,
         has_digit or not tokset.isdisjoint(NUMBER_WORDS),
         n_numbers,
-        bool(has_digit and YEAR.search(stripped)),
-        bool(PERCENT_MONEY.search(stripped)),
+        has_year,
+        bool(not MONEY_CUES.isdisjoint(stripped) or "cent" in lower)
+        and bool(PERCENT_MONEY.search(stripped)),
         not tokset.isdisjoint(QUANTITY),
-        not tokset.isdisjoint(TIME_WORDS) or bool(has_digit and YEAR.search(stripped)),
+        has_year or not tokset.isdisjoint(TIME_WORDS),
         len(CAPITALISED.findall(stripped)),
         not tokset.isdisjoint(ATTRIBUTION),
         not tokset.isdisjoint(HEDGES),
@@ -212,9 +218,10 @@ def _sentence_features(text: str) -> list[float]:
         first in WH_WORDS or first in AUX_START,
         sum(t in EVALUATIVE for t in toks),
         sum(t in MODALS for t in toks),
-        bool(PRESCRIPTIVE.search(lower)),
-        bool(FIRST_PERSON_JUDGEMENT.search(lower)),
-        not tokset.isdisjoint(SUPERLATIVES) or bool(SUPERLATIVE_EST.search(lower)),
+        not tokset.isdisjoint(PRESCRIPTIVE_CUES) and bool(PRESCRIPTIVE.search(lower)),
+        not tokset.isdisjoint(JUDGEMENT_CUES) and bool(FIRST_PERSON_JUDGEMENT.search(lower)),
+        not tokset.isdisjoint(SUPERLATIVES)
+        or ("est" in lower and bool(SUPERLATIVE_EST.search(lower))),
         not tokset.isdisjoint(COMPARATIVES),
         bool(QUOTE.search(stripped)),
         stripped.endswith("!"),
@@ -232,30 +239,41 @@ def feature_matrix(sentences: Sequence[str]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32)
 
 
-def model_inputs(feats: np.ndarray, own: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
-    """Model input rows: log-scaled readable features, own embedding, neighbour embedding."""
-    x_read = feats.copy()
+def readable_inputs(feats: np.ndarray) -> np.ndarray:
+    """Readable features as the model sees them: counts log-scaled, flags 0/1."""
+    out = feats.copy()
     for name in _COUNT_FEATURES:
         j = FEATURE_NAMES.index(name)
-        x_read[:, j] = np.log1p(x_read[:, j])
-    return np.hstack([x_read, own, neighbours]).astype(np.float32)
+        out[:, j] = np.log1p(out[:, j])
+    return out
 
 
-def neighbour_mean(emb: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Mean embedding of up to CONTEXT_WINDOW sentences each side of each position.
+def model_inputs(feats: np.ndarray, emb: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Model input rows: readable features, sentence embedding, neighbours' readable features.
 
     Args:
-        emb: embeddings of a document's sentences, in order.
-        positions: row of `emb` for each output row; ``-1`` gives zeros (no neighbours).
+        feats: rows from :func:`feature_matrix`.
+        emb: fast-embedder rows of the same sentences.
+        neighbours: :func:`neighbour_mean` of the document's :func:`readable_inputs`.
     """
-    out = np.zeros((len(positions), emb.shape[1]), dtype=np.float32)
+    return np.hstack([readable_inputs(feats), emb, neighbours]).astype(np.float32)
+
+
+def neighbour_mean(rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Mean of up to CONTEXT_WINDOW rows each side of each position (zeros when none).
+
+    Args:
+        rows: one row per sentence of a document, in order.
+        positions: index in `rows` of each output row; ``-1`` gives zeros (no neighbours).
+    """
+    out = np.zeros((len(positions), rows.shape[1]), dtype=np.float32)
     count = np.zeros(len(positions), dtype=np.float32)
     for offset in range(-CONTEXT_WINDOW, CONTEXT_WINDOW + 1):
         if offset == 0:
             continue
         idx = positions + offset
-        ok = (positions >= 0) & (idx >= 0) & (idx < len(emb))
-        out[ok] += emb[idx[ok]]
+        ok = (positions >= 0) & (idx >= 0) & (idx < len(rows))
+        out[ok] += rows[idx[ok]]
         count[ok] += 1
     return out / np.maximum(count, 1)[:, None]
 
@@ -291,30 +309,12 @@ def _load_model(path: Path = MODEL_PATH) -> _Model:
     )
 
 
-def _document(
-    sentences: Sequence[str], context: Sequence[str] | None
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Texts to embed, each sentence's row among them, and its position in the document.
-
-    The position is ``-1`` for a sentence not found in `context` (it has no neighbours).
-    """
-    if context is None:
-        rows = np.arange(len(sentences))
-        return list(sentences), rows, rows
+def _positions(sentences: Sequence[str], context: Sequence[str]) -> np.ndarray:
+    """Each sentence's index in `context` (first occurrence), ``-1`` where absent."""
     index: dict[str, int] = {}
     for i, text in enumerate(context):
         index.setdefault(text, i)
-    doc = list(context)
-    rows = np.empty(len(sentences), dtype=np.int64)
-    pos = np.empty(len(sentences), dtype=np.int64)
-    for i, text in enumerate(sentences):
-        j = index.get(text, -1)
-        pos[i] = j
-        if j < 0:
-            j = len(doc)
-            doc.append(text)
-        rows[i] = j
-    return doc, rows, pos
+    return np.asarray([index.get(text, -1) for text in sentences], dtype=np.int64)
 
 
 def score_sentences(
@@ -328,11 +328,11 @@ def score_sentences(
     Args:
         sentences: the sentences to score.
         context: the ordered sentences of the document they come from; each sentence's
-            neighbours are looked up there (a sentence not found has none). ``None``: the
-            `sentences` themselves are consecutive sentences of one document. Pass ``[]`` to
-            score every sentence on its own.
-        embeddings: optional precomputed fast-embedder rows for `sentences` (only used when
-            `context` is ``None``), to avoid encoding twice.
+            neighbours are looked up there (a sentence not found has none, and gets a
+            neutral, training-average context). ``None``: the `sentences` themselves are
+            consecutive sentences of one document. Pass ``[]`` to score each on its own.
+        embeddings: optional precomputed fast-embedder rows for `sentences`, to avoid
+            encoding twice.
 
     Returns:
         One :class:`SentenceScore` per sentence, in order.
@@ -342,15 +342,26 @@ def score_sentences(
     feats = feature_matrix(sentences)
     probs, contrib = _checkworthiness(sentences, context, feats, embeddings)
     types, type_conf = classify_types(feats, probs)
+    # Reasons follow the verdict: the features that pushed towards it most.
+    toward = np.where((probs >= NOTABLE)[:, None], -contrib, contrib)
+    order = np.argsort(toward, axis=1)[:, :_REASON_CANDIDATES]
     return [
         SentenceScore(
-            checkworthiness=float(probs[i]),
-            type=types[i],
-            type_confidence=float(type_conf[i]),
-            features=_feature_dict(feats[i]),
-            reasons=_reasons(feats[i], contrib[i], types[i], float(probs[i])),
+            checkworthiness=p,
+            type=kind,
+            type_confidence=conf,
+            features=_feature_dict(row),
+            reasons=_reasons(row, c, o, kind, p),
         )
-        for i in range(len(sentences))
+        for p, kind, conf, row, c, o in zip(
+            probs.tolist(),
+            types,
+            type_conf.tolist(),
+            feats.tolist(),
+            contrib.tolist(),
+            order.tolist(),
+            strict=True,
+        )
     ]
 
 
@@ -360,31 +371,45 @@ def _checkworthiness(
     feats: np.ndarray,
     embeddings: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities, and per-sentence contributions (readable features + 'wording')."""
+    """Probabilities, and per-sentence logit contributions.
+
+    Contribution columns: each readable feature, then the embedding ('wording') summed, then
+    the neighbours' features summed.
+    """
     model = _load_model()
-    doc, rows, pos = _document(sentences, context)
-    if embeddings is not None and context is None:
-        emb = np.asarray(embeddings, dtype=np.float32)
-    else:
+    if embeddings is None:
         from corroborator.embed import get_embedder
 
-        emb = get_embedder("fast").encode(doc)
-    n_doc = len(doc) if context is None else len(context)
-    x = model_inputs(feats, emb[rows], neighbour_mean(emb[:n_doc], pos))
-    z = (x - model.mean) / model.scale * model.coef
+        embeddings = get_embedder("fast").encode(sentences)
+    if context is None:
+        nbr = neighbour_mean(readable_inputs(feats), np.arange(len(sentences)))
+    else:
+        doc = readable_inputs(feature_matrix(context))
+        nbr = neighbour_mean(doc, _positions(sentences, context))
+    x = model_inputs(feats, np.asarray(embeddings, dtype=np.float32), nbr)
     k = len(FEATURE_NAMES)
-    contrib = np.hstack([z[:, :k], z[:, k:].sum(axis=1, keepdims=True)])
+    alone = ~nbr.any(axis=1)  # no neighbours known: neutral (training-mean) context
+    x[alone, -k:] = model.mean[-k:]
+    z = (x - model.mean) / model.scale * model.coef
+    d = x.shape[1] - 2 * k
+    wording = z[:, k : k + d].sum(axis=1, keepdims=True)
+    contrib = np.hstack([z[:, :k], wording, z[:, k + d :].sum(axis=1, keepdims=True)])
     logits = z.sum(axis=1) + model.intercept
     return model.probability(logits), contrib
 
 
-def _feature_dict(row: np.ndarray) -> dict[str, float | int | bool]:
-    out: dict[str, float | int | bool] = {}
-    for name, value in zip(FEATURE_NAMES, row.tolist(), strict=True):
-        out[name] = bool(value) if name in _BOOL_FEATURES else int(value)
-    return out
+def _feature_dict(row: list[float]) -> dict[str, float | int | bool]:
+    return {
+        name: bool(value) if name in _BOOL_FEATURES else int(value)
+        for name, value in zip(FEATURE_NAMES, row, strict=True)
+    }
 
 
+_REASON_CANDIDATES = 8
+_MODEL_REASON = (  # (lowers the score, raises it) for the embedding and the neighbours
+    ("wording unlike check-worthy sentences", "wording resembles check-worthy sentences"),
+    ("surrounded by little to check", "surrounded by factual sentences"),
+)
 _POSITIVE_REASON = {
     "has_number": "contains a number",
     "has_year": "mentions a year",
@@ -416,19 +441,20 @@ _NEGATIVE_REASON = {
 }
 
 
-def _reasons(row: np.ndarray, contrib: np.ndarray, kind: str, prob: float) -> list[str]:
-    """Two to four phrases: the type, then the readable features that moved the score most."""
+def _reasons(
+    row: list[float], contrib: list[float], order: list[int], kind: str, prob: float
+) -> list[str]:
+    """Two to four phrases: the type, then the readable features that moved the score most.
+
+    `order` lists indices of `contrib` (readable features, then the summed embedding and
+    neighbour terms), strongest push towards the verdict first.
+    """
     reasons = [f"classified as {kind}"]
-    order = np.argsort(-np.abs(contrib))
     for j in order:
-        if len(reasons) >= 4 or abs(contrib[j]) < 0.05:
+        if len(reasons) >= 4 or abs(contrib[j]) < 0.05 or (contrib[j] > 0) != (prob >= NOTABLE):
             break
-        if j == len(FEATURE_NAMES):
-            reasons.append(
-                "wording resembles check-worthy sentences"
-                if contrib[j] > 0
-                else "wording unlike check-worthy sentences"
-            )
+        if j >= len(FEATURE_NAMES):
+            reasons.append(_MODEL_REASON[j - len(FEATURE_NAMES)][contrib[j] > 0])
             continue
         name = FEATURE_NAMES[j]
         if not row[j] and name != "n_words":
@@ -462,9 +488,9 @@ def classify_types(
         + 2.0 * np.clip(cw, 0, 0.5)
     )
     scores = np.zeros((n, len(SENTENCE_TYPES)), dtype=np.float32)
-    scores[:, 0] = 1.0 + factual - 0.3 * f["has_hedge"] * 0
+    scores[:, 0] = 1.0 + factual
     scores[:, 1] = (
-        1.2 * np.minimum(f["n_evaluative"], 2)
+        1.5 * np.minimum(f["n_evaluative"], 2)
         + 1.5 * f["is_prescriptive"]
         + 1.8 * f["first_person_judgement"]
         + 0.5 * f["has_superlative"] * (f["has_number"] == 0)

@@ -199,6 +199,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX discrepancies_story ON discrepancies(story_id);
         """,
     ),
+    (
+        "0005_dedupe_and_story_state",
+        """
+        CREATE TABLE article_minhashes (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            hashvalues BLOB NOT NULL
+        );
+        CREATE TABLE story_state (
+            story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+            n INTEGER NOT NULL,
+            n_sources INTEGER NOT NULL,
+            vector_sum BLOB NOT NULL,
+            terms TEXT NOT NULL DEFAULT '{}',
+            entities TEXT NOT NULL DEFAULT '{}',
+            first_published TEXT,
+            last_published TEXT,
+            title_order INTEGER
+        );
+        CREATE TABLE story_term_df (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX story_articles_seq ON story_articles(seq);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -264,6 +264,52 @@ class Store:
                 out[r[0]] = r[1]
         return out
 
+    def delete_duplicates(self, article_ids: Sequence[str]) -> None:
+        """Forget that these articles are copies (e.g. one became its group's original)."""
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM duplicates WHERE article_id = ?",
+                             [(i,) for i in article_ids])
+
+    def duplicate_links(self, article_ids: Sequence[str]) -> list[sqlite3.Row]:
+        """The ``duplicates`` rows of `article_ids`, in the order given."""
+        rows: dict[str, sqlite3.Row] = {}
+        for chunk in _chunks(list(article_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.query(f"SELECT * FROM duplicates WHERE article_id IN ({marks})", chunk):
+                rows[r["article_id"]] = r
+        return [rows[i] for i in article_ids if i in rows]
+
+    def copies_of(self, original_ids: Sequence[str]) -> list[str]:
+        """Ids of the articles recorded as copies of any of `original_ids`."""
+        out: list[str] = []
+        for chunk in _chunks(list(original_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out += [r[0] for r in self.query(
+                f"SELECT article_id FROM duplicates WHERE original_id IN ({marks}) "
+                "ORDER BY article_id", chunk)]
+        return out
+
+    def ingest_order(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Each article's position in ingest order (its rowid)."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(article_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.query(f"SELECT id, rowid FROM articles WHERE id IN ({marks})", chunk):
+                out[r[0]] = int(r[1])
+        return out
+
+    def minhash_signatures(self, version: str) -> Iterator[tuple[str, bytes]]:
+        """(article id, MinHash hash values) of every signature stored under `version`."""
+        cursor = self.conn.execute(
+            "SELECT article_id, hashvalues FROM article_minhashes WHERE version = ?", (version,))
+        for row in cursor:
+            yield row[0], row[1]
+
+    def save_minhash(self, article_id: str, version: str, hashvalues: bytes) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO article_minhashes VALUES (?,?,?)",
+                         (article_id, version, hashvalues))
+
     def save_story(self, story: Story, n_sources: int | None = None) -> None:
         """Insert or update a story's summary row (not its membership)."""
         with self.transaction() as conn:

@@ -144,7 +144,7 @@ def _failure(exc: Exception) -> tuple[int, str, str]:
     """(status, short title, message) for an exception raised while building a view."""
     if isinstance(exc, NotFoundError):
         return 404, "Not found", str(exc)
-    if isinstance(exc, BadRequest | ValueError):
+    if isinstance(exc, ValueError):  # BadRequest included
         return 400, "Bad request", str(exc)
     if isinstance(exc, sqlite3.OperationalError) and "interrupt" in str(exc):
         return 503, "Too slow", "the query took too long; try a narrower request"
