@@ -9,6 +9,7 @@ and deterministic settings. Usage::
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import random
@@ -27,6 +28,7 @@ from corroborator.evaluation.stance import (
 )
 from corroborator.stance import (
     FEATURE_NAMES,
+    MODEL_FILES,
     MODEL_NAME,
     RELATED_COLUMNS,
     RELATED_FEATURES,
@@ -207,7 +209,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
-    parser.add_argument("--weight-power", type=float, default=0.75)
+    parser.add_argument("--weight-power", type=float, default=1.0)
     parser.add_argument("--learning-rate", type=float, default=PARAMS["learning_rate"])
     parser.add_argument("--num-leaves", type=int, default=PARAMS["num_leaves"])
     parser.add_argument("--max-rounds", type=int, default=1000)
@@ -286,8 +288,10 @@ def report(what: str, models, weights: np.ndarray, x: np.ndarray, y: np.ndarray)
 def write(args, models, space, weights, rounds, scores, n_train, n_test, n_heads) -> None:
     out: Path = args.out_dir
     out.mkdir(parents=True, exist_ok=True)
-    models[0].save_model(str(out / "model_related.txt"))
-    models[1].save_model(str(out / "model_stance.txt"))
+    for model, name in zip(models, MODEL_FILES, strict=True):
+        text = model.model_to_string().encode("utf-8")
+        (out / name).write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+    (out / "model.txt").unlink(missing_ok=True)
     (out / "tfidf.json").write_text(json.dumps(space.to_json()), encoding="utf-8")
     stances = args.data_dir / "train_stances.csv"
     meta = {

@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import re
@@ -37,6 +38,7 @@ from corroborator.models import StanceLabel
 
 LABELS: tuple[StanceLabel, ...] = ("agree", "disagree", "discuss", "unrelated")
 MODEL_NAME = "stance-lgbm"
+MODEL_FILES = ("model_related.txt.gz", "model_stance.txt.gz")
 RESOURCE_DIR = Path(__file__).parent / "resources" / "stance"
 
 
@@ -424,14 +426,16 @@ class StanceModel:
 
     @classmethod
     def load(cls, directory: str | Path = RESOURCE_DIR) -> StanceModel:
-        """Load the two LightGBM text models, ``tfidf.json`` and ``meta.json`` from `directory`."""
+        """Load the two gzipped LightGBM text models, ``tfidf.json`` and ``meta.json``."""
         import lightgbm as lgb
 
         directory = Path(directory)
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         space = TfidfSpace.from_json(json.loads((directory / "tfidf.json").read_text("utf-8")))
-        related = lgb.Booster(model_file=str(directory / "model_related.txt"))
-        stance = lgb.Booster(model_file=str(directory / "model_stance.txt"))
+        related, stance = (
+            lgb.Booster(model_str=gzip.decompress((directory / f).read_bytes()).decode("utf-8"))
+            for f in MODEL_FILES
+        )
         return cls(related, stance, space, meta)
 
     def predict_proba(
