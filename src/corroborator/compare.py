@@ -122,7 +122,9 @@ def compare_extracted(articles: Sequence[Article], extractions: dict[str, Extrac
     pairs, vectors = _align_all(articles, extractions, embedder)
     shared = _shared_statements(pairs, vectors)
     outlets = {a.id: display_name(a) for a in articles}
-    discrepancies = (name_discrepancies(entities, outlets) + pair_discrepancies(pairs, outlets)
+    sentences = {a.id: extractions[a.id].sentences for a in articles}
+    discrepancies = (name_discrepancies(entities, outlets, sentences)
+                     + pair_discrepancies(pairs, outlets)
                      + _headlines(articles, extractions, outlets))
     return Comparison(
         articles=list(articles),

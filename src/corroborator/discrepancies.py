@@ -42,9 +42,11 @@ DISPUTE_CUES = re.compile(
 )
 
 
-def name_discrepancies(entities: Sequence[CanonicalEntity],
-                       outlets: Mapping[str, str]) -> list[Discrepancy]:
-    """People whose surname is spelled differently by different articles."""
+def name_discrepancies(entities: Sequence[CanonicalEntity], outlets: Mapping[str, str],
+                       sentences: Mapping[str, Sequence[Sentence]] | None = None,
+                       ) -> list[Discrepancy]:
+    """People whose surname is spelled differently by different articles (letter case
+    alone, as in an upper-case dateline, is not a different spelling)."""
     out = []
     for entity in entities:
         if entity.label != "PERSON":
@@ -55,14 +57,15 @@ def name_discrepancies(entities: Sequence[CanonicalEntity],
             continue
         if not _articles_disagree(spelling_by_article):
             continue
-        out.append(_name_discrepancy(entity, spelling_by_article, outlets))
+        out.append(_name_discrepancy(entity, spelling_by_article, outlets, sentences or {}))
     return out
 
 
 def _spellings_by_article(entity: CanonicalEntity) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for m in entity.mentions:
-        out.setdefault(m.article_id, set()).add(surname(m.text))
+        name = surname(m.text)
+        out.setdefault(m.article_id, set()).add(name.title() if name.isupper() else name)
     return out
 
 
@@ -72,18 +75,26 @@ def _articles_disagree(by_article: Mapping[str, set[str]]) -> bool:
 
 
 def _name_discrepancy(entity: CanonicalEntity, by_article: Mapping[str, set[str]],
-                      outlets: Mapping[str, str]) -> Discrepancy:
+                      outlets: Mapping[str, str],
+                      sentences: Mapping[str, Sequence[Sentence]]) -> Discrepancy:
     values, evidence = [], {}
     for article_id, forms in by_article.items():
         full = max(entity.variants.get(article_id, sorted(forms)), key=len)
         values.append(full)
-        mention = next(m for m in entity.mentions if m.article_id == article_id)
-        evidence[article_id] = mention.text
+        mention = max((m for m in entity.mentions if m.article_id == article_id),
+                      key=lambda m: len(m.text))
+        evidence[article_id] = _sentence_text(sentences.get(article_id, ()), mention)
     values = list(dict.fromkeys(values))
     spelled = "; ".join(f"{outlets.get(a, a)} writes {' / '.join(sorted(f))}"
                         for a, f in by_article.items())
     return Discrepancy("name", f"{entity.canonical}: one person, spelled differently — {spelled}",
                        values, list(by_article), evidence)
+
+
+def _sentence_text(sentences: Sequence[Sentence], mention) -> str:
+    if 0 <= mention.sentence_index < len(sentences):
+        return sentences[mention.sentence_index].text
+    return mention.text
 
 
 def pair_discrepancies(pairs: Sequence[Pair], outlets: Mapping[str, str]) -> list[Discrepancy]:
