@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from corroborator.align import NEGATION
+from corroborator.align.lexical import concepts
 from corroborator.compare import Comparison, compare_extracted
+from corroborator.discrepancies import DISPUTE_CUES
 from corroborator.embed import get_embedder
 from corroborator.models import Article, Claim, ClaimGroup, Extraction, Stance, stable_id
 from corroborator.store import Store
@@ -20,6 +23,8 @@ from corroborator.store import Store
 MAX_SINGLE_SOURCE_CLAIMS = 6     # per article: its most check-worthy unshared claims
 MIN_SINGLE_CHECKWORTHINESS = 0.15
 STANCE_MIN_CONFIDENCE = 0.45
+EVIDENCE_STRONG_SHARED = 4       # shared concepts for the model's agree/disagree to stand
+EVIDENCE_WEAK_SHARED = 2         # below this the article is unrelated to the claim
 
 
 def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
@@ -39,10 +44,12 @@ def claim_groups(comparison: Comparison,
                  duplicates: Mapping[str, str] | None = None) -> list[ClaimGroup]:
     """Claim groups with stances and statuses for an already computed comparison."""
     duplicates = duplicates or {}
-    groups = _shared_groups(comparison) + _single_groups(comparison)
+    groups = _merge_same_text(_shared_groups(comparison) + _single_groups(comparison))
     for group in groups:
         group.stances = _stances(group, comparison)
         group.status, group.independent_sources = _status(group, duplicates)
+        if _values_conflict_within(group, comparison):
+            group.status = "disputed"
     groups.sort(key=lambda g: ({"disputed": 0, "corroborated": 1}.get(g.status, 2),
                                -g.independent_sources))
     comparison.claim_groups = groups
@@ -59,6 +66,22 @@ def _shared_groups(comparison: Comparison) -> list[ClaimGroup]:
             continue
         out.append(ClaimGroup(_group_id(claims), shared.text, claims))
     return out
+
+
+def _merge_same_text(groups: list[ClaimGroup]) -> list[ClaimGroup]:
+    """One group per representative sentence: statements that share their shortest
+    sentence are the same claim."""
+    by_text: dict[str, ClaimGroup] = {}
+    for group in groups:
+        if group.text not in by_text:
+            by_text[group.text] = group
+            continue
+        kept = by_text[group.text]
+        have = {c.id for c in kept.claims}
+        kept.claims.extend(c for c in group.claims if c.id not in have)
+    for group in by_text.values():
+        group.id = _group_id(group.claims)
+    return list(by_text.values())
 
 
 def _single_groups(comparison: Comparison) -> list[ClaimGroup]:
@@ -109,19 +132,43 @@ def _disputes(group: ClaimGroup, comparison: Comparison) -> dict[str, str]:
     return out
 
 
+def _values_conflict_within(group: ClaimGroup, comparison: Comparison) -> bool:
+    """True when two of the group's own claims give different numbers or dates."""
+    texts = {c.text for c in group.claims}
+    return any(d.kind in ("number", "date") and len(texts & set(d.evidence.values())) >= 2
+               for d in comparison.discrepancies)
+
+
 def _model_stance(group: ClaimGroup, article: Article, extraction: Extraction) -> Stance:
+    """The trained model's stance, kept only where its evidence sentence is about the claim.
+
+    The model judges a whole body; an ``agree`` or ``disagree`` whose best sentence barely
+    touches the claim becomes ``discuss``, and a ``disagree`` also needs a sentence that
+    negates or disputes. Evidence sharing almost nothing with the claim means unrelated.
+    """
     sentences = [s.text for s in extraction.sentences]
-    try:
-        from corroborator.stance import stance_with_evidence
-    except ImportError:
-        return Stance(article.id, group.id, "unrelated", 0.0, None)
     if not sentences:
         return Stance(article.id, group.id, "unrelated", 0.0, None)
+    from corroborator.stance import stance_with_evidence
+
     label, score, evidence = stance_with_evidence(group.text, sentences)
-    if label in ("agree", "disagree") and score < STANCE_MIN_CONFIDENCE:
+    relatedness = _relatedness(group.text, evidence or "")
+    if label == "unrelated" or relatedness == "none":
+        return Stance(article.id, group.id, "unrelated", round(float(score), 3), None)
+    if label in ("agree", "disagree") and (relatedness == "weak"
+                                           or score < STANCE_MIN_CONFIDENCE):
         label = "discuss"
-    return Stance(article.id, group.id, label, round(float(score), 3),
-                  evidence if label != "unrelated" else None)
+    if label == "disagree" and not (NEGATION.search(evidence) or DISPUTE_CUES.search(evidence)):
+        label = "discuss"
+    return Stance(article.id, group.id, label, round(float(score), 3), evidence)
+
+
+def _relatedness(claim: str, evidence: str) -> str:
+    """"strong", "weak" or "none": how much of the claim the evidence sentence is about."""
+    shared = concepts(claim) & concepts(evidence)
+    if len(shared) >= EVIDENCE_STRONG_SHARED:
+        return "strong"
+    return "weak" if len(shared) >= EVIDENCE_WEAK_SHARED else "none"
 
 
 def _status(group: ClaimGroup, duplicates: Mapping[str, str]) -> tuple[str, int]:

@@ -105,20 +105,20 @@ def pair_discrepancies(pairs: Sequence[Pair], outlets: Mapping[str, str]) -> lis
     """
     merged: dict[tuple, Discrepancy] = {}
     for pair in pairs:
-        if pair.relation == "same":
-            continue
-        key, found = _pair_discrepancy(pair, outlets)
-        if key in merged:
-            _merge(merged[key], found)
-        else:
-            merged[key] = found
+        for key, found in _pair_discrepancies(pair, outlets):
+            if key in merged:
+                _merge(merged[key], found)
+            else:
+                merged[key] = found
     for d in merged.values():
         if d.kind == "negation":
             d.description = _negation_description(d, outlets)
     return list(merged.values())
 
 
-def _pair_discrepancy(pair: Pair, outlets: Mapping[str, str]) -> tuple[tuple, Discrepancy]:
+def _pair_discrepancies(pair: Pair,
+                        outlets: Mapping[str, str]) -> list[tuple[tuple, Discrepancy]]:
+    """The discrepancies one aligned pair shows (a pair may differ in number and date)."""
     a, b = pair.a.sentence, pair.b.sentence
     if pair.relation == "negation":
         predicates = pair.shared & PREDICATE_CONCEPTS
@@ -126,11 +126,18 @@ def _pair_discrepancy(pair: Pair, outlets: Mapping[str, str]) -> tuple[tuple, Di
         found = Discrepancy("negation", "", [negated.text, other.text],
                             [negated.article_id, other.article_id],
                             {negated.article_id: negated.text, other.article_id: other.text})
-        return ("negation", negated.article_id, negated.index), found
-    values = _pair_values(pair)
-    found = Discrepancy(pair.relation, _describe_values(pair, values, outlets), values,
-                        [a.article_id, b.article_id], {a.article_id: a.text, b.article_id: b.text})
-    return (pair.relation, frozenset(values)), found
+        return [(("negation", negated.article_id, negated.index), found)]
+    out = []
+    for kind in ("number", "date"):
+        conflict = conflicting_values(pair.a.mentions, pair.b.mentions, kind)
+        if pair.relation == "same" or conflict is None:
+            continue
+        values = [conflict[0].text, conflict[1].text]
+        found = Discrepancy(kind, _describe_values(pair, values, outlets), values,
+                            [a.article_id, b.article_id],
+                            {a.article_id: a.text, b.article_id: b.text})
+        out.append(((kind, frozenset(str(m.value) for m in conflict)), found))
+    return out
 
 
 def _merge(target: Discrepancy, extra: Discrepancy) -> None:
@@ -147,13 +154,6 @@ def _negation_description(d: Discrepancy, outlets: Mapping[str, str]) -> str:
     denier = outlets.get(d.articles[0], "one article")
     others = ", ".join(dict.fromkeys(outlets.get(a, "another") for a in d.articles[1:]))
     return f"{denier} negates or denies what {others} report"
-
-
-def _pair_values(pair: Pair) -> list[str]:
-    found = conflicting_values(pair.a.mentions, pair.b.mentions, pair.relation)
-    if found:
-        return [found[0].text, found[1].text]
-    return [pair.a.sentence.text, pair.b.sentence.text]
 
 
 def _describe_values(pair: Pair, values: list[str], outlets: Mapping[str, str]) -> str:

@@ -25,6 +25,8 @@ from corroborator.models import Article, Claim, Entity, Extraction, Sentence
 EXTRACTOR_VERSION = "extract-rules.v1"
 MIN_CLAIM_WORDS = 5
 MAX_BODY_CHARS = 2_000_000
+HEADLINE_SEARCH = 3     # the headline may be repeated within the first sentences
+KICKER_MAX_WORDS = 3    # a section label above a repeated headline
 
 __all__ = ["EXTRACTOR_VERSION", "CanonicalEntity", "canonicalize", "extract", "extract_batch"]
 
@@ -52,12 +54,17 @@ def extract(article: Article) -> Extraction:
 
 
 def _drop_repeated_headline(spans: list[Span], title: str) -> list[Span]:
-    """Pages often repeat the headline as the body's first line; it is not a sentence."""
-    if spans and title:
-        first, head = _squash(spans[0].text), _squash(title)
-        if first and head and (first == head or (len(first) > 20 and first in head)
-                               or (len(head) > 20 and head in first and len(first) < 1.3 * len(head))):
-            return spans[1:]
+    """Pages often repeat the headline (after a section kicker such as "Business") at
+    the top of the body; neither is a sentence of the article."""
+    head = _squash(title)
+    if not head:
+        return spans
+    for i, span in enumerate(spans[:HEADLINE_SEARCH]):
+        first = _squash(span.text)
+        same = first == head or (len(first) > 20 and first in head) or (
+            len(head) > 20 and head in first and len(first) < 1.3 * len(head))
+        if same and all(len(s.text.split()) <= KICKER_MAX_WORDS for s in spans[:i]):
+            return spans[i + 1:]
     return spans
 
 

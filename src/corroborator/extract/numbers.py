@@ -134,7 +134,8 @@ def _numbers(article_id: str, sentence: str, index: int,
             value *= SCALES[m.group("scale").lower()]
         kind = "money" if m.group("cur") else "percent" if m.group("pct") else "number"
         unit = _unit(m.group("unit"))
-        text = m.group().strip() if unit else m.group().strip().rsplit(" ", 1)[0]
+        end = m.end("pct") if m.group("pct") else m.end("scale") if m.group("scale") else m.end("num")
+        text = sentence[m.start():end].strip() + (f" {unit}" if unit else "")
         out.append(Mention(article_id, text, kind, value, index, m.group("cur") or unit,
                            context=unit or ""))
     for m in _WORD_NUMBER.finditer(sentence):
