@@ -65,3 +65,20 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     bogus.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="bogus.db"):
         open_store(bogus)
+
+
+def test_extraction_round_trips_through_the_store(db_path):
+    from corroborator.extract import extract
+
+    article = Article(text="Officials said 1,200 workers will lose their jobs on March 13. "
+                           "“We were not told,” union leader Dana Whitcombe said.",
+                      title="Plant to close", published="2026-03-02")
+    ext = extract(article)
+    with open_store(db_path) as store:
+        store.add_articles([article])
+        store.save_extraction(ext)
+        loaded = store.load_extraction(article.id)
+    assert [m.context for m in loaded.mentions] == [m.context for m in ext.mentions]
+    assert [(s.text, s.type, s.attribution) for s in loaded.sentences] == \
+        [(s.text, s.type, s.attribution) for s in ext.sentences]
+    assert [(q.text, q.speaker) for q in loaded.quotes] == [(q.text, q.speaker) for q in ext.quotes]

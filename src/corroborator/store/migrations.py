@@ -225,6 +225,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX story_articles_seq ON story_articles(seq);
         """,
     ),
+    (
+        "0006_mention_context_and_story_sorts",
+        """
+        ALTER TABLE mentions ADD COLUMN context TEXT NOT NULL DEFAULT '';
+        CREATE INDEX stories_recent ON stories(last_seen DESC, id);
+        CREATE INDEX stories_size ON stories(n_articles DESC, id);
+        CREATE INDEX stories_disputed ON stories(n_disputed DESC, id);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

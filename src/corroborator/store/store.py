@@ -195,9 +195,9 @@ class Store:
                  for q in extraction.quotes],
             )
             conn.executemany(
-                "INSERT INTO mentions (article_id, sentence_idx, kind, text, value, unit) "
-                "VALUES (?,?,?,?,?,?)",
-                [(aid, m.sentence_index, m.kind, m.text, json.dumps(m.value), m.unit)
+                "INSERT INTO mentions (article_id, sentence_idx, kind, text, value, unit, context) "
+                "VALUES (?,?,?,?,?,?,?)",
+                [(aid, m.sentence_index, m.kind, m.text, json.dumps(m.value), m.unit, m.context)
                  for m in extraction.mentions],
             )
             conn.executemany(
@@ -232,7 +232,7 @@ class Store:
         for r in self.query("SELECT * FROM mentions WHERE article_id = ? ORDER BY id",
                             (article_id,)):
             ext.mentions.append(Mention(article_id, r["text"], r["kind"], json.loads(r["value"]),
-                                        r["sentence_idx"], r["unit"]))
+                                        r["sentence_idx"], r["unit"], r["context"]))
         for r in self.query("SELECT * FROM claims WHERE article_id = ? ORDER BY sentence_idx",
                             (article_id,)):
             ext.claims.append(Claim(article_id, r["sentence_idx"], r["text"], r["checkworthiness"],

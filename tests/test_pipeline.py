@@ -1,0 +1,111 @@
+"""End to end through the store: ingest, analyze, stories, story views and reports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from corroborator import analyze, ingest, open_store
+from corroborator.cli import main
+from corroborator.views import story_view
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def stories(examples_db) -> list[dict]:
+    result = run("stories", "--db", examples_db, "--format", "json", "--sort", "size")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_examples_form_their_five_stories(stories):
+    sizes = sorted(s["n_articles"] for s in stories)
+    assert sizes == [1, 3, 4, 5, 8]
+
+
+def test_syndicated_copy_counts_as_one_source(stories, examples_db):
+    smelter = stories[0]
+    assert smelter["n_articles"] == 8 and smelter["n_sources"] == 7
+    with open_store(examples_db, readonly=True) as store:
+        view = story_view(store, smelter["id"])
+    copies = [a for a in view["articles"] if a.get("duplicate_of")]
+    assert [a["outlet"] for a in copies] == ["The Harbor Ledger"]
+
+
+def test_stored_story_shows_claims_and_discrepancies(stories, examples_db):
+    with open_store(examples_db, readonly=True) as store:
+        view = story_view(store, stories[0]["id"])
+    kinds = {d["kind"] for d in view["discrepancies"]}
+    assert {"name", "number", "date", "headline"} <= kinds
+    statuses = {g["status"] for g in view["claim_groups"]}
+    assert {"corroborated", "disputed"} <= statuses
+    names = next(d for d in view["discrepancies"] if d["kind"] == "name")
+    assert {"Ingrid M. Halvorsen", "Ingrid Halvorson"} <= set(names["values"])
+
+
+def test_non_english_article_is_not_merged(examples_db):
+    with open_store(examples_db, readonly=True) as store:
+        rows = store.query("SELECT a.language, u.reason FROM unclustered u "
+                           "JOIN articles a ON a.id = u.article_id")
+    assert [r["language"] for r in rows] == ["es"]
+
+
+def test_story_command_text_json_and_html(stories, examples_db, tmp_path):
+    story_id = stories[0]["id"][:8]
+    text = run("story", story_id, "--db", examples_db)
+    assert text.exit_code == 0 and "Halvors" in text.output
+    data = json.loads(run("story", story_id, "--db", examples_db, "--format", "json").stdout)
+    assert data["story"]["n_articles"] == 8
+    out = tmp_path / "story.html"
+    assert run("story", story_id, "--db", examples_db, "--format", "html", "-o", out).exit_code == 0
+    assert "Halvors" in out.read_text()
+
+
+def test_report_writes_html_for_every_story(examples_db, tmp_path):
+    out = tmp_path / "report.html"
+    result = run("report", "--db", examples_db, "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert page.count('<article id="story-') == 5
+
+
+def test_unknown_story_is_a_clear_error(examples_db):
+    result = run("story", "ffffffffffff", "--db", examples_db)
+    assert result.exit_code == 1 and "no story" in result.output
+
+
+def test_serve_get_prints_the_api(examples_db):
+    result = run("serve", "--db", examples_db, "--get", "/api/stories")
+    assert result.exit_code == 0
+    assert "Calloway" in result.output
+
+
+def test_seeds_as_a_stored_story(seeds, tmp_path):
+    with open_store(tmp_path / "seeds.db") as store:
+        ingest(seeds, store)
+        analyze(store)
+        rows = store.list_stories()
+        assert len(rows) == 1
+        view = story_view(store, rows[0]["id"])
+    kinds = {d["kind"] for d in view["discrepancies"]}
+    assert {"name", "negation", "headline"} <= kinds
+    assert any("sovereign decision" in g["text"] and g["status"] == "corroborated"
+               for g in view["claim_groups"])
+    signals = {s["name"]: s for a in view["articles"] for s in a["signals"]
+               if "Defies" in a["title"]}
+    assert signals["profanity"]["evidence"] and signals["rhetorical_questions"]["evidence"]
+
+
+def test_analyze_is_incremental(tmp_path, seeds):
+    with open_store(tmp_path / "inc.db") as store:
+        ingest(seeds[:1], store)
+        first = analyze(store)
+        ingest(seeds[1:], store)
+        second = analyze(store)
+        again = analyze(store)
+    assert (first.extracted, second.extracted, again.extracted) == (1, 1, 0)
