@@ -61,7 +61,8 @@ STOP_STARTS = frozenset(
     Some Many Most No Yes What Who Why How Instead Luckily Naturally Whether During Sir
     Then Or Is Are Was Were Do Does Did Read Article Also Just Even Only Since Until Because
     Although Though Despite Under Over With Without From For By To Of Every Each All Both
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split()
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Nobody Everyone Everybody Somebody
+    Someone Anyone Anybody Nothing Everything Something Please Thank Thanks""".split()
 )
 MONTHS = frozenset(
     "January February March April May June July August September October November "

@@ -31,13 +31,20 @@ _AFTER_NAME_FIRST = re.compile(
     rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?P<who>{_NAME}|he|she|it|they|we|I)\s+"
     rf"(?:{SPEECH_VERBS}|continued)\b"
 )
+_AFTER_DOC_FIRST = re.compile(
+    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?P<who>{_DOC})\s+(?:says|said|states|stated|reads|read|adds|added)\b"
+)
 _BEFORE = re.compile(
     rf"(?P<who>{_NAME}|{_DOC}|he|she|it|they)\s+(?:{SPEECH_VERBS})(?:\s+\w+){{0,2}}\s*[:,]\s*$"
 )
+_GROUP = (r"(?i:a|an|the|two|three|four|five|six|several|some|many|\d+)\s+[\w\s'’-]{0,50}?"
+          r"(?:people|persons|officials?|sources?|spokes(?:man|woman|person)|officers?|"
+          r"residents?|workers?|analysts?|executives?|ministry|company|union|police|campaign|"
+          r"agency|authority|office|department|statement)(?:\s+[a-z][\w'’-]*){0,6}?")
 _REPORTED = re.compile(
-    rf"(?P<who>{_NAME}|(?:a|an|the)\s+[\w\s-]{{0,40}}?(?:spokes(?:man|woman|person)|official|"
-    rf"officials|ministry))\s+(?:{SPEECH_VERBS})(?:\s+(?:reporters|journalists|"
-    rf"us|them|him|her))?\s+(?:that\s+)?(?P<what>[a-z][^“”\"]{{15,}})"
+    rf"(?P<who>{_NAME}|{_GROUP})(?:,\s[^,“”\"]{{3,90}},)?\s+(?:{SPEECH_VERBS})"
+    rf"(?:\s+(?:reporters|journalists|us|them|him|her|lawmakers|residents))?"
+    rf"(?:\s+(?:on|late|early|last)\s+\w+)?\s+(?:that\s+)?(?P<what>[a-z][^“”\"]{{15,}})"
 )
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME}|(?:the|a|an)\s+[\w\s-]{{3,40}}?),")
 _AFTER_ACCORDING = re.compile(
@@ -80,7 +87,8 @@ def _speaker(body: str, match: re.Match, sentences: Sequence[Span], index: int,
     line_start = body.rfind("\n", 0, match.start()) + 1
     before = body[max(line_start, match.start() - 160):match.start()]
     for pattern, text in ((_AFTER_VERB_FIRST, after), (_AFTER_NAME_FIRST, after),
-                          (_AFTER_ACCORDING, after), (_BEFORE, before)):
+                          (_AFTER_DOC_FIRST, after), (_AFTER_ACCORDING, after),
+                          (_BEFORE, before)):
         found = pattern.search(text)
         if found:
             return _resolve(found, sentences, index, entities, document)
@@ -143,7 +151,10 @@ def _reported(article_id: str, sentence: str, index: int) -> list[Quote]:
 
 
 def _sentence_at(sentences: Sequence[Span], offset: int) -> int:
+    """The index of the last sentence starting at or before `offset`."""
+    index = 0
     for i, span in enumerate(sentences):
-        if span.start <= offset < span.end + 2:
-            return i
-    return max(0, len(sentences) - 1)
+        if span.start > offset:
+            break
+        index = i
+    return index
