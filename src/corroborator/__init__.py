@@ -8,13 +8,25 @@ The front door:
     >>> store = corroborator.open_store("news.db")
     >>> corroborator.ingest(["examples/"], store)
     >>> corroborator.analyze(store)
+
+Several stage modules share their name with the front-door function (``ingest``,
+``extract``, ``compare``). The modules are imported first, so the package attributes
+below stay bound to the functions; the modules remain importable by their full names.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
+
+from corroborator import compare as _compare_module  # noqa: F401,E402  (see docstring)
+from corroborator import extract as _extract_package  # noqa: F401,E402
+from corroborator import ingest as _ingest_package  # noqa: F401,E402
+from corroborator.compare import compare  # noqa: E402
+from corroborator.embed import Embedder  # noqa: E402
+from corroborator.extract import extract  # noqa: E402
+from corroborator.ingest import read_articles  # noqa: E402
+from corroborator.pipeline import analyze, ingest  # noqa: E402
+from corroborator.store import open_store  # noqa: E402
 
 __all__ = [
     "Embedder",
@@ -26,22 +38,3 @@ __all__ = [
     "open_store",
     "read_articles",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """Import the public entry points lazily, so `import corroborator` stays fast."""
-    targets = {
-        "compare": ("corroborator.compare", "compare"),
-        "extract": ("corroborator.extract", "extract"),
-        "ingest": ("corroborator.pipeline", "ingest"),
-        "analyze": ("corroborator.pipeline", "analyze"),
-        "open_store": ("corroborator.store", "open_store"),
-        "read_articles": ("corroborator.ingest", "read_articles"),
-        "Embedder": ("corroborator.embed", "Embedder"),
-    }
-    if name not in targets:
-        raise AttributeError(f"module 'corroborator' has no attribute {name!r}")
-    import importlib
-
-    module, attr = targets[name]
-    return getattr(importlib.import_module(module), attr)
