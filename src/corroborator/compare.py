@@ -98,8 +98,11 @@ class Comparison:
 
 
 def compare(inputs: Sequence[str | Path | Article], *, outlet: str | None = None,
-            embedder: Embedder | None = None) -> Comparison:
+            embedder: Embedder | None = None, trained_ner: bool = False) -> Comparison:
     """Compare two or more articles (paths, URLs or Article objects).
+
+    ``trained_ner`` also runs the bundled spaCy NER on ambiguous mentions (about two
+    seconds to load); by default names are resolved by the rules and across articles.
 
     Example:
         >>> result = compare(["a.txt", "b.html"])
@@ -107,7 +110,7 @@ def compare(inputs: Sequence[str | Path | Article], *, outlet: str | None = None
     """
     articles = [_load(i, outlet) for i in inputs]
     articles = list({a.id: a for a in articles}.values())
-    extractions = {a.id: extract(a) for a in articles}
+    extractions = {a.id: extract(a, trained_ner=trained_ner) for a in articles}
     result = compare_extracted(articles, extractions, embedder or get_embedder("fast"))
     from corroborator.corroborate import claim_groups
 

@@ -31,8 +31,13 @@ KICKER_MAX_WORDS = 3    # a section label above a repeated headline
 __all__ = ["EXTRACTOR_VERSION", "CanonicalEntity", "canonicalize", "extract", "extract_batch"]
 
 
-def extract(article: Article) -> Extraction:
-    """Extract sentences, entities, quotes, numbers, dates and claims from one article."""
+def extract(article: Article, trained_ner: bool = True) -> Extraction:
+    """Extract sentences, entities, quotes, numbers, dates and claims from one article.
+
+    With ``trained_ner`` the bundled spaCy NER labels the mentions the rules leave
+    ambiguous; loading it costs about two seconds once per process, so one-shot tools may
+    turn it off.
+    """
     ext = Extraction(article_id=article.id, version=EXTRACTOR_VERSION)
     body = article.text or ""
     if len(body) > MAX_BODY_CHARS:
@@ -44,7 +49,8 @@ def extract(article: Article) -> Extraction:
         return ext
     ext.sentences = _sentences(article.id, spans)
     ext.entities = _entities(article.id, ext.sentences)
-    relabel_ambiguous(ext.entities, ext.sentences)
+    if trained_ner:
+        relabel_ambiguous(ext.entities, ext.sentences)
     canonicalize(ext.entities)
     ext.quotes = find_quotes(article.id, body, spans, ext.entities)
     for s in ext.sentences:
