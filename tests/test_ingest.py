@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import shutil
 from pathlib import Path
@@ -152,7 +153,8 @@ def test_html_falls_back_to_lxml_when_trafilatura_finds_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(
-        "corroborator.ingest.html.trafilatura.bare_extraction", lambda *a, **k: None
+        importlib.import_module("corroborator.ingest.html").trafilatura, "bare_extraction",
+        lambda *a, **k: None
     )
     html = (
         "<html><head><title>Fallback</title><style>p {color: red}</style></head><body>"
@@ -534,7 +536,8 @@ def test_unexpected_crash_becomes_an_input_error(monkeypatch: pytest.MonkeyPatch
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr("corroborator.ingest.sources.parse_text", explode)
+    monkeypatch.setattr(importlib.import_module("corroborator.ingest.sources"), "parse_text",
+                        explode)
     error = only_error(read_articles([FIXTURES / "harbor_bridge.txt"]))
     assert error.problem == "could not read (RuntimeError: boom second line)"
 

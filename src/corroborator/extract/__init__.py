@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from corroborator.extract.attribution import attribute
@@ -21,6 +22,7 @@ from corroborator.extract.numbers import find_mentions
 from corroborator.extract.quotes import find_quotes
 from corroborator.extract.sentences import Span, split_sentences, strip_dateline
 from corroborator.models import Article, Claim, Entity, Extraction, Sentence
+from corroborator.signals import PROFANITY
 
 EXTRACTOR_VERSION = "extract-rules.v1"
 MIN_CLAIM_WORDS = 5
@@ -90,10 +92,38 @@ def _sentences(article_id: str, spans: Sequence[Span]) -> list[Sentence]:
     for i, (span, text) in enumerate(zip(spans, texts, strict=True)):
         score = scores[i]
         out.append(Sentence(
-            article_id, i, text, span.end - len(text), span.end, score["type"],
+            article_id, i, text, span.end - len(text), span.end, refine_type(text, score["type"]),
             round(score["checkworthiness"], 4), attribute(text), score["features"],
         ))
     return out
+
+
+_OUTSIDE_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_AUTHOR_VOICE = re.compile(r"\b(I|I'm|I’m|I've|I’ve|my|we|we're|we’re|our|us|let's|let’s)\b",
+                           re.IGNORECASE)
+_PRESCRIPTIVE = re.compile(r"\b(should|must|ought to|needs? to|deserves?)\b", re.IGNORECASE)
+_IMPERATIVE = re.compile(r"^(call|come|tell|write|join|demand|ask|sign|share|stand|vote|"
+                         r"don't|do not|remember|imagine|consider|look|let's|let’s)\b",
+                         re.IGNORECASE)
+_NO_COMMENT = re.compile(
+    r"\b(declined to comment|did not (?:immediately )?respond|could not (?:be reached|"
+    r"independently verify)|has not seen the|did not return|no comment)\b", re.IGNORECASE)
+
+
+def refine_type(text: str, kind: str) -> str:
+    """Correct the scorer's sentence type with news cues it does not see: the author's own
+    voice, prescriptions, commands and profanity mark opinion; no-comment lines are other."""
+    if kind == "question":
+        return kind
+    outside = _OUTSIDE_QUOTES.sub(" ", text).strip()
+    if _NO_COMMENT.search(outside):
+        return "other"
+    if len(outside.split()) < MIN_CLAIM_WORDS - 2:
+        return kind
+    if (_AUTHOR_VOICE.search(outside) or _PRESCRIPTIVE.search(outside)
+            or _IMPERATIVE.match(outside) or PROFANITY.search(outside)):
+        return "opinion"
+    return kind
 
 
 def _entities(article_id: str, sentences: Sequence[Sentence]) -> list[Entity]:
