@@ -76,7 +76,7 @@ def _quotes(record: dict, ext, counts: dict) -> None:
 
 
 def _entities(record: dict, ext, counts: dict) -> None:
-    for canonical, surfaces in record.get("entity_variants", {}).items():
+    for surfaces in record.get("entity_variants", {}).values():
         counts["ent_gold"] += 1
         resolved = {e.canonical for e in ext.entities
                     if any(norm(s) == norm(e.text) or norm(s).endswith(norm(e.text))
