@@ -21,7 +21,7 @@ from corroborator.extract.entities import find_entities
 from corroborator.extract.numbers import find_mentions
 from corroborator.extract.quotes import find_quotes
 from corroborator.extract.sentences import Span, split_sentences, strip_dateline
-from corroborator.models import Article, Claim, Entity, Extraction, Sentence
+from corroborator.models import Article, Attribution, Claim, Entity, Extraction, Sentence
 from corroborator.signals import PROFANITY
 
 EXTRACTOR_VERSION = "extract-rules.v1"
@@ -55,6 +55,7 @@ def extract(article: Article, trained_ner: bool = True) -> Extraction:
         relabel_ambiguous(ext.entities, ext.sentences)
     canonicalize(ext.entities)
     ext.quotes = find_quotes(article.id, body, spans, ext.entities)
+    _attribute_quoted(ext)
     for s in ext.sentences:
         ext.mentions.extend(find_mentions(article.id, s.text, s.index, article.published))
     ext.claims = [_claim(s) for s in ext.sentences if _is_claim(s)]
@@ -171,6 +172,18 @@ def _trained_pipeline():
         return load_pipeline()
     except (ImportError, CorroboratorError):
         return None
+
+
+def _attribute_quoted(ext: Extraction) -> None:
+    """A sentence carrying a quote with a known speaker is attributed to that speaker."""
+    for quote in ext.quotes:
+        if not quote.speaker or not 0 <= quote.sentence_index < len(ext.sentences):
+            continue
+        sentence = ext.sentences[quote.sentence_index]
+        if sentence.attribution.kind in ("none", "hedged"):
+            kind = attribute(f"{quote.speaker} said this.").kind
+            kind = kind if kind in ("anonymous", "wire") else "named"
+            sentence.attribution = Attribution(kind, quote.speaker, quote.speaker)
 
 
 def _is_claim(sentence: Sentence) -> bool:
