@@ -113,3 +113,27 @@ def test_search_finds_ingested_words(db_path):
 def test_search_on_missing_database_is_a_clear_error(tmp_path):
     result = run("search", "x", "--db", tmp_path / "none.db")
     assert result.exit_code == 1 and "none.db" in result.output
+
+
+def test_eval_clusters_and_stance_from_the_cli(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    rows = [("a", "The harbour bridge in Riverton collapsed on Tuesday morning after days of "
+                  "heavy rain, engineers said, and rescue teams searched the river for hours."),
+            ("a", "Rescue teams searched the river in Riverton for hours after the harbour bridge "
+                  "collapsed on Tuesday following days of heavy rain, engineers said."),
+            ("b", "The city council approved a new budget for schools and libraries on Monday "
+                  "evening after a long debate about property taxes and teacher salaries.")]
+    gold.write_text("\n".join(json.dumps({"title": "", "text": t, "story": s}) for s, t in rows))
+    result = run("eval", "clusters", gold, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {"bcubed_f1", "pairwise_f1", "n_pred", "n_gold"} <= set(json.loads(result.stdout))
+    fixtures = Path(__file__).parent / "fixtures"
+    result = run("eval", "stance", fixtures / "fnc_tiny_stances.csv",
+                 fixtures / "fnc_tiny_bodies.csv", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {"fnc_score", "macro_f1", "per_class_f1", "confusion"} <= set(json.loads(result.stdout))
+
+
+def test_eval_on_a_missing_file_is_one_line(tmp_path):
+    result = run("eval", "clusters", tmp_path / "none.jsonl")
+    assert result.exit_code == 1 and "none.jsonl" in result.output

@@ -32,6 +32,7 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = _open(str(path), uri=False, path=path)
         _guard(path, lambda: conn.execute("PRAGMA journal_mode=WAL"))
+        conn.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: no corruption on a kill
     conn.execute("PRAGMA foreign_keys=ON")
     _check_version(conn, path)
     if not readonly:
