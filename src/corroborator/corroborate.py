@@ -21,6 +21,7 @@ from corroborator.models import Article, Claim, ClaimGroup, Extraction, Stance, 
 from corroborator.store import Store
 
 MAX_SINGLE_SOURCE_CLAIMS = 6     # per article: its most check-worthy unshared claims
+MAX_GROUPS = 80                  # per story: shared claims first, then single-source ones
 MIN_SINGLE_CHECKWORTHINESS = 0.15
 STANCE_MIN_CONFIDENCE = 0.45
 EVIDENCE_STRONG_SHARED = 4       # shared concepts for the model's agree/disagree to stand
@@ -44,9 +45,12 @@ def claim_groups(comparison: Comparison,
                  duplicates: Mapping[str, str] | None = None) -> list[ClaimGroup]:
     """Claim groups with stances and statuses for an already computed comparison."""
     duplicates = duplicates or {}
-    groups = _merge_same_text(_shared_groups(comparison) + _single_groups(comparison))
+    singles = sorted(_single_groups(comparison), key=lambda g: -g.claims[0].checkworthiness)
+    groups = _merge_same_text(_shared_groups(comparison) + singles)
+    groups = groups[:MAX_GROUPS]
+    model_stances = _model_stances(groups, comparison)
     for group in groups:
-        group.stances = _stances(group, comparison)
+        group.stances = _stances(group, comparison, model_stances)
         group.status, group.independent_sources = _status(group, duplicates)
         if _values_conflict_within(group, comparison):
             group.status = "disputed"
@@ -104,7 +108,8 @@ def _group_id(claims: Sequence[Claim]) -> str:
     return stable_id(*sorted(c.id for c in claims))
 
 
-def _stances(group: ClaimGroup, comparison: Comparison) -> list[Stance]:
+def _stances(group: ClaimGroup, comparison: Comparison,
+             model_stances: Mapping[tuple[str, str], Stance]) -> list[Stance]:
     makers = {c.article_id: c.text for c in group.claims}
     disputes = _disputes(group, comparison)
     out = []
@@ -114,7 +119,8 @@ def _stances(group: ClaimGroup, comparison: Comparison) -> list[Stance]:
         elif article.id in disputes:
             out.append(Stance(article.id, group.id, "disagree", 1.0, disputes[article.id]))
         else:
-            out.append(_model_stance(group, article, comparison.extractions[article.id]))
+            out.append(model_stances.get((group.id, article.id))
+                       or Stance(article.id, group.id, "unrelated", 0.0, None))
     return out
 
 
@@ -139,36 +145,51 @@ def _values_conflict_within(group: ClaimGroup, comparison: Comparison) -> bool:
                for d in comparison.discrepancies)
 
 
-def _model_stance(group: ClaimGroup, article: Article, extraction: Extraction) -> Stance:
-    """The trained model's stance, kept only where its evidence sentence is about the claim.
+def _model_stances(groups: Sequence[ClaimGroup],
+                   comparison: Comparison) -> dict[tuple[str, str], Stance]:
+    """The trained model's stance for every (group, non-making article) pair, in one batch.
 
-    The model judges a whole body; an ``agree`` or ``disagree`` whose best sentence barely
-    touches the claim becomes ``discuss``, and a ``disagree`` also needs a sentence that
-    negates or disputes. Evidence sharing almost nothing with the claim means unrelated.
+    Pairs whose article has no sentence sharing enough concepts with the claim are
+    unrelated without asking the model. The model judges a whole body; an ``agree`` or
+    ``disagree`` whose best sentence barely touches the claim becomes ``discuss``, and a
+    ``disagree`` also needs a sentence that negates or disputes.
     """
-    sentences = [s.text for s in extraction.sentences]
-    if not sentences:
-        return Stance(article.id, group.id, "unrelated", 0.0, None)
-    from corroborator.stance import stance_with_evidence
+    jobs = []
+    for group in groups:
+        makers = {c.article_id for c in group.claims}
+        for article in comparison.articles:
+            sentences = [s.text for s in comparison.extractions[article.id].sentences]
+            if article.id in makers or not sentences:
+                continue
+            evidence, shared = _best_evidence(group.text, sentences)
+            if shared >= EVIDENCE_WEAK_SHARED:
+                jobs.append((group, article.id, sentences, evidence, shared))
+    if not jobs:
+        return {}
+    from corroborator.stance import get_stance_model
 
-    label, score, evidence = stance_with_evidence(group.text, sentences)
-    relatedness = _relatedness(group.text, evidence or "")
-    if label == "unrelated" or relatedness == "none":
-        return Stance(article.id, group.id, "unrelated", round(float(score), 3), None)
-    if label in ("agree", "disagree") and (relatedness == "weak"
-                                           or score < STANCE_MIN_CONFIDENCE):
-        label = "discuss"
-    if label == "disagree" and not (NEGATION.search(evidence) or DISPUTE_CUES.search(evidence)):
-        label = "discuss"
-    return Stance(article.id, group.id, label, round(float(score), 3), evidence)
+    predictions = get_stance_model().predict_sentences([(g.text, s) for g, _, s, _, _ in jobs])
+    out = {}
+    for (group, article_id, _, evidence, shared), pred in zip(jobs, predictions, strict=True):
+        label, score = pred.label, pred.probs[pred.label]
+        if label in ("agree", "disagree") and (shared < EVIDENCE_STRONG_SHARED
+                                               or score < STANCE_MIN_CONFIDENCE):
+            label = "discuss"
+        if label == "disagree" and not (NEGATION.search(evidence)
+                                        or DISPUTE_CUES.search(evidence)):
+            label = "discuss"
+        out[(group.id, article_id)] = Stance(article_id, group.id, label, round(float(score), 3),
+                                             evidence if label != "unrelated" else None)
+    return out
 
 
-def _relatedness(claim: str, evidence: str) -> str:
-    """"strong", "weak" or "none": how much of the claim the evidence sentence is about."""
-    shared = concepts(claim) & concepts(evidence)
-    if len(shared) >= EVIDENCE_STRONG_SHARED:
-        return "strong"
-    return "weak" if len(shared) >= EVIDENCE_WEAK_SHARED else "none"
+def _best_evidence(claim: str, sentences: Sequence[str]) -> tuple[str, int]:
+    """The sentence sharing most concepts with the claim (a negating one wins ties)."""
+    wanted = concepts(claim)
+    scored = [(len(wanted & concepts(s)), bool(NEGATION.search(s)), -i, s)
+              for i, s in enumerate(sentences)]
+    best = max(scored)
+    return best[3], best[0]
 
 
 def _status(group: ClaimGroup, duplicates: Mapping[str, str]) -> tuple[str, int]:

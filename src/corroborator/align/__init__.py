@@ -23,6 +23,7 @@ SAME_MIN_COSINE = 0.50        # below this, never "the same statement"
 SAME_MIN_SHARED = 3           # shared content concepts needed
 SAME_MIN_SCORE = 0.80         # cosine + OVERLAP_WEIGHT * idf-weighted concept overlap
 OVERLAP_WEIGHT = 0.35
+CANDIDATES = 4                # nearest sentences per sentence whose concept overlap is scored
 EVENT_MIN_SHARED = 6          # the same event told differently: many shared concepts...
 EVENT_MIN_COSINE = 0.55       # ...a predicate among them, and a moderate cosine
 NEGATION_WINDOW = 5           # tokens before a predicate in which a negation scopes it
@@ -73,8 +74,12 @@ def make_units(sentences: Sequence[Sentence], mentions: Sequence[Mention] = ()) 
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence_index, []).append(m)
-    return [Unit(s, concepts(s.text), bool(NEGATION.search(s.text)),
-                 by_sentence.get(s.index, [])) for s in sentences]
+    out = []
+    for s in sentences:
+        found = concepts(s.text)
+        negated = bool(NEGATION.search(s.text)) or "DENY" in found
+        out.append(Unit(s, found, negated, by_sentence.get(s.index, [])))
+    return out
 
 
 def concept_weights(units: Sequence[Unit]) -> dict[str, float]:
@@ -94,7 +99,7 @@ def align_pair(units_a: Sequence[Unit], units_b: Sequence[Unit], vec_a: np.ndarr
         return []
     weights = weights or concept_weights([*units_a, *units_b])
     sims = vec_a @ vec_b.T
-    scores = sims + OVERLAP_WEIGHT * _weighted_overlaps(units_a, units_b, weights)
+    scores = _candidate_scores(units_a, units_b, sims, weights)
     same = _same_pairs(units_a, units_b, sims, scores)
     used = {(p.a.sentence.index, p.b.sentence.index) for p in same}
     conflicts = _conflicts(units_a, units_b, sims, used)
@@ -103,18 +108,31 @@ def align_pair(units_a: Sequence[Unit], units_b: Sequence[Unit], vec_a: np.ndarr
     return same + conflicts
 
 
-def _weighted_overlaps(units_a: Sequence[Unit], units_b: Sequence[Unit],
-                       weights: dict[str, float]) -> np.ndarray:
-    out = np.zeros((len(units_a), len(units_b)), dtype=np.float32)
-    mass_b = [sum(weights.get(c, 0.0) for c in u.concepts) for u in units_b]
-    for i, a in enumerate(units_a):
-        mass_a = sum(weights.get(c, 0.0) for c in a.concepts)
-        for j, b in enumerate(units_b):
-            shared = a.concepts & b.concepts
-            if len(shared) >= SAME_MIN_SHARED:
-                smaller = min(mass_a, mass_b[j]) or 1.0
-                out[i, j] = sum(weights.get(c, 0.0) for c in shared) / smaller
-    return out
+def _candidate_scores(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarray,
+                      weights: dict[str, float]) -> np.ndarray:
+    """Cosine plus weighted concept overlap, computed only for each sentence's
+    ``CANDIDATES`` nearest neighbours on the other side (the rest stay -inf), so aligning
+    two articles costs O(s_a·s_b) in numpy but only O(k·(s_a+s_b)) set operations."""
+    k = min(CANDIDATES, sims.shape[1])
+    rows = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    k = min(CANDIDATES, sims.shape[0])
+    cols = np.argpartition(-sims, k - 1, axis=0)[:k, :]
+    cells = {(i, int(j)) for i, js in enumerate(rows) for j in js}
+    cells |= {(int(i), j) for j, is_ in enumerate(cols.T) for i in is_}
+    scores = np.full(sims.shape, -np.inf, dtype=np.float32)
+    for i, j in cells:
+        scores[i, j] = sims[i, j] + OVERLAP_WEIGHT * _weighted_overlap(units_a[i], units_b[j],
+                                                                       weights)
+    return scores
+
+
+def _weighted_overlap(a: Unit, b: Unit, weights: dict[str, float]) -> float:
+    shared = a.concepts & b.concepts
+    if len(shared) < SAME_MIN_SHARED:
+        return 0.0
+    mass_a = sum(weights.get(c, 0.0) for c in a.concepts)
+    mass_b = sum(weights.get(c, 0.0) for c in b.concepts)
+    return sum(weights.get(c, 0.0) for c in shared) / (min(mass_a, mass_b) or 1.0)
 
 
 def _same_pairs(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarray,
@@ -175,17 +193,17 @@ def negates(text: str, predicates: frozenset[str] | set[str]) -> bool:
 
 def _conflicts(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarray,
                used: set[tuple[int, int]]) -> list[Pair]:
+    """Pairs about the same thing where one side negates or denies it. Only sentences
+    carrying a negation or denial are examined, which keeps large stories fast."""
     out = []
-    for i, a in enumerate(units_a):
-        for j, b in enumerate(units_b):
-            if (a.sentence.index, b.sentence.index) in used or sims[i, j] < CONFLICT_MIN_COSINE:
-                continue
-            pair = _pair(a, b, float(sims[i, j]))
-            if not _related_enough(pair):
-                continue
-            if _polarity_differs(pair):
-                pair.relation = "negation"
-                out.append(pair)
+    for i, j in zip(*np.nonzero(sims >= CONFLICT_MIN_COSINE), strict=True):
+        a, b = units_a[i], units_b[j]
+        if not (a.negated or b.negated) or (a.sentence.index, b.sentence.index) in used:
+            continue
+        pair = _pair(a, b, float(sims[i, j]))
+        if _related_enough(pair) and _polarity_differs(pair):
+            pair.relation = "negation"
+            out.append(pair)
     return _best_per_sentence(out)
 
 

@@ -84,8 +84,10 @@ def predicate_concepts(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=200_000)
 def concepts(text: str) -> frozenset[str]:
-    """The set of content concepts in `text`."""
+    """The set of content concepts in `text` (cached: stories compare the same sentences
+    many times)."""
     out = set()
     for token in _TOKEN.findall(text):
         c = concept(token)

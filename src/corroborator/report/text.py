@@ -44,8 +44,8 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
     story = data["story"]
     console.print(Panel(Text(story["title"] or "(untitled story)", style="bold"),
                         subtitle=f"{story['n_articles']} articles · {story['n_sources']} "
-                                 f"independent sources · {story['first_seen'] or '?'} → "
-                                 f"{story['last_seen'] or '?'}"))
+                                 f"independent sources · {(story['first_seen'] or '?')[:10]} → "
+                                 f"{(story['last_seen'] or '?')[:10]}"))
     labels = _labels(data["articles"])
     console.print(_articles_table(data["articles"], labels))
     _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
