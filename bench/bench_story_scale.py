@@ -41,8 +41,8 @@ def variants(n: int) -> list:
 
 
 def main() -> None:
-    from corroborator.corroborate import claim_groups
     from corroborator.compare import compare_extracted
+    from corroborator.corroborate import claim_groups
     from corroborator.embed import get_embedder
     from corroborator.extract import extract
 
