@@ -59,6 +59,8 @@ def test_compare_two_example_files_uses_index_metadata():
                                                        "The Harbor Ledger"}
     assert len(data["shared"]) >= 5
     assert set(data) >= {"articles", "shared", "unique", "quotes", "entities", "discrepancies"}
+    wire, copy = data["articles"]
+    assert copy["duplicate_of"] == wire["id"] and wire["duplicate_of"] is None
 
 
 def test_compare_needs_two_articles():

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from corroborator.align import Pair, align_pair, concept_weights, make_units
+from corroborator.dedupe import copies_among
 from corroborator.discrepancies import (
     headline_discrepancies,
     name_discrepancies,
@@ -76,6 +77,7 @@ class Comparison:
     discrepancies: list[Discrepancy]
     signals: dict[str, list[Signal]]
     claim_groups: list[ClaimGroup] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)
@@ -83,7 +85,8 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON-ready data (top-level keys are a stable interface)."""
         return {
-            "articles": [_article_summary(a, self.extractions[a.id]) for a in self.articles],
+            "articles": [_article_summary(a, self.extractions[a.id])
+                         | {"duplicate_of": self.duplicates.get(a.id)} for a in self.articles],
             "shared": [asdict(s) for s in self.shared],
             "unique": self.unique,
             "quotes": [asdict(q) for q in self.quotes],
@@ -138,6 +141,7 @@ def compare_extracted(articles: Sequence[Article], extractions: dict[str, Extrac
         entities=[e for e in entities if e.label in ("PERSON", "ORG", "GPE", "LOC")],
         discrepancies=discrepancies,
         signals={a.id: describe(extractions[a.id], a.title) for a in articles},
+        duplicates=copies_among(articles),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from corroborator.align import NEGATION
+from corroborator.align import NEGATION, PREDICATE_CONCEPTS, negates
 from corroborator.align.lexical import concepts
 from corroborator.compare import Comparison, compare_extracted
 from corroborator.discrepancies import DISPUTE_CUES
@@ -44,7 +44,7 @@ def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
 def claim_groups(comparison: Comparison,
                  duplicates: Mapping[str, str] | None = None) -> list[ClaimGroup]:
     """Claim groups with stances and statuses for an already computed comparison."""
-    duplicates = duplicates or {}
+    duplicates = duplicates if duplicates is not None else comparison.duplicates
     singles = sorted(_single_groups(comparison), key=lambda g: -g.claims[0].checkworthiness)
     groups = _merge_same_text(_shared_groups(comparison) + singles)
     groups = groups[:MAX_GROUPS]
@@ -68,7 +68,7 @@ def _shared_groups(comparison: Comparison) -> list[ClaimGroup]:
                   if (aid, text) in by_text]
         if not claims:
             continue
-        out.append(ClaimGroup(_group_id(claims), shared.text, claims))
+        out.append(ClaimGroup(_group_id(claims), min((c.text for c in claims), key=len), claims))
     return out
 
 
@@ -175,12 +175,18 @@ def _model_stances(groups: Sequence[ClaimGroup],
         if label in ("agree", "disagree") and (shared < EVIDENCE_STRONG_SHARED
                                                or score < STANCE_MIN_CONFIDENCE):
             label = "discuss"
-        if label == "disagree" and not (NEGATION.search(evidence)
-                                        or DISPUTE_CUES.search(evidence)):
+        if label == "disagree" and not _contradicts(group.text, evidence):
             label = "discuss"
         out[(group.id, article_id)] = Stance(article_id, group.id, label, round(float(score), 3),
                                              evidence if label != "unrelated" else None)
     return out
+
+
+def _contradicts(claim: str, evidence: str) -> bool:
+    """The evidence negates one of the claim's predicates, or disputes the claim outright."""
+    predicates = concepts(claim) & concepts(evidence) & PREDICATE_CONCEPTS
+    return bool(predicates and negates(evidence, predicates)) or bool(
+        DISPUTE_CUES.search(evidence))
 
 
 def _best_evidence(claim: str, sentences: Sequence[str]) -> tuple[str, int]:

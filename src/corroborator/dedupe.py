@@ -101,6 +101,26 @@ def is_copy(a: set[str], b: set[str], config: DedupeConfig = DedupeConfig()) -> 
     return None
 
 
+def copies_among(articles: Sequence[Article],
+                 config: DedupeConfig = DedupeConfig()) -> dict[str, str]:
+    """Store-free duplicate detection for a handful of articles (as in `compare`): map each
+    copy's id to its original's (earliest published, else first given)."""
+    order = sorted(range(len(articles)), key=lambda i: _original_key(articles[i], i))
+    sets = {a.id: shingles(a.text) for a in articles}
+    found: dict[str, str] = {}
+    for rank, i in enumerate(order):
+        copy = articles[i]
+        for j in order[:rank]:
+            original = articles[j]
+            if original.id in found:
+                continue
+            if (copy.content_hash == original.content_hash
+                    or is_copy(sets[copy.id], sets[original.id], config) is not None):
+                found[copy.id] = original.id
+                break
+    return found
+
+
 def independent_groups(article_ids: Iterable[str],
                        duplicates: Mapping[str, str]) -> dict[str, list[str]]:
     """Group `article_ids` by original: a syndicated group is one key."""
