@@ -109,3 +109,47 @@ def test_analyze_is_incremental(tmp_path, seeds):
         second = analyze(store)
         again = analyze(store)
     assert (first.extracted, second.extracted, again.extracted) == (1, 1, 0)
+
+
+def test_single_article_story_is_all_single_source(stories, examples_db):
+    lone = next(s for s in stories if s["n_articles"] == 1)
+    with open_store(examples_db, readonly=True) as store:
+        view = story_view(store, lone["id"])
+    assert view["claim_groups"]
+    assert {g["status"] for g in view["claim_groups"]} == {"single-source"}
+
+
+def test_claims_are_full_text_searchable(examples_db):
+    result = run("search", "scrubbers", "--claims", "--db", examples_db, "--format", "json")
+    assert result.exit_code == 0
+    assert any("scrubbers" in r["text"] for r in json.loads(result.stdout))
+
+
+def test_articles_without_claims_compare_without_crashing():
+    from corroborator.compare import compare
+    from corroborator.models import Article
+
+    questions = Article(text="Who decides? Why now? What next?", title="Questions")
+    report = Article(text="The council voted on Monday to close the old bridge to traffic "
+                          "after engineers found cracks in two of its supports.",
+                     title="Bridge closes")
+    result = compare([questions, report])
+    assert result.shared == [] and result.unique[questions.id] == []
+    assert all(g.status == "single-source" for g in result.claim_groups)
+
+
+def test_a_locked_database_is_a_one_line_error(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "locked.db"
+    open_store(path).close()
+    writer = sqlite3.connect(path)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        result = CliRunner().invoke(main, ["ingest", "-", "--db", str(path)],
+                                    input="Bridge closes\n\nThe council closed the bridge.\n")
+    finally:
+        writer.rollback()
+        writer.close()
+    assert result.exit_code == 1
+    assert "locked" in result.output and "locked.db" in result.output

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from corroborator.errors import NotFoundError
+from corroborator.errors import NotFoundError, StoreError
 from corroborator.models import (
     Article,
     Attribution,
@@ -58,8 +58,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A short write transaction (``BEGIN IMMEDIATE``), rolled back on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """A short write transaction (``BEGIN IMMEDIATE``), rolled back on any error.
+
+        Raises:
+            StoreError: another writer holds the database for longer than the busy timeout.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(str(self.path), f"database is locked by another writer; try "
+                                             f"again ({exc})") from exc
         try:
             yield self.conn
         except BaseException:
