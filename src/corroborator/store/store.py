@@ -321,17 +321,8 @@ class Store:
     def save_story(self, story: Story, n_sources: int | None = None) -> None:
         """Insert or update a story's summary row (not its membership)."""
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO stories (id, title, key_entities, first_seen, last_seen, n_articles, "
-                "n_sources, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                "title=excluded.title, key_entities=excluded.key_entities, "
-                "first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
-                "n_articles=excluded.n_articles, n_sources=excluded.n_sources, "
-                "updated_at=excluded.updated_at",
-                (story.id, story.title, json.dumps(story.key_entities), story.first_seen,
-                 story.last_seen, len(story.article_ids),
-                 n_sources if n_sources is not None else len(story.article_ids), now_iso()),
-            )
+            upsert_story(conn, story, len(story.article_ids),
+                         n_sources if n_sources is not None else len(story.article_ids))
 
     def assign_story(self, article_id: str, story_id: str, score: float) -> None:
         with self.transaction() as conn:
@@ -422,6 +413,21 @@ class Store:
                                 (story_id,))
         ]
         return groups, discrepancies
+
+
+def upsert_story(conn: sqlite3.Connection, story: Story, n_articles: int,
+                 n_sources: int) -> None:
+    """Insert or update a story's summary row inside the caller's transaction."""
+    conn.execute(
+        "INSERT INTO stories (id, title, key_entities, first_seen, last_seen, n_articles, "
+        "n_sources, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+        "title=excluded.title, key_entities=excluded.key_entities, "
+        "first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
+        "n_articles=excluded.n_articles, n_sources=excluded.n_sources, "
+        "updated_at=excluded.updated_at",
+        (story.id, story.title, json.dumps(story.key_entities), story.first_seen,
+         story.last_seen, n_articles, n_sources, now_iso()),
+    )
 
 
 def open_store(path: str | Path | None = None, readonly: bool = False) -> Store:

@@ -22,7 +22,7 @@ from usearch.index import Index
 
 from corroborator.models import Story
 from corroborator.store import Store
-from corroborator.store.database import now_iso
+from corroborator.store.store import upsert_story
 from corroborator.stories.core import Placement, new_index
 from corroborator.stories.decision import StoryState
 from corroborator.stories.features import ArticleFeatures, parse_published
@@ -113,15 +113,7 @@ class StoreBackend:
 def _write_story(conn, state: StoryState) -> None:
     story = Story(state.id, state.display_title(), [], state.key_entities(), state.first_seen,
                   state.last_seen)
-    conn.execute(
-        "INSERT INTO stories (id, title, key_entities, first_seen, last_seen, n_articles, "
-        "n_sources, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-        "title=excluded.title, key_entities=excluded.key_entities, "
-        "first_seen=excluded.first_seen, last_seen=excluded.last_seen, "
-        "n_articles=excluded.n_articles, n_sources=excluded.n_sources, "
-        "updated_at=excluded.updated_at",
-        (story.id, story.title, json.dumps(story.key_entities), story.first_seen,
-         story.last_seen, state.n, state.n_sources, now_iso()))
+    upsert_story(conn, story, state.n, state.n_sources)
     conn.execute(
         "INSERT OR REPLACE INTO story_state VALUES (?,?,?,?,?,?,?,?,?)",
         (state.id, state.n, state.n_sources, state.vector_sum.astype(np.float32).tobytes(),
