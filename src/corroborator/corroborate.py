@@ -17,7 +17,15 @@ from corroborator.align.lexical import concepts
 from corroborator.compare import Comparison, compare_extracted
 from corroborator.discrepancies import DISPUTE_CUES
 from corroborator.embed import get_embedder
-from corroborator.models import Article, Claim, ClaimGroup, Extraction, Stance, stable_id
+from corroborator.models import (
+    Article,
+    Claim,
+    ClaimGroup,
+    Discrepancy,
+    Extraction,
+    Stance,
+    stable_id,
+)
 from corroborator.store import Store
 
 MAX_SINGLE_SOURCE_CLAIMS = 6     # per article: its most check-worthy unshared claims
@@ -54,6 +62,7 @@ def claim_groups(comparison: Comparison,
         group.status, group.independent_sources = _status(group, duplicates)
         if _values_conflict_within(group, comparison):
             group.status = "disputed"
+    comparison.discrepancies.extend(_claim_conflicts(groups, comparison))
     groups.sort(key=lambda g: ({"disputed": 0, "corroborated": 1}.get(g.status, 2),
                                -g.independent_sources))
     comparison.claim_groups = groups
@@ -135,6 +144,26 @@ def _disputes(group: ClaimGroup, comparison: Comparison) -> dict[str, str]:
             for aid, sentence in d.evidence.items():
                 if sentence not in texts:
                     out[aid] = sentence
+    return out
+
+
+def _claim_conflicts(groups: Sequence[ClaimGroup], comparison: Comparison) -> list[Discrepancy]:
+    """A ``claim`` discrepancy for each group an article contradicts by the stance model
+    alone (conflicts already shown as negation, number or date are not repeated)."""
+    shown = {text for d in comparison.discrepancies for text in d.evidence.values()}
+    names = {a.id: a.outlet or a.title or a.id for a in comparison.articles}
+    out = []
+    for group in groups:
+        against = [s for s in group.stances if s.label == "disagree" and s.evidence
+                   and s.evidence not in shown and s.score < 1.0]
+        if not against:
+            continue
+        claim = group.claims[0]
+        evidence = {claim.article_id: claim.text} | {s.article_id: s.evidence for s in against}
+        who = ", ".join(dict.fromkeys(names[s.article_id] for s in against))
+        out.append(Discrepancy(
+            "claim", f"{who} contradicts the claim made by {names[claim.article_id]}",
+            [claim.text, *[s.evidence for s in against]], list(evidence), evidence))
     return out
 
 

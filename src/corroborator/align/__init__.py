@@ -33,6 +33,8 @@ CONFLICT_MIN_COSINE = 0.50
 CONFLICT_CLOSE_COSINE = 0.60  # ...or only two shared concepts when this close
 PREDICATE_CONCEPTS = PREDICATES
 
+REFUTED = re.compile(r"\b(not (?:accurate|true|correct)|untrue|inaccurate|incorrect|false|"
+                     r"baseless|unfounded|wrong)\b", re.IGNORECASE)
 _TOKENS = re.compile(r"[A-Za-z][A-Za-z.'’\-]*|\d[\d,.]*")
 NEGATION = re.compile(
     r"\b(not|no|never|neither|nor|cannot|can't|couldn't|didn't|doesn't|don't|won't|wasn't|"
@@ -77,7 +79,7 @@ def make_units(sentences: Sequence[Sentence], mentions: Sequence[Mention] = ()) 
     out = []
     for s in sentences:
         found = concepts(s.text)
-        negated = bool(NEGATION.search(s.text)) or "DENY" in found
+        negated = bool(NEGATION.search(s.text) or REFUTED.search(s.text)) or "DENY" in found
         out.append(Unit(s, found, negated, by_sentence.get(s.index, [])))
     return out
 
@@ -187,6 +189,8 @@ def negates(text: str, predicates: frozenset[str] | set[str]) -> bool:
         if NEGATION.search(window):
             return True
         if "DENY" in concepts_seen[max(0, i - DENIAL_WINDOW):i]:
+            return True
+        if REFUTED.search(" ".join(tokens[i + 1:i + 1 + DENIAL_WINDOW])):
             return True
     return False
 

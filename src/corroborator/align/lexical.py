@@ -24,7 +24,8 @@ SYNONYMS = {
              "exit exiting expel expelled expelling oust ousted pull pullout evict evicted "
              "kick",
     "TROOPS": "troops troop forces force military soldiers army personnel",
-    "KILL": "kill killed killing assassinate assassinated assassination slain dead death",
+    "KILL": "kill killed killing assassinate assassinated assassination slain dead death "
+            "deaths died die dies dying fatalities",
     "DECIDE": "decision decide decided decides request requested ask asked demand demanded "
               "vote voted voting votes",
     "ORDER": "order ordered orders require required mandate mandated",
