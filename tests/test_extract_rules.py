@@ -70,7 +70,7 @@ def test_quotes_get_speakers_including_documents_and_pronouns():
             "“The talks are over for now,” Ruiz stated.")
     quotes = extract(Article(text=body)).quotes
     speakers = {q.text: q.speaker for q in quotes if q.direct}
-    assert speakers["We will close the plant in March"] == "Director Ana Ruiz"
+    assert speakers["We will close the plant in March"] == "the memo (Director Ana Ruiz)"
     assert speakers["Nobody will lose a pension"] is not None
     assert speakers["The talks are over for now"] == "Ruiz"
 

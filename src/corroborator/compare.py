@@ -287,7 +287,8 @@ def _same_quote(a: Quote, b: Quote) -> bool:
 def _canonical_speaker(speaker: str | None, entities: Sequence[CanonicalEntity]) -> str | None:
     if not speaker:
         return None
-    name = surname(speaker).casefold()
+    inner = re.search(r"\(([^)]+)\)", speaker)
+    name = surname(inner.group(1) if inner else speaker).casefold()
     for entity in entities:
         if entity.label == "PERSON" and any(surname(m.text).casefold() == name
                                             for m in entity.mentions):

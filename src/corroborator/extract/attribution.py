@@ -21,7 +21,7 @@ SPEECH_VERBS = (
     r"said|says|say|stated|states|told|tells|added|adds|wrote|writes|announced|announces|"
     r"confirmed|confirms|denied|denies|claimed|claims|warned|warns|insisted|insists|"
     r"explained|noted|argued|acknowledged|admitted|declared|testified|informed|"
-    r"responded|replied|tweeted|posted|disclosed|revealed|maintained|asserted|contended|"
+    r"responded|replied|tweeted|disclosed|revealed|maintained|asserted|contended|"
     r"predicted|estimated|reported"
 )
 _ANONYMOUS = re.compile(

@@ -38,7 +38,9 @@ ORG_CUES = frozenset(
     Project Service Services Industries Holdings Network Radio Television Mining Port
     Hospital School Church Club League Federation Organization Organisation Administration
     Bureau Cabinet Assembly Government Airlines Airways Energy Motors Systems Technologies
-    State Airport Station Plant Mine Harbor Harbour""".split()
+    State Airport Station Plant Mine Harbor Harbour Minerals Foods Lantern Courier Review
+    Newswire Daily Gazette Chronicle Observer Monitor Insider Wire Securities Capital Partners
+    Electric Power Steel Oil Gas Pharmaceuticals Labs Ministry Council""".split()
 )
 GPE_NAMES = frozenset(
     """Iraq Iran Syria Baghdad Tehran Washington America United States U.S. US USA UK
@@ -62,7 +64,8 @@ STOP_STARTS = frozenset(
     Then Or Is Are Was Were Do Does Did Read Article Also Just Even Only Since Until Because
     Although Though Despite Under Over With Without From For By To Of Every Each All Both
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Nobody Everyone Everybody Somebody
-    Someone Anyone Anybody Nothing Everything Something Please Thank Thanks""".split()
+    Someone Anyone Anybody Nothing Everything Something Please Thank Thanks According Call
+    Closing Damn Here Let Like Unlike Given Whatever Whoever Perhaps Maybe Indeed Still""".split()
 )
 MONTHS = frozenset(
     "January February March April May June July August September October November "

@@ -18,10 +18,10 @@ from corroborator.extract.attribution import SPEECH_VERBS
 from corroborator.extract.sentences import Span
 from corroborator.models import Entity, Quote
 
-MIN_QUOTE_WORDS = 4
+MIN_QUOTE_WORDS = 3
 _QUOTE = re.compile(r"“(?P<a>[^“”]{3,}?)”|\"(?P<b>[^\"\n]{3,}?)\"")
-_NAME = r"(?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*(?:\s+(?:III|II|IV|Jr\.))?"
-_DOC = r"(?:the|a|an|their|his|her|its)\s+(?:\w+\s+)?(?:letter|memo|memorandum|statement|report|email|e-mail|document|note|notice|filing|release|post|tweet)"
+_NAME = (r"(?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*(?:\s+(?:III|II|IV|Jr\.|\d{1,4}))?")
+_DOC = r"(?i:the|a|an|their|his|her|its)\s+(?:\w+\s+)?(?:letter|memo|memorandum|statement|report|email|e-mail|document|note|notice|filing|release|post|tweet)"
 _AFTER_VERB_FIRST = re.compile(
     rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?:{SPEECH_VERBS}|read|reads|continued)\s+"
     rf"(?P<who>{_DOC}(?:\s+(?:signed|written|sent)\s+by\s+(?P<author>{_NAME}))?|{_NAME}|"
@@ -35,16 +35,20 @@ _AFTER_DOC_FIRST = re.compile(
     rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?P<who>{_DOC})\s+(?:says|said|states|stated|reads|read|adds|added)\b"
 )
 _BEFORE = re.compile(
-    rf"(?P<who>{_NAME}|{_DOC}|he|she|it|they)\s+(?:{SPEECH_VERBS})(?:\s+\w+){{0,2}}\s*[:,]\s*$"
+    rf"(?P<who>{_DOC}(?:\s+(?:signed|written|sent)\s+by\s+(?:[a-z]+\s+){{0,3}}"
+    rf"(?P<author>{_NAME}))?|{_NAME}|he|she|it|they)\s+(?:{SPEECH_VERBS})(?:\s+\w+){{0,2}}"
+    rf"\s*[:,]?\s*$"
 )
-_GROUP = (r"(?i:a|an|the|two|three|four|five|six|several|some|many|\d+)\s+[\w\s'’-]{0,50}?"
+_GROUP = (r"(?i:a|an|the|his|her|its|their|two|three|four|five|six|several|some|many|\d+)\s+[\w\s'’-]{0,50}?"
           r"(?:people|persons|officials?|sources?|spokes(?:man|woman|person)|officers?|"
           r"residents?|workers?|analysts?|executives?|ministry|company|union|police|campaign|"
           r"agency|authority|office|department|statement)(?:\s+[a-z][\w'’-]*){0,6}?")
 _REPORTED = re.compile(
-    rf"(?P<who>{_NAME}|{_GROUP})(?:,\s[^,“”\"]{{3,90}},)?\s+(?:{SPEECH_VERBS})"
+    rf"(?P<who>{_NAME}|{_GROUP})(?:,\s[^,“”\"]{{3,140}},)?\s+(?:{SPEECH_VERBS})"
     rf"(?:\s+(?:reporters|journalists|us|them|him|her|lawmakers|residents))?"
-    rf"(?:\s+(?:on|late|early|last)\s+\w+)?\s+(?:that\s+)?(?P<what>[a-z][^“”\"]{{15,}})"
+    rf"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
+    rf"\s+(?:that\s+)?(?!(?:on|in|at|last|early|late|citing|after|before)\b)"
+    rf"(?P<what>[a-z][^“”\"]{{10,}})"
 )
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME}|(?:the|a|an)\s+[\w\s-]{{3,40}}?),")
 _AFTER_ACCORDING = re.compile(
@@ -62,7 +66,7 @@ def find_quotes(article_id: str, body: str, sentences: Sequence[Span],
     quoted_sentences = {q.sentence_index for q in quotes}
     for index, span in enumerate(sentences):
         if index not in quoted_sentences:
-            quotes.extend(_reported(article_id, span.text, index))
+            quotes.extend(_reported(article_id, span.text, index, entities))
     quotes.sort(key=lambda q: q.sentence_index)
     return quotes
 
@@ -76,6 +80,10 @@ def _direct_quotes(article_id: str, body: str, sentences: Sequence[Span],
             continue
         index = _sentence_at(sentences, match.start())
         speaker, kind = _speaker(body, match, sentences, index, entities, last_doc)
+        if speaker is None and sentences:
+            reported = _REPORTED.search(sentences[index].text)
+            if reported:
+                speaker, kind = reported.group("who").strip(), "reported"
         found.append(Quote(article_id, text, speaker, True, index, kind))
     _fill_continuations(found)
     return found
@@ -100,15 +108,50 @@ def _resolve(found: re.Match, sentences: Sequence[Span], index: int,
     who = found.group("who").strip()
     author = found.groupdict().get("author")
     low = who.lower()
+    doc = re.match(_DOC, who)
+    if doc:
+        author = author or document
+        name = _doc_name(doc.group())
+        return (f"{name} ({author.strip()})" if author else name), "document"
     if author:
         return author.strip(), "document"
-    if re.match(_DOC, who):
-        return (document or _doc_name(who)), "document"
     if low in PRONOUNS_PERSON:
-        return _last_person(entities, index), "pronoun"
+        return _recent_speaker(sentences, index) or _last_person(entities, index), "pronoun"
     if low in PRONOUNS_THING:
         return (document or _last_person(entities, index)), "pronoun"
+    if low in COMPANY_WORDS:
+        return _main_organisation(entities, index) or who, "coreference"
     return who, "named"
+
+
+COMPANY_CUES = re.compile(
+    r"\b(Inc|Corp|Corporation|Company|Co|Ltd|LLC|Group|Holdings|Minerals|Mining|Systems|"
+    r"Industries|Technologies|Foods|Airlines|Motors|Energy|Bank|Partners|Media)\b\.?")
+COMPANY_WORDS = {"the company", "the firm", "the group", "the business", "the operator"}
+
+
+def _main_organisation(entities: Sequence[Entity], index: int) -> str | None:
+    """"The company": the organisation named most often up to this sentence."""
+    seen = [e for e in entities if e.sentence_index <= index]
+    for wanted in (lambda e: e.label == "ORG" and COMPANY_CUES.search(e.canonical),
+                   lambda e: e.label == "ORG", lambda e: e.label == "MISC"):
+        counts: dict[str, int] = {}
+        for e in filter(wanted, seen):
+            counts[e.canonical] = counts.get(e.canonical, 0) + 1
+        if counts:
+            return max(counts, key=lambda k: (counts[k], len(k)))
+    return None
+
+
+def _recent_speaker(sentences: Sequence[Span], index: int) -> str | None:
+    """A pronoun's antecedent: the named speaker of this or the previous sentence."""
+    for i in (index, index - 1):
+        if 0 <= i < len(sentences):
+            found = _REPORTED.search(sentences[i].text)
+            if found and found.group("who").split()[0].lower() not in PRONOUNS_PERSON | {
+                    "it", "the", "a", "an", "his", "her", "its", "their"}:
+                return found.group("who").strip()
+    return None
 
 
 def _doc_name(phrase: str) -> str:
@@ -134,7 +177,8 @@ def _fill_continuations(quotes: list[Quote]) -> None:
             current.speaker, current.speaker_kind = previous.speaker, "continuation"
 
 
-def _reported(article_id: str, sentence: str, index: int) -> list[Quote]:
+def _reported(article_id: str, sentence: str, index: int,
+              entities: Sequence[Entity] | None = None) -> list[Quote]:
     match = _REPORTED.search(sentence) or _ACCORDING.search(sentence)
     if not match:
         return []
@@ -143,6 +187,11 @@ def _reported(article_id: str, sentence: str, index: int) -> list[Quote]:
         len(who.split()) == 1
     ):
         return []
+    company = re.search(r"\bthe (?:company|firm|group)$", who, re.IGNORECASE)
+    if company:
+        who = company.group()
+    if who.lower() in COMPANY_WORDS and entities is not None:
+        who = _main_organisation(entities, index) or who
     what = match.groupdict().get("what") or sentence[match.end():]
     what = what.strip().rstrip(".")
     if len(what.split()) < MIN_QUOTE_WORDS:
