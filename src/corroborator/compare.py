@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from corroborator.align import Pair, align_pair, concept_weights, make_units
+from corroborator.align import Pair, align_pair, concept_weights, make_units, same_polarity
 from corroborator.dedupe import copies_among
 from corroborator.discrepancies import (
     headline_discrepancies,
@@ -219,7 +219,7 @@ def _join_existing(groups: list[dict[str, Sentence]], member: Sentence, newcomer
             continue
         vec = vectors[newcomer.article_id][newcomer.index]
         if all(float(vec @ vectors[s.article_id][s.index]) >= GROUP_MIN_COSINE
-               for s in group.values()):
+               and same_polarity(newcomer.text, s.text) for s in group.values()):
             group[newcomer.article_id] = newcomer
             return True
     return False

@@ -134,16 +134,26 @@ def _stances(group: ClaimGroup, comparison: Comparison,
 
 
 def _disputes(group: ClaimGroup, comparison: Comparison) -> dict[str, str]:
-    """Articles whose sentence conflicts (negation, number, date) with one of the claims."""
+    """Articles whose sentence conflicts with one of the group's claims.
+
+    A negation discrepancy sets its denier (first article) against everyone it denies:
+    if the group is the denial, the others disagree with it; if the group is one of the
+    denied statements, only the denier disagrees. Number and date conflicts set the other
+    side of the conflict against the group.
+    """
     texts = {c.text for c in group.claims}
     out = {}
     for d in comparison.discrepancies:
-        if d.kind not in ("negation", "number", "date", "claim"):
+        if d.kind not in ("negation", "number", "date") or not texts & set(d.evidence.values()):
             continue
-        if texts & set(d.evidence.values()):
-            for aid, sentence in d.evidence.items():
-                if sentence not in texts:
-                    out[aid] = sentence
+        sides = d.evidence.items()
+        if d.kind == "negation":
+            denier = d.articles[0]
+            sides = ([(a, t) for a, t in sides if a != denier] if d.evidence[denier] in texts
+                     else [(denier, d.evidence[denier])])
+        for aid, sentence in sides:
+            if sentence not in texts:
+                out[aid] = sentence
     return out
 
 

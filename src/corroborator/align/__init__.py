@@ -171,10 +171,14 @@ def _is_same(pair: Pair) -> bool:
 
 
 def _polarity_differs(pair: Pair) -> bool:
-    predicates = pair.shared & PREDICATE_CONCEPTS
-    if not predicates:
-        return False
-    return negates(pair.a.sentence.text, predicates) != negates(pair.b.sentence.text, predicates)
+    return not same_polarity(pair.a.sentence.text, pair.b.sentence.text, pair.shared)
+
+
+def same_polarity(a: str, b: str, shared: frozenset[str] | None = None) -> bool:
+    """False when one sentence negates or denies a predicate both sentences share."""
+    shared = shared if shared is not None else concepts(a) & concepts(b)
+    predicates = shared & PREDICATE_CONCEPTS
+    return not predicates or negates(a, predicates) == negates(b, predicates)
 
 
 def negates(text: str, predicates: frozenset[str] | set[str]) -> bool:

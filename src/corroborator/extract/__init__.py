@@ -103,7 +103,8 @@ _OUTSIDE_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _AUTHOR_VOICE = re.compile(r"\b(I|I'm|I’m|I've|I’ve|my|we|we're|we’re|our|us|let's|let’s)\b",
                            re.IGNORECASE)
 _PRESCRIPTIVE = re.compile(r"\b(should|must|ought to|needs? to|deserves?)\b", re.IGNORECASE)
-_IMPERATIVE = re.compile(r"^(call|come|tell|write|join|demand|ask|sign|share|stand|vote|"
+_IMPERATIVE = re.compile(r"^(?:(?:then|so|now|and|please),?\s+)?(call|come|tell|write|join|"
+                         r"demand|ask|sign|share|stand|vote|"
                          r"don't|do not|remember|imagine|consider|look|let's|let’s)\b",
                          re.IGNORECASE)
 _NO_COMMENT = re.compile(
