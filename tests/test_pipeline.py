@@ -153,3 +153,49 @@ def test_a_locked_database_is_a_one_line_error(tmp_path):
         writer.close()
     assert result.exit_code == 1
     assert "locked" in result.output and "locked.db" in result.output
+
+
+def test_killed_analyze_resumes_and_leaves_a_consistent_store(tmp_path):
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from corroborator.models import Article
+
+    rng = random.Random(3)
+    towns = ["Riverton", "Ashby", "Coldwater", "Marlow", "Pennick", "Stroud"]
+    articles = []
+    for i in range(240):
+        town = towns[i % len(towns)]
+        body = " ".join(
+            f"Officials in {town} said on Monday that {rng.randint(2, 900)} homes lost power "
+            f"after the storm, and crews from {rng.choice(towns)} were sent to help." for _ in
+            range(6))
+        articles.append(Article(text=body, title=f"Storm cuts power in {town}",
+                                outlet=f"Outlet {i}", url=f"https://o{i}.example/storm"))
+    db = tmp_path / "kill.db"
+    with open_store(db) as store:
+        store.add_articles(articles)
+    cli = [sys.executable, "-m", "corroborator.cli", "analyze", "--db", str(db)]
+    proc = subprocess.Popen(cli, env={**os.environ}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 90
+    with open_store(db, readonly=True) as store:
+        while time.time() < deadline and proc.poll() is None:
+            if store.query("SELECT count(DISTINCT article_id) FROM sentences")[0][0] >= 20:
+                break
+            time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with open_store(db) as store:
+        assert store.pending_article_ids(), "the run finished before it could be killed"
+        assert store.query("PRAGMA integrity_check")[0][0] == "ok"
+        report = analyze(store)
+        assert report.extracted > 0 and not store.pending_article_ids()
+        placed = store.query("SELECT count(*) FROM story_articles")[0][0]
+        unclustered = store.query("SELECT count(*) FROM unclustered")[0][0]
+        assert placed + unclustered == 240
+        assert store.query("PRAGMA integrity_check")[0][0] == "ok"
