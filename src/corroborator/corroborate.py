@@ -18,7 +18,6 @@ from corroborator.compare import Comparison, compare_extracted
 from corroborator.discrepancies import DISPUTE_CUES
 from corroborator.embed import get_embedder
 from corroborator.models import (
-    Article,
     Claim,
     ClaimGroup,
     Discrepancy,
@@ -264,11 +263,3 @@ def _stance_model_name() -> str:
         return get_stance_model().name
     except (ImportError, OSError):
         return "rules"
-
-
-def corroborate_articles(articles: Sequence[Article],
-                         extractions: Mapping[str, Extraction]) -> Comparison:
-    """Claim groups for articles outside any store (used by `compare`)."""
-    comparison = compare_extracted(list(articles), dict(extractions), get_embedder("fast"))
-    claim_groups(comparison)
-    return comparison
