@@ -76,7 +76,7 @@ def _shared_groups(comparison: Comparison) -> list[ClaimGroup]:
                   if (aid, text) in by_text]
         if not claims:
             continue
-        out.append(ClaimGroup(_group_id(claims), min((c.text for c in claims), key=len), claims))
+        out.append(ClaimGroup(_group_id(claims), representative(claims), claims))
     return out
 
 
@@ -94,6 +94,17 @@ def _merge_same_text(groups: list[ClaimGroup]) -> list[ClaimGroup]:
     for group in by_text.values():
         group.id = _group_id(group.claims)
     return list(by_text.values())
+
+
+def representative(claims: Sequence[Claim]) -> str:
+    """The claim that shares most concepts with the others (the group's centre); shorter
+    wins ties, so a long sentence stating several facts rarely speaks for the group."""
+    def centrality(claim: Claim) -> tuple[int, int]:
+        mine = concepts(claim.text)
+        return (sum(len(mine & concepts(o.text)) for o in claims if o is not claim),
+                -len(claim.text))
+
+    return max(claims, key=centrality).text
 
 
 def _single_groups(comparison: Comparison) -> list[ClaimGroup]:
