@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corroborator.align.lexical import PREDICATES, concept, concepts, overlap
+from corroborator.align.lexical import PREDICATES, concept, concepts
 from corroborator.models import Mention, Sentence
 
 SAME_COSINE = 0.80            # near-paraphrase on its own
@@ -62,13 +62,8 @@ class Pair:
     b: Unit
     cosine: float
     shared: frozenset[str]
-    overlap: float
     relation: str = "same"   # same | negation | number | date
     score: float = 0.0
-
-    @property
-    def article_ids(self) -> tuple[str, str]:
-        return self.a.sentence.article_id, self.b.sentence.article_id
 
 
 def make_units(sentences: Sequence[Sentence], mentions: Sequence[Mention] = ()) -> list[Unit]:
@@ -156,9 +151,7 @@ def _same_pairs(units_a: Sequence[Unit], units_b: Sequence[Unit], sims: np.ndarr
 
 
 def _pair(a: Unit, b: Unit, cosine: float) -> Pair:
-    shared = a.concepts & b.concepts
-    _, coefficient = overlap(a.concepts, b.concepts)
-    return Pair(a, b, cosine, shared, coefficient)
+    return Pair(a, b, cosine, a.concepts & b.concepts)
 
 
 def _is_same(pair: Pair) -> bool:

@@ -95,10 +95,3 @@ def concepts(text: str) -> frozenset[str]:
         if c:
             out.add(c)
     return frozenset(out)
-
-
-def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[int, float]:
-    """Shared concept count and the overlap coefficient (shared / smaller set)."""
-    shared = len(a & b)
-    smaller = min(len(a), len(b)) or 1
-    return shared, shared / smaller
