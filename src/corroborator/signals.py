@@ -65,7 +65,8 @@ def describe_batch(extractions: Sequence[Extraction]) -> list[list[Signal]]:
     return [describe(e) for e in extractions]
 
 
-def _outside_quotes(text: str) -> str:
+def outside_quotes(text: str) -> str:
+    """`text` with quoted passages blanked out: what the author says in their own voice."""
     return _QUOTED.sub(" ", text)
 
 
@@ -73,7 +74,7 @@ def _matches(aid: str, name: str, sentences: Sequence[str], pattern: re.Pattern,
              description: str, strip_quotes: bool = False) -> Signal:
     evidence, words = [], Counter()
     for text in sentences:
-        found = pattern.findall(_outside_quotes(text) if strip_quotes else text)
+        found = pattern.findall(outside_quotes(text) if strip_quotes else text)
         if found:
             evidence.append(text)
             words.update(w if isinstance(w, str) else w[0] for w in found)
@@ -101,7 +102,7 @@ def _opinion(aid: str, ext: Extraction) -> Signal:
 
 def _rhetorical_questions(aid: str, ext: Extraction) -> Signal:
     questions = [s.text for s in ext.sentences
-                 if _outside_quotes(s.text).rstrip().endswith("?")]
+                 if outside_quotes(s.text).rstrip().endswith("?")]
     return Signal(aid, "rhetorical_questions", len(questions), questions[:MAX_EVIDENCE],
                   f"{len(questions)} question(s) asked by the author")
 

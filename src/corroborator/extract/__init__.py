@@ -22,7 +22,7 @@ from corroborator.extract.numbers import find_mentions
 from corroborator.extract.quotes import find_quotes
 from corroborator.extract.sentences import Span, split_sentences, strip_dateline
 from corroborator.models import Article, Attribution, Claim, Entity, Extraction, Sentence
-from corroborator.signals import PROFANITY
+from corroborator.signals import PROFANITY, outside_quotes
 
 EXTRACTOR_VERSION = "extract-rules.v1"
 MIN_CLAIM_WORDS = 5
@@ -99,7 +99,6 @@ def _sentences(article_id: str, spans: Sequence[Span]) -> list[Sentence]:
     return out
 
 
-_OUTSIDE_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _AUTHOR_VOICE = re.compile(r"\b(I|I'm|I’m|I've|I’ve|my|we|we're|we’re|our|us|let's|let’s)\b",
                            re.IGNORECASE)
 _PRESCRIPTIVE = re.compile(r"\b(should|must|ought to|needs? to|deserves?)\b", re.IGNORECASE)
@@ -117,7 +116,7 @@ def refine_type(text: str, kind: str) -> str:
     voice, prescriptions, commands and profanity mark opinion; no-comment lines are other."""
     if kind == "question":
         return kind
-    outside = _OUTSIDE_QUOTES.sub(" ", text).strip()
+    outside = outside_quotes(text).strip()
     if _NO_COMMENT.search(outside):
         return "other"
     if len(outside.split()) < MIN_CLAIM_WORDS - 2:

@@ -6,7 +6,7 @@ terminal, JSON and HTML outputs always show the same findings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console, Group
@@ -26,7 +26,7 @@ WIDTH = 80
 def print_comparison(data: Mapping[str, Any], console: Console | None = None) -> None:
     """Print a comparison: articles, shared, conflicts, quotes, names, signals, unique."""
     console = console or Console(width=_width())
-    labels = _labels(data["articles"])
+    labels = article_labels(data["articles"])
     console.print(_articles_table(data["articles"], labels))
     _section(console, "What they agree on", _shared(data, labels))
     if data.get("claim_groups"):
@@ -46,7 +46,7 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
                         subtitle=f"{story['n_articles']} articles · {story['n_sources']} "
                                  f"independent sources · {(story['first_seen'] or '?')[:10]} → "
                                  f"{(story['last_seen'] or '?')[:10]}"))
-    labels = _labels(data["articles"])
+    labels = article_labels(data["articles"])
     console.print(_articles_table(data["articles"], labels))
     _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
     _section(console, "Where they conflict", _discrepancies(data["discrepancies"], labels))
@@ -59,8 +59,8 @@ def _width() -> int:
     return min(probe.width, 100) if probe.is_terminal else WIDTH
 
 
-def _labels(articles: list[Mapping[str, Any]]) -> dict[str, str]:
-    """Short labels [A], [B], ... used to point at articles throughout the report."""
+def article_labels(articles: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Short labels [A], [B], ... used to point at articles throughout a report."""
     return {a["id"]: chr(ord("A") + i) if i < 26 else str(i) for i, a in enumerate(articles)}
 
 
