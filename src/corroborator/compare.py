@@ -26,6 +26,7 @@ from corroborator.discrepancies import (
 from corroborator.embed import Embedder, get_embedder
 from corroborator.extract import CanonicalEntity, canonicalize, extract
 from corroborator.extract.entities import surname
+from corroborator.ingest.sidecar import SidecarIndex
 from corroborator.models import (
     Article,
     ClaimGroup,
@@ -111,7 +112,8 @@ def compare(inputs: Sequence[str | Path | Article], *, outlet: str | None = None
         >>> result = compare(["a.txt", "b.html"])
         >>> [s.text for s in result.shared][:1]
     """
-    articles = [_load(i, outlet) for i in inputs]
+    sidecar = SidecarIndex()
+    articles = [_load(i, outlet, sidecar) for i in inputs]
     articles = list({a.id: a for a in articles}.values())
     extractions = {a.id: extract(a, trained_ner=trained_ner) for a in articles}
     result = compare_extracted(articles, extractions, embedder or get_embedder("fast"))
@@ -154,13 +156,12 @@ def display_name(article: Article) -> str:
     return f"article {article.id[:8]}"
 
 
-def _load(item: str | Path | Article, outlet: str | None) -> Article:
+def _load(item: str | Path | Article, outlet: str | None, sidecar: SidecarIndex) -> Article:
     if isinstance(item, Article):
         return item
     from corroborator.ingest import read_article
-    from corroborator.ingest.sidecar import SidecarIndex
 
-    return SidecarIndex().apply(read_article(item, outlet=outlet))
+    return sidecar.apply(read_article(item, outlet=outlet))
 
 
 def _align_all(articles: Sequence[Article], extractions: dict[str, Extraction],

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from corroborator.errors import InputError
-from corroborator.ingest.sidecar import MULTI_ARTICLE_SUFFIXES, apply_metadata
+from corroborator.ingest.sidecar import SidecarIndex, apply_metadata
 from corroborator.models import Article
 
 
@@ -31,14 +31,11 @@ def load_keyed_articles(root: str | Path) -> dict[str, Article]:
     from corroborator.ingest import read_articles
 
     root = Path(root)
-    index = load_index(root)
-    files = sorted({key.split("#")[0] for key in index})
-    out: dict[str, Article] = {}
-    for name in files:
-        items = [a for a in read_articles([root / name]) if isinstance(a, Article)]
-        multi = name.endswith(MULTI_ARTICLE_SUFFIXES)
-        for n, article in enumerate(items, start=1):
-            key = f"{name}#{n}" if multi else name
-            if key in index:
-                out[key] = apply_metadata(article, index[key])
+    files = sorted({key.split("#")[0] for key in load_index(root)})
+    sidecar, out = SidecarIndex(), {}
+    for article in read_articles([root / name for name in files]):
+        found = sidecar.locate(article) if isinstance(article, Article) else None
+        if found:
+            key, meta = found
+            out[key] = apply_metadata(article, meta)
     return out

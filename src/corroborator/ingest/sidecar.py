@@ -30,19 +30,28 @@ class SidecarIndex:
 
     def apply(self, article: Article) -> Article:
         """Fill the article's missing outlet, date and URL from the nearest index."""
+        found = self.locate(article)
+        return apply_metadata(article, found[1]) if found else article
+
+    def locate(self, article: Article) -> tuple[str, dict[str, Any]] | None:
+        """The article's key in the nearest index (``path`` or ``path#n``, n counting the
+        articles read so far from that file) and its metadata, if the index has it.
+
+        Call once per article, in reading order: each call advances the file's count.
+        """
         path = Path(article.source) if article.source else None
         if path is None or not path.is_file():
-            return article
+            return None
         found = self._find(path.resolve())
         if found is None:
-            return article
+            return None
         folder, index = found
         key = path.resolve().relative_to(folder).as_posix()
         if key.endswith(MULTI_ARTICLE_SUFFIXES):
             self._seen[key] += 1
             key = f"{key}#{self._seen[key]}"
         meta = index.get(key)
-        return apply_metadata(article, meta) if isinstance(meta, dict) else article
+        return (key, meta) if isinstance(meta, dict) else None
 
     def _find(self, path: Path) -> tuple[Path, dict[str, Any]] | None:
         for folder in list(path.parents)[:MAX_LEVELS]:
