@@ -53,14 +53,18 @@ def extraction_text(article: Article, data: dict[str, Any]) -> str:
 
 def list_stories(store: Store, sort: str = "recent", limit: int = 50,
                  offset: int = 0) -> list[dict[str, Any]]:
-    """Story summaries with the outlets that cover each."""
+    """Story summaries with the outlets that cover each (one query for the whole page)."""
     rows = store.list_stories(limit=limit, offset=offset, sort=sort)
-    for row in rows:
-        outlets = store.query(
-            "SELECT DISTINCT a.outlet FROM story_articles sa JOIN articles a "
-            "ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY a.outlet", (row["id"],))
-        row["outlets"] = [r[0] for r in outlets if r[0]]
-    return rows
+    ids = [row["id"] for row in rows]
+    outlets: dict[str, list[str]] = {i: [] for i in ids}
+    if ids:
+        found = store.query(
+            "SELECT DISTINCT sa.story_id, a.outlet FROM story_articles sa JOIN articles a "
+            f"ON a.id = sa.article_id WHERE sa.story_id IN ({','.join('?' * len(ids))}) "
+            "AND a.outlet IS NOT NULL ORDER BY a.outlet", ids)
+        for r in found:
+            outlets[r[0]].append(r[1])
+    return [row | {"outlets": outlets[row["id"]]} for row in rows]
 
 
 def story_views(store: Store, limit: int = 20) -> list[dict[str, Any]]:
