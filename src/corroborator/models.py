@@ -16,8 +16,10 @@ from typing import Any, Literal
 SentenceType = Literal["claim", "opinion", "question", "other"]
 AttributionKind = Literal["named", "wire", "anonymous", "hedged", "none"]
 StanceLabel = Literal["agree", "disagree", "discuss", "unrelated"]
-ClaimStatus = Literal["corroborated", "disputed", "single-source"]
+ClaimStatus = Literal["corroborated", "disputed", "unclear", "single-source"]
 DiscrepancyKind = Literal["name", "number", "date", "negation", "claim", "headline"]
+Bound = Literal["exact", "approximate", "at_least", "at_most"]
+Aspect = Literal["total", "margin", "change"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -141,6 +143,12 @@ class Mention:
     sentence_index: int = -1
     unit: str | None = None
     context: str = ""
+    head: str | None = None
+    bound: Bound = "exact"
+    aspect: Aspect = "total"
+    """``head`` is what a number counts, lemmatised ("people", "vote", "dollar"); ``bound``
+    reads "more than 400" as at_least and "about 200" as approximate; ``aspect`` tells a
+    margin ("won by 203 votes") or a change ("gained 17 votes") from a total."""
 
 
 @dataclass
