@@ -210,3 +210,48 @@ def split_by_headline(
     distinct = sorted(set(headlines))
     random.Random(seed).shuffle(distinct)
     return set(distinct[: round(len(distinct) * heldout_fraction)])
+
+
+# ---------------------------------------------------------------- story split
+
+SPLIT_SEED = 1
+SPLIT_TEST = 0.2      # whole stories held out for final figures, never tuned on
+SPLIT_TUNE = 0.2      # of the remaining stories: thresholds, calibration, combiners
+
+
+def story_split(rows: Sequence[tuple[str, str, str]], test: float = SPLIT_TEST,
+                tune: float = SPLIT_TUNE, seed: int = SPLIT_SEED) -> list[str]:
+    """Assign each (headline, Body ID, stance) row to ``train``, ``tune`` or ``test``.
+
+    A story is a connected component of headlines and bodies joined by related pairs
+    (FNC-1's own story gold). Whole stories go to one side; a row whose headline and
+    body fall on different sides (an unrelated pairing across stories) is ``cross`` and
+    belongs to no side, so no text is ever seen on two sides.
+    """
+    import random
+
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for headline, body, stance in rows:
+        find("h:" + headline)
+        find("b:" + body)
+        if stance in RELATED:
+            parent[find("h:" + headline)] = find("b:" + body)
+    stories = sorted({find(n) for n in list(parent)})
+    random.Random(seed).shuffle(stories)
+    n_test = round(len(stories) * test)
+    n_tune = round((len(stories) - n_test) * tune)
+    part = {s: "test" for s in stories[:n_test]}
+    part |= {s: "tune" for s in stories[n_test:n_test + n_tune]}
+    out = []
+    for headline, body, _ in rows:
+        side_h = part.get(find("h:" + headline), "train")
+        side_b = part.get(find("b:" + body), "train")
+        out.append(side_h if side_h == side_b else "cross")
+    return out
