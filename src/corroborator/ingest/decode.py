@@ -8,10 +8,13 @@ latin-1, which never fails. A fallback leaves a warning for ``Article.metadata``
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corroborator.ingest.limits import MAX_FILE_BYTES
 from corroborator.ingest.options import input_error
 
 #: Bytes examined when deciding whether data is binary.
@@ -82,13 +85,40 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> Decod
 
 
 def check_not_binary(data: bytes, source: str) -> None:
-    """Raise InputError when `data` looks binary (a known signature, NULs, control bytes)."""
+    """Raise InputError when `data` looks binary (a known signature, NULs, control bytes).
+
+    Data that starts with a Unicode byte-order mark (UTF-16 text has NULs) is text.
+    """
+    if _bom_encoding(data):
+        return
     head = data[:SNIFF_BYTES]
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise input_error(source, f"binary file, not an article ({what})")
     if b"\x00" in head or _control_ratio(head) > MAX_CONTROL_RATIO:
         raise input_error(source, "binary file, not an article")
+
+
+def repair_declared_encoding(data: bytes) -> bytes:
+    """XML whose declaration names a wide encoding (UTF-16/32) without a BOM or any NUL
+    byte is really 8-bit: rewrite the declaration to the encoding that decodes it."""
+    match = _XML_ENCODING.search(data[:2048])
+    if not match or _bom_encoding(data) or b"\x00" in data[:SNIFF_BYTES]:
+        return data
+    name = match.group(1).decode("ascii", "ignore").lower().replace("_", "-")
+    if not name.startswith(("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2")):
+        return data
+    actual = "utf-8" if _decodes(data, "utf-8") else "windows-1252"
+    return data[: match.start(1)] + actual.encode() + data[match.end(1) :]
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether `data` decodes strictly in `encoding`."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -101,11 +131,17 @@ def declared_charset(data: bytes) -> str | None:
     return name if _known_codec(name) else None
 
 
-def read_file_bytes(path: Path, source: str, limit: int | None = None) -> bytes:
-    """Read a file's bytes, turning OS errors into InputError; refuse empty files."""
+def read_file_bytes(path: Path, source: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a regular file's bytes (at most `limit`), turning OS errors into InputError.
+
+    Raises:
+        InputError: missing, a directory, not a regular file (a FIFO, a device), empty,
+            unreadable, or larger than `limit` bytes.
+    """
+    check_regular_file(path, source)
     try:
         with path.open("rb") as handle:
-            data = handle.read() if limit is None else handle.read(limit + 1)
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise input_error(source, "no such file or directory") from None
     except IsADirectoryError:
@@ -114,9 +150,30 @@ def read_file_bytes(path: Path, source: str, limit: int | None = None) -> bytes:
         raise input_error(source, f"cannot read file: {exc.strerror or exc}") from None
     if not data:
         raise input_error(source, "empty file")
-    if limit is not None and len(data) > limit:
-        raise input_error(source, f"file larger than {limit} bytes")
+    if len(data) > limit:
+        raise input_error(source, f"file larger than {limit} bytes (the local file size cap)")
     return data
+
+
+def check_regular_file(path: Path, source: str) -> None:
+    """Raise InputError unless `path` is a regular file; never opens it (a FIFO would block)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise input_error(source, "no such file or directory") from None
+    except OSError as exc:
+        raise input_error(source, f"cannot read file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise input_error(source, "is a directory")
+    if not stat.S_ISREG(mode):
+        raise input_error(source, f"not a regular file ({_file_kind(mode)}); skipped")
+
+
+def _file_kind(mode: int) -> str:
+    """A word for a non-regular file's type."""
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((word for test, word in kinds if test(mode)), "a special file")
 
 
 def _bom_encoding(data: bytes) -> tuple[str, int] | None:
@@ -129,7 +186,8 @@ def _bom_encoding(data: bytes) -> tuple[str, int] | None:
 
 def _candidates(data: bytes, declared: str | None) -> list[str]:
     """Encodings to try strictly, in order: declared ones, then UTF-8."""
-    names = [_whatwg(declared), _whatwg(declared_charset(data)), "utf-8"]
+    names = [_whatwg(declared), _whatwg(declared_charset(repair_declared_encoding(data))),
+             "utf-8"]
     ordered: list[str] = []
     for name in names:
         if name and _known_codec(name) and _codec_name(name) not in map(_codec_name, ordered):

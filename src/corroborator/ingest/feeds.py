@@ -7,6 +7,7 @@ each entry's link is fetched and parsed as a page instead.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,9 +15,12 @@ import feedparser
 
 from corroborator.errors import InputError
 from corroborator.ingest.dates import parse_date
+from corroborator.ingest.decode import repair_declared_encoding
 from corroborator.ingest.html import html_to_text, parse_html
 from corroborator.ingest.http import fetch
+from corroborator.ingest.limits import MAX_FOLLOWED_LINKS
 from corroborator.ingest.options import IngestOptions, input_error, one_line
+from corroborator.ingest.robots import RobotsRules
 from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
 from corroborator.models import Article
 
@@ -58,7 +62,7 @@ def read_feed(
         ['Gazette']
     """
     options = options or IngestOptions()
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = repair_declared_encoding(data.encode("utf-8") if isinstance(data, str) else data)
     headers = {"content-location": base_url} if base_url else None
     parsed = feedparser.parse(raw, response_headers=headers)
     problem = _feed_problem(parsed)
@@ -68,11 +72,37 @@ def read_feed(
     fmt = "atom" if str(parsed.get("version", "")).startswith("atom") else "rss"
     feed_title = _clean(parsed.feed.get("title")) or None
     follow = follow_links or options.fetch_linked_pages
+    budget = _FollowBudget(options) if follow else None
     for number, entry in enumerate(parsed.entries, start=1):
-        if follow and entry.get("link"):
+        skip = budget.why_not(entry.get("link")) if budget and entry.get("link") else "off"
+        if skip is None:
             yield _followed(entry, source, options, feed_title)
-        else:
-            yield _entry_article(entry, source, fmt, feed_title, number)
+            continue
+        result = _entry_article(entry, source, fmt, feed_title, number)
+        if skip != "off" and isinstance(result, Article):
+            result.metadata.setdefault("warnings", []).append(f"link not followed: {skip}")
+        yield result
+
+
+class _FollowBudget:
+    """Which feed links may still be followed: a count cap, a time budget, robots.txt."""
+
+    def __init__(self, options: IngestOptions) -> None:
+        self.deadline = time.monotonic() + options.follow_deadline
+        self.left = MAX_FOLLOWED_LINKS
+        self.robots = RobotsRules(options) if options.respect_robots else None
+
+    def why_not(self, link: str) -> str | None:
+        """None when `link` may be followed now (and counts it), else the reason not."""
+        if self.left <= 0:
+            return f"more than {MAX_FOLLOWED_LINKS} links in one feed"
+        if time.monotonic() > self.deadline:
+            return "the feed's time budget for following links is spent"
+        refusal = self.robots.allows(link) if self.robots else None
+        if refusal:
+            return refusal
+        self.left -= 1
+        return None
 
 
 def _feed_problem(parsed: Any) -> str | None:

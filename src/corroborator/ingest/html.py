@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import lxml.html
@@ -18,6 +19,7 @@ from lxml import etree
 
 from corroborator.ingest.dates import date_from_url, parse_date
 from corroborator.ingest.decode import decode_bytes
+from corroborator.ingest.limits import MAX_HTML_ATTRIBUTES, MAX_HTML_CHARS, MAX_HTML_ELEMENTS
 from corroborator.ingest.options import input_error
 from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
 from corroborator.models import Article, normalize_text
@@ -86,6 +88,10 @@ BLOCK_TAGS = frozenset(
     }
 )
 
+#: An opening tag up to its end; ``[^<>]`` keeps the scan linear on unclosed brackets.
+_TAG = re.compile(r"<[A-Za-z][^<>]*")
+_SPACE_RUN = re.compile(r"\s+")
+
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 
@@ -116,6 +122,9 @@ def parse_html(html: str | bytes, source: str = "<html>", url: str | None = None
         html, metadata["encoding"] = decoded.text, decoded.encoding
         if decoded.warnings:
             metadata["warnings"] = decoded.warnings
+    problem = html_problem(html)
+    if problem:
+        raise input_error(source, f"HTML refused: {problem}")
     tree = load_tree(html)
     if tree is None:
         raise input_error(source, "no article text found (not parseable as HTML)")
@@ -138,9 +147,28 @@ def html_to_text(html: str | etree._Element) -> str:
     return split_paragraphs((body if body is not None else tree).text_content())
 
 
+def html_problem(html: str) -> str | None:
+    """Why HTML is over the caps (size, attributes on one element), or None; linear time."""
+    if len(html) > MAX_HTML_CHARS:
+        return f"larger than {MAX_HTML_CHARS} characters"
+    for count, match in enumerate(_TAG.finditer(html), start=1):
+        tag = match.group(0)
+        if len(tag) > MAX_HTML_ATTRIBUTES and _attribute_count(tag) > MAX_HTML_ATTRIBUTES:
+            return f"an element with more than {MAX_HTML_ATTRIBUTES} attributes"
+        if count > MAX_HTML_ELEMENTS:
+            return f"more than {MAX_HTML_ELEMENTS} elements"
+    return None
+
+
+def _attribute_count(tag: str) -> int:
+    """A generous attribute count for one opening tag: its runs of spaces and equals signs."""
+    return max(len(_SPACE_RUN.findall(tag)), tag.count("="))
+
+
 def load_tree(html: str) -> etree._Element | None:
-    """Parse HTML text into an lxml tree, or None when there is nothing to parse."""
-    if not html.strip():
+    """Parse HTML text into an lxml tree, or None when there is nothing to parse or the
+    text is over the HTML caps."""
+    if not html.strip() or html_problem(html):
         return None
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     try:

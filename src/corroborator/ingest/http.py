@@ -1,29 +1,33 @@
-"""Fetch a URL with the standard library: bounded time, size, redirects and content types.
+"""Fetch a URL through httpx under one total deadline, a size cap and http(s)-only redirects.
 
-``urllib.request`` is used (no extra dependency). Redirects are followed up to
-`MAX_REDIRECTS`; the body is streamed and abandoned past ``max_bytes``; every
-failure (HTTP status, refused connection, timeout, binary content) becomes an
-`InputError` naming the URL and the problem.
+The deadline covers everything for one URL: connecting, every redirect hop and the
+whole body; a server that drips one byte a second is cut off when it passes. The
+body is streamed and abandoned past ``max_bytes`` (after ``Content-Encoding``
+gzip/deflate decoding, done here in bounded steps); a body shorter than its
+``Content-Length`` is an error. Every failure becomes an `InputError` naming the URL.
 """
 
 from __future__ import annotations
 
-import http.client
-import socket
 import time
-import urllib.error
-import urllib.request
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
+from urllib.parse import urljoin
+
+import httpx
 
 from corroborator.errors import InputError
+from corroborator.ingest.bounded import LimitExceeded, Truncated, inflate
 from corroborator.ingest.decode import Decoded, check_not_binary, decode_bytes
+from corroborator.ingest.limits import CONNECT_RETRIES, MAX_REDIRECTS
 from corroborator.ingest.options import IngestOptions, input_error
 
-#: Most redirects followed for one request.
-MAX_REDIRECTS = 5
 #: Bytes read from the socket per chunk while streaming a body.
 CHUNK_BYTES = 64 * 1024
+#: Content codings decoded here; others are refused.
+DECODED_ENCODINGS = ("gzip", "x-gzip", "deflate")
 #: Media types accepted without looking at the body.
 TEXT_TYPES = frozenset(
     {
@@ -87,27 +91,22 @@ class FetchedResponse:
         return decode_bytes(self.body, self.url, declared=self.charset)
 
 
-class _BoundedRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirect handler with a smaller, explicit redirect bound."""
-
-    max_redirections = MAX_REDIRECTS
-    max_repeats = 2
-
-
 def fetch(url: str, options: IngestOptions) -> FetchedResponse:
-    """Fetch one http(s) URL.
+    """Fetch one http(s) URL within ``options.timeout`` seconds in total.
 
     Args:
         url: An ``http://`` or ``https://`` address.
-        options: Timeout, size cap and User-Agent to use.
+        options: Timeout (total, per URL), size cap and User-Agent to use.
 
     Returns:
         A `FetchedResponse` with a 2xx status and a body of acceptable type.
 
     Raises:
         InputError: On an HTTP error status ("HTTP 404 Not Found"), an unreachable
-            host, a refused connection, a timeout, a body over ``max_bytes``
-            ("response larger than N bytes") or a binary content type.
+            host, a refused connection, the deadline passing ("timed out after N s"),
+            a redirect to a non-http(s) URL, a body over ``max_bytes`` ("response
+            larger than N bytes"), a body shorter than its ``Content-Length``, or a
+            binary content type.
 
     Example:
         >>> response = fetch("http://127.0.0.1:8000/story.html", IngestOptions())  # doctest: +SKIP
@@ -116,60 +115,116 @@ def fetch(url: str, options: IngestOptions) -> FetchedResponse:
     """
     if not url.lower().startswith(("http://", "https://")):
         raise input_error(url, "not an http(s) URL")
-    request = urllib.request.Request(
-        url, headers={"User-Agent": options.user_agent, "Accept": ACCEPT}
-    )
-    opener = urllib.request.build_opener(_BoundedRedirects())
+    deadline = time.monotonic() + options.timeout
+    headers = {"User-Agent": options.user_agent, "Accept": ACCEPT,
+               "Accept-Encoding": "gzip, deflate"}
+    transport = httpx.HTTPTransport(retries=CONNECT_RETRIES)
     try:
-        with opener.open(request, timeout=options.timeout) as response:
-            return _read_response(url, response, options)
+        with httpx.Client(transport=transport, headers=headers, follow_redirects=False) as client:
+            return _follow(client, url, options, deadline)
     except InputError:
         raise
-    except urllib.error.HTTPError as exc:
-        raise input_error(url, f"HTTP {exc.code} {exc.reason}".strip()) from None
-    except urllib.error.URLError as exc:
-        raise input_error(url, _network_problem(exc.reason, options)) from None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise input_error(url, _network_problem(exc, options)) from None
+    except httpx.TimeoutException:
+        raise input_error(url, f"timed out after {options.timeout:g} s") from None
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+        raise input_error(url, _network_problem(exc)) from None
+
+
+def _follow(
+    client: httpx.Client, url: str, options: IngestOptions, deadline: float
+) -> FetchedResponse:
+    """Request `url`, following at most `MAX_REDIRECTS` http(s) redirects before `deadline`."""
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        with client.stream("GET", current, timeout=_remaining(url, options, deadline)) as response:
+            if not response.is_redirect:
+                return _read_response(url, current, response, options, deadline)
+            target = urljoin(current, response.headers.get("location", ""))
+            if not target.lower().startswith(("http://", "https://")):
+                raise input_error(url, f"redirect to a non-http(s) URL refused ({target[:80]})")
+            current = target
+    raise input_error(url, f"HTTP {response.status_code} {response.reason_phrase}: "
+                           f"more than {MAX_REDIRECTS} redirects")
+
+
+def _remaining(url: str, options: IngestOptions, deadline: float) -> float:
+    """Seconds left before `deadline`; InputError when none are."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise input_error(url, f"timed out after {options.timeout:g} s")
+    return left
 
 
 def _read_response(
-    url: str, response: http.client.HTTPResponse, options: IngestOptions
+    url: str, final: str, response: httpx.Response, options: IngestOptions, deadline: float
 ) -> FetchedResponse:
-    """Check the headers, stream the body under the size cap and package the result."""
+    """Check the status and headers, stream the body under the caps, package the result."""
+    if response.status_code >= 400 or response.status_code < 200:
+        raise input_error(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
     headers = {name.lower(): value for name, value in response.headers.items()}
     content_type, charset = _parse_content_type(headers.get("content-type", ""))
     _check_type(url, content_type)
-    _check_length(url, headers.get("content-length"), options.max_bytes)
-    body = _read_body(url, response, options)
+    encoding = headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in (*DECODED_ENCODINGS, "identity", ""):
+        raise input_error(url, f"unsupported content encoding {encoding!r}")
+    if encoding in ("identity", ""):
+        _check_length(url, headers.get("content-length"), options.max_bytes)
+    body = _read_body(url, response, options, deadline)
+    if encoding in DECODED_ENCODINGS:
+        body = _decode_body(url, body, encoding, options.max_bytes)
+    if not body:
+        raise input_error(url, "empty response")
     if content_type not in TEXT_TYPES and not content_type.startswith("text/"):
         check_not_binary(body, url)
-    return FetchedResponse(
-        url=response.geturl() or url,
-        requested_url=url,
-        status=response.status,
-        content_type=content_type,
-        charset=charset,
-        body=body,
-        headers=headers,
-    )
+    return FetchedResponse(url=final, requested_url=url, status=response.status_code,
+                           content_type=content_type, charset=charset, body=body,
+                           headers=headers)
 
 
-def _read_body(url: str, response: http.client.HTTPResponse, options: IngestOptions) -> bytes:
-    """Read the body in chunks, stopping with an error past ``max_bytes`` or the time limit."""
-    deadline = time.monotonic() + options.timeout
+def _read_body(
+    url: str, response: httpx.Response, options: IngestOptions, deadline: float
+) -> bytes:
+    """Read the raw body in chunks, stopping with an error past ``max_bytes`` or the deadline."""
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict):  # the body may only wait for what is left of the deadline
+        timeouts["read"] = _remaining(url, options, deadline)
     chunks: list[bytes] = []
     size = 0
-    while chunk := response.read(CHUNK_BYTES):
+    for chunk in _raw_chunks(url, response):
         size += len(chunk)
         if size > options.max_bytes:
             raise input_error(url, f"response larger than {options.max_bytes} bytes")
         if time.monotonic() > deadline:
             raise input_error(url, f"timed out after {options.timeout:g} s reading the response")
         chunks.append(chunk)
-    if not chunks:
-        raise input_error(url, "empty response")
+    _check_complete(url, response.headers.get("content-length"), size)
     return b"".join(chunks)
+
+
+def _raw_chunks(url: str, response: httpx.Response) -> Iterator[bytes]:
+    """The body's bytes as sent; a connection closed mid-body is an InputError."""
+    try:
+        yield from response.iter_raw(CHUNK_BYTES)
+    except httpx.RemoteProtocolError as exc:
+        raise input_error(url, f"response body cut short ({exc})") from None
+
+
+def _check_complete(url: str, header: str | None, size: int) -> None:
+    """Refuse a body shorter than its declared ``Content-Length``."""
+    if header and header.strip().isdigit() and size < int(header):
+        raise input_error(url, f"response body shorter than its Content-Length "
+                               f"({size} of {int(header)} bytes)")
+
+
+def _decode_body(url: str, body: bytes, encoding: str, max_bytes: int) -> bytes:
+    """Undo gzip/deflate content coding, refusing output over `max_bytes`."""
+    try:
+        return inflate([body], encoding, max_bytes)
+    except LimitExceeded:
+        raise input_error(url, f"response larger than {max_bytes} bytes once decompressed") \
+            from None
+    except (Truncated, zlib.error) as exc:
+        raise input_error(url, f"bad {encoding} content encoding ({exc})") from None
 
 
 def _parse_content_type(value: str) -> tuple[str, str | None]:
@@ -197,18 +252,16 @@ def _check_length(url: str, header: str | None, max_bytes: int) -> None:
         raise input_error(url, f"response larger than {max_bytes} bytes")
 
 
-def _network_problem(reason: object, options: IngestOptions) -> str:
+def _network_problem(exc: Exception) -> str:
     """Describe a network failure in a few words."""
-    if isinstance(reason, TimeoutError | socket.timeout):
-        return f"timed out after {options.timeout:g} s"
-    if isinstance(reason, ConnectionRefusedError):
+    text = str(exc) or type(exc).__name__
+    lowered = text.lower()
+    if isinstance(exc, httpx.ConnectError) and "refused" in lowered:
         return "connection refused (host unreachable)"
-    if isinstance(reason, socket.gaierror):
-        return f"cannot resolve host ({reason.strerror or reason})"
-    if isinstance(reason, urllib.error.HTTPError):
-        return f"HTTP {reason.code} {reason.reason}"
-    if isinstance(reason, http.client.HTTPException):
-        return f"bad HTTP response ({type(reason).__name__}: {reason})"
-    if isinstance(reason, OSError) and reason.strerror:
-        return f"cannot reach host ({reason.strerror})"
-    return f"cannot fetch ({reason})"
+    if isinstance(exc, httpx.ConnectError) and ("name" in lowered or "resolution" in lowered):
+        return f"cannot resolve host ({text})"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.DecodingError):
+        return f"bad HTTP response ({type(exc).__name__}: {text})"
+    if isinstance(exc, httpx.HTTPError | OSError):
+        return f"cannot reach host ({text})"
+    return f"cannot fetch ({text})"

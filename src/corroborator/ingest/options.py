@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from corroborator.errors import InputError
+from corroborator.ingest.limits import FOLLOW_LINKS_DEADLINE_S
 
 #: File extensions read when walking a folder, mapped to the reader that handles them.
 #: Longer, compound suffixes come first so ``.warc.gz`` wins over a plain ``.gz``.
@@ -35,12 +36,15 @@ class IngestOptions:
     """How inputs are read.
 
     Attributes:
-        timeout: Seconds allowed for one HTTP request (connect, and the whole body).
+        timeout: Seconds allowed for one URL in total: connecting, redirects and the body.
         max_bytes: Largest response body (or feed-linked page) accepted, in bytes.
         user_agent: The ``User-Agent`` header sent with every HTTP request.
         fetch_linked_pages: For feeds, fetch each entry's link and parse the page
             instead of using the text carried in the feed.
         stdin: Stream read for the input ``"-"``; ``sys.stdin`` when None.
+        follow_deadline: Seconds one feed may spend following its links in total;
+            entries past it keep the text the feed carries (with a warning).
+        respect_robots: Ask each site's robots.txt before following a feed's links.
     """
 
     timeout: float = 10.0
@@ -48,6 +52,8 @@ class IngestOptions:
     user_agent: str = "corroborator/0.1"
     fetch_linked_pages: bool = False
     stdin: TextIO | None = None
+    follow_deadline: float = FOLLOW_LINKS_DEADLINE_S
+    respect_robots: bool = True
 
 
 def kind_for_name(name: str) -> str | None:

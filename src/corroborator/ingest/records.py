@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from corroborator.errors import InputError
 from corroborator.ingest.dates import parse_date
 from corroborator.ingest.decode import decode_bytes
 from corroborator.ingest.html import html_to_text
+from corroborator.ingest.limits import MAX_CSV_FIELD_CHARS, MAX_JSON_DEPTH, MAX_JSON_NUMBER_CHARS
 from corroborator.ingest.options import input_error, one_line
 from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
 from corroborator.models import Article
@@ -40,11 +40,17 @@ Record = dict[str, Any]
 Result = Article | InputError
 
 
-def read_jsonl(lines: Iterable[bytes | str], source: str, fmt: str = "jsonl") -> Iterator[Result]:
+def read_jsonl(
+    lines: Iterable[bytes | str | InputError], source: str, fmt: str = "jsonl"
+) -> Iterator[Result]:
     """Yield one Article (or InputError) per non-blank JSON Lines row.
 
+    Each line stands alone: a line that is not JSON, too deep, or holds an over-long
+    number is one InputError with its line number, and every other line is read.
+
     Args:
-        lines: The file's lines, as bytes (decoded per line) or text.
+        lines: The file's lines, as bytes (decoded per line) or text; an InputError
+            in their place (a line over the line cap) is passed through.
         source: The input's name.
         fmt: The ``format`` recorded on each Article.
 
@@ -56,23 +62,79 @@ def read_jsonl(lines: Iterable[bytes | str], source: str, fmt: str = "jsonl") ->
         ['T']
     """
     for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, InputError):
+            yield raw
+            continue
         line, warnings = _line_text(raw, source, number)
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield input_error(source, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+            value = load_json(line)
+        except ValueError as exc:
+            yield input_error(source, json_problem(exc), number)
             continue
         yield _result(value, source, fmt, number, warnings)
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON under the caps: numbers of at most `MAX_JSON_NUMBER_CHARS` characters,
+    nesting at most `MAX_JSON_DEPTH` deep.
+
+    Raises:
+        ValueError: not JSON (a `json.JSONDecodeError`), or over a cap (the message says which).
+    """
+    try:
+        value = json.loads(text, parse_int=_bounded_int, parse_float=_bounded_float,
+                           parse_constant=_bounded_float)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels") from None
+    if _too_deep(value, MAX_JSON_DEPTH):
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def json_problem(exc: ValueError) -> str:
+    """The one-line message for a JSON value that could not be loaded."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    return f"invalid JSON: {exc}"
+
+
+def _bounded_int(literal: str) -> int:
+    """An integer literal, refused past the number-length cap."""
+    if len(literal) > MAX_JSON_NUMBER_CHARS:
+        raise ValueError(f"number longer than {MAX_JSON_NUMBER_CHARS} characters")
+    return int(literal)
+
+
+def _bounded_float(literal: str) -> float:
+    """A float literal (or NaN/Infinity), refused past the number-length cap."""
+    if len(literal) > MAX_JSON_NUMBER_CHARS:
+        raise ValueError(f"number longer than {MAX_JSON_NUMBER_CHARS} characters")
+    return float(literal)
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit` (iterative: no recursion)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def read_json(text: str, source: str, fmt: str = "jsonl") -> Iterator[Result]:
     """Yield Articles from one JSON document: an object, a list, or ``{"articles": [...]}``."""
     try:
-        value = json.loads(text)
+        value = load_json(text)
     except json.JSONDecodeError:
         yield from read_jsonl(text.splitlines(), source, fmt)
+        return
+    except ValueError as exc:
+        yield input_error(source, json_problem(exc))
         return
     if isinstance(value, dict):
         nested = next(
@@ -171,9 +233,11 @@ def _csv_rows(
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
+        except csv.Error as exc:  # one bad row; the reader goes on from the next line
             yield input_error(source, f"invalid CSV: {exc}", line)
-            return
+            if reader.line_num < line:
+                return
+            continue
         if not any(cell.strip() for cell in row):
             continue
         record = dict(zip(columns, row, strict=False))
@@ -281,14 +345,8 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _raise_field_limit() -> None:
-    """Let the csv module read very long fields (whole articles in one cell)."""
-    limit = sys.maxsize
-    while True:
-        try:
-            csv.field_size_limit(limit)
-            return
-        except OverflowError:
-            limit //= 10
+    """Let the csv module read long fields (whole articles in one cell), up to the cap."""
+    csv.field_size_limit(MAX_CSV_FIELD_CHARS)
 
 
 def _json_type(value: Any) -> str:

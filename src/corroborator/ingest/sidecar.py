@@ -8,11 +8,12 @@ to that folder (``path#n`` for the n-th article of a multi-article file) to meta
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from corroborator.ingest.limits import MAX_FILE_BYTES
+from corroborator.ingest.records import load_json
 from corroborator.models import Article
 
 INDEX_NAME = "index.json"
@@ -63,10 +64,13 @@ class SidecarIndex:
 
 
 def _read_index(path: Path) -> dict[str, Any] | None:
+    """The index at `path` as a dict; None when absent, unreadable, not JSON or over the caps."""
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        data = load_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None

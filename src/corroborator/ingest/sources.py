@@ -15,12 +15,20 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from corroborator.errors import InputError
-from corroborator.ingest.decode import Decoded, check_not_binary, decode_bytes, read_file_bytes
+from corroborator.ingest.decode import (
+    Decoded,
+    check_not_binary,
+    check_regular_file,
+    decode_bytes,
+    read_file_bytes,
+)
 from corroborator.ingest.feeds import looks_like_feed, read_feed
 from corroborator.ingest.html import parse_html
 from corroborator.ingest.http import FetchedResponse, fetch
+from corroborator.ingest.limits import MAX_FILE_BYTES, MAX_LINE_BYTES
 from corroborator.ingest.options import (
     IngestOptions,
     input_error,
@@ -110,6 +118,7 @@ def read_file(
     path: Path, source: str, kind: str | None, options: IngestOptions, follow_links: bool
 ) -> Iterator[Result]:
     """Yield the results of one file, read by `kind` (None: recognise by content)."""
+    check_regular_file(path, source)
     if kind == "warc":
         yield from read_warc(path, source)
     elif kind == "jsonl":
@@ -130,9 +139,11 @@ def read_file(
 def read_stdin(options: IngestOptions, follow_links: bool) -> Iterator[Result]:
     """Yield the results of standard input (or ``options.stdin``), recognised by content."""
     stream = options.stdin if options.stdin is not None else sys.stdin
-    data = getattr(stream, "buffer", stream).read()  # raw bytes when the stream has them
+    data = getattr(stream, "buffer", stream).read(MAX_FILE_BYTES + 1)  # bytes when it has them
     if not data:
         raise input_error(STDIN_NAME, "empty input")
+    if len(data) > MAX_FILE_BYTES:
+        raise input_error(STDIN_NAME, f"input larger than {MAX_FILE_BYTES} bytes (the size cap)")
     text = decode_bytes(data, STDIN_NAME) if isinstance(data, bytes) else Decoded(data, "utf-8")
     yield from read_text_content(text, STDIN_NAME, None, options, follow_links)
 
@@ -207,7 +218,25 @@ def _read_jsonl_file(path: Path, source: str) -> Iterator[Result]:
     """Stream a JSON Lines file line by line, after checking it is neither empty nor binary."""
     check_not_binary(_file_head(path, source), source)
     with path.open("rb") as handle:
-        yield from read_jsonl(handle, source)
+        yield from read_jsonl(capped_lines(handle, source), source)
+
+
+def capped_lines(
+    handle: BinaryIO, source: str, limit: int = MAX_LINE_BYTES
+) -> Iterator[bytes | InputError]:
+    """The lines of a binary file; a line over `limit` bytes comes as an InputError instead.
+
+    The long line is skipped in bounded steps, so memory stays near `limit`.
+    """
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
+            pass
+        yield input_error(source, f"line longer than {limit} bytes (the line cap)", number)
 
 
 def _file_head(path: Path, source: str, size: int = 8192) -> bytes:

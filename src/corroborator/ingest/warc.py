@@ -8,9 +8,8 @@ metadata and used as an unreliable date only when the page gives none.
 
 from __future__ import annotations
 
-import gzip
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,9 +17,11 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from corroborator.errors import InputError
+from corroborator.ingest.bounded import STEP_BYTES, Truncated, gzip_members
 from corroborator.ingest.dates import parse_date
 from corroborator.ingest.decode import decode_bytes
 from corroborator.ingest.html import parse_html
+from corroborator.ingest.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_LINE_BYTES, MAX_RECORD_BYTES
 from corroborator.ingest.options import input_error, one_line
 from corroborator.models import Article
 
@@ -32,12 +33,10 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 GZIP_START = b"\x1f\x8b"
 ARC_START = b"filedesc://"
 ARCHIVE_STARTS = (GZIP_START, b"WARC/", ARC_START)
-#: Bytes decompressed per step when checking a gzipped archive for truncation.
-CHECK_CHUNK_BYTES = 1 << 20
+#: The problem reported for an archive whose last record is cut short.
+TRUNCATED = "truncated (the last record is cut short)"
 #: Longest library error detail quoted in a message.
 MAX_DETAIL_CHARS = 120
-#: Largest record payload parsed, in bytes; bigger records are skipped with an error.
-MAX_RECORD_BYTES = 20_000_000
 
 
 def read_warc(path: Path, source: str) -> Iterator[Result]:
@@ -65,12 +64,16 @@ def read_warc(path: Path, source: str) -> Iterator[Result]:
                 yield input_error(source, "not a WARC or ARC archive (unknown file signature)")
                 return
             handle.seek(0)
+            problem, fatal = archive_problem(handle, head.startswith(GZIP_START))
+            if fatal:
+                yield input_error(source, f"web archive refused: {problem}")
+                return
+            handle.seek(0)
             found, failed = yield from _read_stream(handle, source)
     except OSError as exc:
         yield input_error(source, f"cannot read file: {exc.strerror or exc}")
         return
-    problem = None if failed else _gzip_problem(path, head)
-    if problem:
+    if problem and not failed:  # pages before the damage were kept
         yield input_error(source, f"corrupt web archive: {problem}")
     elif not found and not failed:
         yield input_error(source, "no HTML pages with article text found in web archive")
@@ -85,6 +88,9 @@ def _read_stream(handle: BinaryIO, source: str) -> Generator[Result, None, tuple
             if result is not None:
                 found += isinstance(result, Article)
                 yield result
+    except (AttributeError, TypeError, IndexError):  # warcio's way of meeting a cut record
+        yield input_error(source, f"corrupt web archive: {TRUNCATED} or malformed")
+        return found, True
     except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
         detail = one_line(exc)[:MAX_DETAIL_CHARS] or type(exc).__name__
         yield input_error(source, f"corrupt or unreadable web archive ({detail})")
@@ -92,19 +98,51 @@ def _read_stream(handle: BinaryIO, source: str) -> Generator[Result, None, tuple
     return found, False
 
 
-def _gzip_problem(path: Path, head: bytes) -> str | None:
-    """Why a gzipped archive is damaged (warcio stops quietly at a truncation), or None."""
-    if not head.startswith(GZIP_START):
-        return None
+def archive_problem(handle: BinaryIO, gzipped: bool) -> tuple[str | None, bool]:
+    """What is wrong with an archive, found in one bounded streaming pass, and whether
+    it is fatal (nothing may be parsed) rather than damage after readable records.
+
+    Fatal: more than `MAX_ARCHIVE_BYTES` once decompressed, or a run of more than
+    `MAX_ARCHIVE_LINE_BYTES` without a line break (a gzip bomb of zeros, random data).
+    Not fatal: gzip data that is truncated or corrupt part-way. Memory stays at one
+    step of `STEP_BYTES` whatever the file holds.
+    """
+    pieces = gzip_members(handle) if gzipped else iter(lambda: handle.read(STEP_BYTES), b"")
     try:
-        with gzip.open(path, "rb") as stream:
-            while stream.read(CHECK_CHUNK_BYTES):
-                pass
-    except EOFError:
-        return "truncated gzip data"
-    except (OSError, zlib.error) as exc:
-        return one_line(exc)[:MAX_DETAIL_CHARS]
-    return None
+        problem = _scan_pieces(pieces)
+    except Truncated:
+        return "truncated gzip data", False
+    except zlib.error as exc:
+        return one_line(exc)[:MAX_DETAIL_CHARS], False
+    return problem, problem not in (None, TRUNCATED)
+
+
+def _scan_pieces(pieces: Iterable[bytes]) -> str | None:
+    """Apply the total-size and line-length caps to decompressed pieces."""
+    total = run = 0
+    start = tail = b""
+    for piece in pieces:
+        total += len(piece)
+        if total > MAX_ARCHIVE_BYTES:
+            return f"decompresses to more than {MAX_ARCHIVE_BYTES} bytes"
+        start = start or piece[: len(ARC_START)]
+        tail = (tail + piece)[-4:]
+        first = piece.find(b"\n")
+        if first < 0 or run + first > MAX_ARCHIVE_LINE_BYTES:
+            run += len(piece) if first < 0 else first
+        else:
+            run = len(piece) - piece.rfind(b"\n") - 1
+        if run > MAX_ARCHIVE_LINE_BYTES:
+            return (f"more than {MAX_ARCHIVE_LINE_BYTES} bytes without a line break "
+                    "(not WARC records)")
+    return None if _ends_cleanly(start, tail) else TRUNCATED
+
+
+def _ends_cleanly(start: bytes, tail: bytes) -> bool:
+    """Whether decompressed archive data ends where a record ends (WARC: a blank line)."""
+    if start.startswith(ARC_START):
+        return tail.endswith(b"\n")
+    return tail.replace(b"\r", b"").endswith(b"\n\n")
 
 
 def _record_result(record: Any, source: str) -> Result | None:
