@@ -1,8 +1,19 @@
-"""Scale-out: run the same pipeline stages locally or on Ray Data.
+"""Scale-out: the per-article stages and per-story corroboration, in this process, in a
+pool of worker processes, or on Ray.
 
 Stages are plain functions over batches of records (see :data:`corroborator.pipeline.STAGES`),
-so running them on a cluster is a `map_batches` per stage. Records cross process
-boundaries as plain dicts (``dataclasses.asdict``) and are rebuilt on the other side.
+so every engine runs the same code: an engine only decides *where* a batch runs. Results
+come back in the order the batches went in, so the driver writes them to the store in
+the same order whatever the engine, and the database ends up the same.
+
+* :class:`LocalEngine` runs batches in this process (``workers=1``) or in a pool of
+  worker processes;
+* :class:`RayEngine` runs the per-article stages as Ray Data ``map_batches`` and
+  corroboration as Ray tasks, one task per group of stories.
+
+Records cross process boundaries pickled; the store stays with the driver, which is the
+one writer. Corroboration tasks read the database read-only (its path must be visible to
+the workers) and hand back what they would have written.
 
 Example:
     >>> from corroborator.batch import run_local
@@ -12,15 +23,20 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
-from corroborator.errors import MissingExtraError
+from corroborator.errors import CorroboratorError, MissingExtraError
 from corroborator.models import (
     Article,
     Attribution,
     Claim,
+    ClaimGroup,
+    Discrepancy,
     Entity,
     Extraction,
     Mention,
@@ -28,9 +44,227 @@ from corroborator.models import (
     Sentence,
     Signal,
 )
+from corroborator.store.store import Store
 
-DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_SIZE = 16          # articles per extraction batch (one task, one nlp.pipe call)
+RAY_DATASET_ARTICLES = 1000      # articles per Ray dataset: bounds the driver's memory
+STORY_TASK_ARTICLES = 40         # corroboration: small stories share a task up to this size
+TASKS_IN_FLIGHT_PER_WORKER = 2   # bounded submission: memory stays flat on big archives
+RAY_MAX_RETRIES = 3              # a Ray task whose worker dies is run again this many times
 
+Extracted = tuple[Extraction, list[Signal]]
+Corroborated = tuple[str, list[ClaimGroup], list[Discrepancy], str]
+
+
+class WorkerError(CorroboratorError):
+    """A worker process died; what was already stored is kept and a rerun resumes."""
+
+
+# -- the work itself (runs wherever the engine puts it) -------------------------------------
+
+def extract_articles(articles: Sequence[Article]) -> list[Extracted]:
+    """The per-article stages over one batch: extraction, then signals."""
+    from corroborator.pipeline import STAGES
+
+    extractions = STAGES["extract"].run(list(articles))
+    signals = STAGES["signals"].run(extractions)
+    return list(zip(extractions, signals, strict=True))
+
+
+class _CapturingStore(Store):
+    """A read-only store that keeps what `save_corroboration` would have written."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, readonly=True)
+        self.saved: list[Corroborated] = []
+
+    def save_corroboration(self, story_id: str, groups: Sequence[ClaimGroup],
+                           discrepancies: Sequence[Discrepancy], model: str = "") -> None:
+        self.saved.append((story_id, list(groups), list(discrepancies), model))
+
+
+def corroborate_stories(db_path: str, story_ids: Sequence[str]) -> list[Corroborated]:
+    """Corroborate `story_ids` from a read-only view of the database; return the results."""
+    from corroborator.corroborate import corroborate_story
+
+    with _CapturingStore(db_path) as store:
+        for story_id in story_ids:
+            corroborate_story(store, story_id)
+        return store.saved
+
+
+def story_tasks(story_sizes: Sequence[tuple[str, int]],
+                max_articles: int = STORY_TASK_ARTICLES) -> list[list[str]]:
+    """Group stories, in order, into tasks of about `max_articles` articles each."""
+    tasks: list[list[str]] = []
+    size = max_articles
+    for story_id, n in story_sizes:
+        if size + n > max_articles:
+            tasks.append([])
+            size = 0
+        tasks[-1].append(story_id)
+        size += n
+    return tasks
+
+
+# -- engines ----------------------------------------------------------------------------------
+
+class LocalEngine:
+    """Batches in this process (``workers=1``) or in a pool of `workers` processes."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool: Any = None
+
+    def parallel_for(self, n_batches: int) -> bool:
+        """Whether `n_batches` are worth the pool's start-up (a few seconds per worker)."""
+        return self.workers > 1 and n_batches >= 2 * self.workers
+
+    def extract(self, batches: Iterable[list[Article]], n_batches: int
+                ) -> Iterator[list[Extracted]]:
+        """Results of :func:`extract_articles` per batch, in order."""
+        if not self.parallel_for(n_batches):
+            return map(extract_articles, batches)
+        return self._ordered(extract_articles, ((b,) for b in batches))
+
+    def corroborate(self, db_path: str, tasks: Sequence[list[str]]
+                    ) -> Iterator[list[Corroborated]] | None:
+        """Results per task, in order; None: run in the caller's process (it writes)."""
+        if not self.parallel_for(len(tasks)):
+            return None
+        return self._ordered(corroborate_stories, ((db_path, t) for t in tasks))
+
+    def _ordered(self, fn: Callable, args: Iterable[tuple]) -> Iterator[Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._start()
+        try:
+            yield from _in_order(lambda a: pool.submit(fn, *a), args,
+                                 self.workers * TASKS_IN_FLIGHT_PER_WORKER,
+                                 lambda future: future.result())
+        except BrokenProcessPool as exc:
+            self.close()
+            raise WorkerError("a worker process died during analyze (killed or out of "
+                              "memory); what is stored is kept: run analyze again to "
+                              "finish") from exc
+
+    def _start(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(self.workers,
+                                             mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class RayEngine:
+    """Per-article stages as Ray Data ``map_batches``, corroboration as Ray tasks.
+
+    Connects to the cluster at `address` (``"auto"``, ``"ray://host:10001"``, ...) or,
+    without one, starts a local Ray with `workers` CPUs. A Ray already initialised in
+    this process (e.g. by a test) is used as it is.
+    """
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        ray = _import_ray()
+        self._owns = not ray.is_initialized()
+        if self._owns:
+            env = {k: v for k, v in os.environ.items()
+                   if k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "CORROBORATOR_DB")}
+            ray.init(address=address, num_cpus=None if address else workers,
+                     include_dashboard=False, log_to_driver=False, logging_level="WARNING",
+                     runtime_env={"env_vars": env} if env else None)
+        self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self._corroborate = ray.remote(max_retries=RAY_MAX_RETRIES)(corroborate_stories)
+
+    def parallel_for(self, n_batches: int) -> bool:
+        return True
+
+    def extract(self, batches: Iterable[list[Article]], n_batches: int
+                ) -> Iterator[list[Extracted]]:
+        """Stream Ray Data results back in input order, one dataset per chunk of articles."""
+        ray = _import_ray()
+        ray.data.DataContext.get_current().execution_options.preserve_order = True
+        chunk: list[Article] = []
+        for batch in batches:
+            chunk.extend(batch)
+            if len(chunk) >= RAY_DATASET_ARTICLES:
+                yield from self._run_dataset(ray, chunk)
+                chunk = []
+        if chunk:
+            yield from self._run_dataset(ray, chunk)
+
+    def _run_dataset(self, ray: Any, articles: list[Article]) -> Iterator[list[Extracted]]:
+        dataset = ray.data.from_items([{"payload": pickle.dumps(a)} for a in articles],
+                                      override_num_blocks=max(1, len(articles)
+                                                              // DEFAULT_BATCH_SIZE))
+        dataset = dataset.map_batches(_ray_extract_batch, batch_size=DEFAULT_BATCH_SIZE,
+                                      batch_format="numpy", max_retries=RAY_MAX_RETRIES)
+        for batch in dataset.iter_batches(batch_size=DEFAULT_BATCH_SIZE, batch_format="numpy"):
+            yield [pickle.loads(p) for p in batch["payload"]]
+
+    def corroborate(self, db_path: str, tasks: Sequence[list[str]]
+                    ) -> Iterator[list[Corroborated]]:
+        ray = _import_ray()
+        return _in_order(lambda a: self._corroborate.remote(*a), ((db_path, t) for t in tasks),
+                         self.workers * TASKS_IN_FLIGHT_PER_WORKER, ray.get)
+
+    def close(self) -> None:
+        if self._owns:
+            _import_ray().shutdown()
+
+
+def _ray_extract_batch(batch: dict[str, Any]) -> dict[str, Any]:
+    """One Ray Data batch: unpickle articles, run the per-article stages, pickle results."""
+    import numpy as np
+
+    articles = [pickle.loads(p) for p in batch["payload"]]
+    out = [pickle.dumps(r) for r in extract_articles(articles)]
+    return {"payload": np.array(out, dtype=object)}
+
+
+def open_engine(engine: str = "local", workers: int | None = None,
+                address: str | None = None) -> LocalEngine | RayEngine:
+    """The engine named `engine` (``local`` or ``ray``)."""
+    if engine == "local":
+        return LocalEngine(workers)
+    if engine == "ray":
+        return RayEngine(address, workers)
+    raise ValueError(f"unknown engine {engine!r}; choose local or ray")
+
+
+def _in_order(submit: Callable[[tuple], Any], args: Iterable[tuple], window: int,
+              result: Callable[[Any], Any]) -> Iterator[Any]:
+    """Submit calls with at most `window` in flight; yield their results in order."""
+    pending: deque = deque()
+    for a in args:
+        pending.append(submit(a))
+        if len(pending) >= window:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as exc:
+        raise MissingExtraError("ray", "the Ray engine") from exc
+    return ray
+
+
+# -- stage runners over plain records (library use) -------------------------------------------
 
 def run_local(stage_names: Sequence[str], records: Sequence[Any]) -> list[Any]:
     """Run the named stages in order over `records`, in this process."""
@@ -45,44 +279,29 @@ def run_local(stage_names: Sequence[str], records: Sequence[Any]) -> list[Any]:
 def run_on_ray(stage_names: Sequence[str], articles: Sequence[Article],
                batch_size: int = DEFAULT_BATCH_SIZE) -> list[Any]:
     """Run the named stages over `articles` with Ray Data; same results as `run_local`."""
-    try:
-        import ray.data
-    except ImportError as exc:
-        raise MissingExtraError("ray", "running stages on Ray") from exc
-    for name in stage_names:
-        _check(name)
-    dataset = ray.data.from_items([{"record": asdict(a)} for a in articles])
-    names = list(stage_names)
+    ray = _import_ray()
+    names = [_check(name) for name in stage_names]
+    dataset = ray.data.from_items([{"payload": pickle.dumps(a)} for a in articles])
     dataset = dataset.map_batches(lambda b: _run_rows(names, b), batch_size=batch_size,
-                                  batch_format="pandas")
-    rows = dataset.take_all()
-    return [_rebuild(names[-1], row["record"]) for row in rows]
+                                  batch_format="numpy")
+    return [pickle.loads(p) for b in dataset.iter_batches(batch_format="numpy")
+            for p in b["payload"]]
 
 
-def _run_rows(stage_names: list[str], batch: Any) -> Any:
-    """One Ray batch: rebuild Articles, run the stages, flatten the output to dicts."""
-    records = [Article(**r) for r in batch["record"]]
-    out = run_local(stage_names, records)
-    batch = batch.copy()
-    batch["record"] = [to_plain(r) for r in out]
-    return batch
+def _run_rows(stage_names: list[str], batch: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+
+    out = run_local(stage_names, [pickle.loads(p) for p in batch["payload"]])
+    return {"payload": np.array([pickle.dumps(r) for r in out], dtype=object)}
 
 
 def to_plain(record: Any) -> Any:
-    """A record as plain Python data (dicts and lists), for crossing processes."""
+    """A record as plain Python data (dicts and lists), for JSON or another process."""
     if is_dataclass(record):
         return asdict(record)
     if isinstance(record, list):
         return [to_plain(r) for r in record]
     return record
-
-
-def _rebuild(stage: str, data: Any) -> Any:
-    if stage == "extract":
-        return extraction_from_dict(data)
-    if stage == "signals":
-        return [Signal(**s) for s in data]
-    return data
 
 
 def extraction_from_dict(data: dict[str, Any]) -> Extraction:

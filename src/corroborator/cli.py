@@ -113,17 +113,32 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
 @main.command()
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
 @click.option("--rebuild", is_flag=True, help="Re-cluster and re-corroborate everything.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Processes for extraction and corroboration (default: all cores).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="Run the stages here or on Ray (extra 'ray').")
+@click.option("--ray-address", help="Ray cluster to join, e.g. 'auto' or ray://host:10001 "
+                                    "(default: start a local Ray).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def analyze(db: str | None, rebuild: bool, fmt: str) -> None:
+def analyze(db: str | None, rebuild: bool, workers: int | None, engine: str,
+            ray_address: str | None, fmt: str) -> None:
     """Extract, dedupe, cluster into stories and corroborate articles not yet analyzed.
+
+    Interrupted runs resume where they stopped. When standard output is not a terminal,
+    progress is printed as plain lines on standard error.
 
     \b
     Examples:
       corroborator analyze --db news.db
+      corroborator analyze --db news.db --workers 4
+      corroborator analyze --db news.db --engine ray --ray-address auto
       corroborator analyze --db news.db --rebuild
     """
+    from corroborator.pipeline import ProgressLines
     from corroborator.pipeline import analyze as run_analyze
 
+    if ray_address and engine != "ray":
+        raise CLIError("--ray-address needs --engine ray")
     store = _open(db)
     with _progress() as bar:
         tasks: dict[str, Any] = {}
@@ -133,7 +148,9 @@ def analyze(db: str | None, rebuild: bool, fmt: str) -> None:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        report = _run(run_analyze, store, rebuild=rebuild, progress=step)
+        plain = not sys.stdout.isatty()
+        report = _run(run_analyze, store, rebuild=rebuild, workers=workers, engine=engine,
+                      ray_address=ray_address, progress=ProgressLines() if plain else step)
     if fmt == "json":
         click.echo(json.dumps(report.__dict__, indent=2, default=str))
     else:

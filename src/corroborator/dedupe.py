@@ -17,13 +17,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from corroborator.models import Article, normalize_text
 from corroborator.store import Store
+
+if TYPE_CHECKING:                 # datasketch pulls in scipy: imported where it is used
+    from datasketch import MinHash
 
 SHINGLE_WORDS = 5          # words per shingle
 NUM_PERM = 128             # MinHash permutations
@@ -76,6 +78,8 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 def minhash(shingle_set: Iterable[str], config: DedupeConfig = DedupeConfig()) -> MinHash:
     """MinHash signature of a shingle set."""
+    from datasketch import MinHash
+
     sig = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=MINHASH_SCHEME)
     sig.update_batch([s.encode("utf-8") for s in shingle_set])
     return sig
@@ -174,12 +178,16 @@ class _Finder:
     """An LSH over every stored signature, plus the writes for one run."""
 
     def __init__(self, store: Store, config: DedupeConfig) -> None:
+        from datasketch import MinHashLSH
+
         self.store, self.config = store, config
         self.lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
         for article_id, values in store.minhash_signatures(config.signature_version):
             self.lsh.insert(article_id, self._restore(values), check_duplication=False)
 
     def _restore(self, values: bytes) -> MinHash:
+        from datasketch import MinHash
+
         hashvalues = np.frombuffer(values, dtype=np.uint64)
         return MinHash(num_perm=self.config.num_perm, seed=self.config.seed,
                        hashvalues=hashvalues, scheme=MINHASH_SCHEME)

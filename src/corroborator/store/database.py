@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from corroborator.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 ENV_VAR = "CORROBORATOR_DB"
 BUSY_TIMEOUT_MS = 5000
+LOCK_SUFFIX = ".analyze.lock"
 
 
 def default_db_path() -> Path:
@@ -134,3 +137,47 @@ def escape_fts(query: str) -> str:
         if token:
             terms.append(f'"{token}"')
     return " ".join(terms)
+
+
+@contextmanager
+def analyzer_lock(path: Path) -> Iterator[None]:
+    """Hold the one-analyzer-per-database lock (a lock file beside the database).
+
+    The operating system drops the lock when the holder exits, even on ``kill -9``.
+
+    Raises:
+        StoreError: another process holds it (one line, naming its pid).
+    """
+    lock_path = path.with_name(path.name + LOCK_SUFFIX)
+    handle = lock_path.open("a+")
+    try:
+        if not _try_lock(handle):
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise StoreError(str(path), f"another 'corroborator analyze' is running on this "
+                                        f"database (pid {holder}); wait for it to finish")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()     # closing the file releases the lock
+
+
+def _try_lock(handle) -> bool:
+    try:
+        import fcntl
+    except ImportError:                                   # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True

@@ -234,6 +234,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX stories_disputed ON stories(n_disputed DESC, id);
         """,
     ),
+    # -- 0008: analyze progress (issue 13) --------------------------------------------------
+    (
+        "0008_analyze_progress",
+        """
+        ALTER TABLE articles ADD COLUMN extracted_version TEXT;
+        UPDATE articles SET extracted_version = 'unknown'
+            WHERE id IN (SELECT DISTINCT article_id FROM sentences);
+        CREATE TABLE story_corroboration (
+            story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+            input_key TEXT NOT NULL,
+            corroborated_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

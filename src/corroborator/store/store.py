@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +164,16 @@ class Store:
         )
         return [dict(r) for r in rows]
 
+    def unextracted_article_ids(self, article_ids: Sequence[str], version: str) -> list[str]:
+        """`article_ids` (in the order given) with no stored extraction of `version`."""
+        done: set[str] = set()
+        for chunk in _chunks(list(article_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            done.update(r[0] for r in self.query(
+                f"SELECT id FROM articles WHERE id IN ({marks}) AND extracted_version = ?",
+                [*chunk, version]))
+        return [i for i in article_ids if i not in done]
+
     def mark_analyzed(self, article_ids: Sequence[str]) -> None:
         with self.transaction() as conn:
             conn.executemany(
@@ -172,8 +184,8 @@ class Store:
     def reset_analysis(self) -> None:
         """Forget stories and corroboration so that `analyze --rebuild` starts afresh."""
         with self.transaction() as conn:
-            for table in ("claim_groups", "discrepancies", "story_articles", "stories",
-                          "duplicates", "unclustered"):
+            for table in ("story_corroboration", "claim_groups", "discrepancies",
+                          "story_articles", "stories", "duplicates", "unclustered"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("UPDATE articles SET analyzed_at = NULL")
 
@@ -219,6 +231,8 @@ class Store:
                 [(aid, s.name, json.dumps(s.value), s.description, json.dumps(s.evidence))
                  for s in signals],
             )
+            conn.execute("UPDATE articles SET extracted_version = ? WHERE id = ?",
+                         (extraction.version, aid))
 
     def load_extraction(self, article_id: str) -> Extraction:
         """What `save_extraction` stored for this article (empty lists if nothing)."""
@@ -370,8 +384,16 @@ class Store:
 
     def save_corroboration(self, story_id: str, groups: Sequence[ClaimGroup],
                            discrepancies: Sequence[Discrepancy], model: str = "") -> None:
-        """Replace a story's claim groups, stances and discrepancies."""
+        """Replace a story's claim groups, stances and discrepancies, in one transaction.
+
+        Groups that share an id (the same claims) are merged into the first of them. A
+        group id still held by another story (whose articles moved) is taken over, and
+        that story is marked stale. The story's corroboration key is recorded, so
+        :meth:`stale_stories` no longer lists it until its articles change.
+        """
+        groups = merge_equal_groups(groups)
         with self.transaction() as conn:
+            _take_over_group_ids(conn, story_id, [g.id for g in groups])
             conn.execute("DELETE FROM claim_groups WHERE story_id = ?", (story_id,))
             conn.execute("DELETE FROM discrepancies WHERE story_id = ?", (story_id,))
             for g in groups:
@@ -392,6 +414,20 @@ class Store:
             )
             disputed = sum(1 for g in groups if g.status == "disputed")
             conn.execute("UPDATE stories SET n_disputed = ? WHERE id = ?", (disputed, story_id))
+            conn.execute("INSERT OR REPLACE INTO story_corroboration VALUES (?,?,?)",
+                         (story_id, corroboration_keys(conn, [story_id]).get(story_id, ""),
+                          now_iso()))
+
+    def stale_stories(self) -> list[str]:
+        """Ids of stories whose corroboration is missing or older than their articles.
+
+        A story is stale when it has no stored corroboration, or when its articles, their
+        order, their duplicate links or their extraction versions changed since. Ordered
+        by each story's first article (arrival order), so a repair is deterministic.
+        """
+        keys = corroboration_keys(self.conn)
+        stored = dict(self.query("SELECT story_id, input_key FROM story_corroboration"))
+        return [sid for sid, key in keys.items() if stored.get(sid) != key]
 
     def load_corroboration(self, story_id: str) -> tuple[list[ClaimGroup], list[Discrepancy]]:
         groups = []
@@ -413,6 +449,58 @@ class Store:
                                 (story_id,))
         ]
         return groups, discrepancies
+
+
+def merge_equal_groups(groups: Sequence[ClaimGroup]) -> list[ClaimGroup]:
+    """One group per id, in first-seen order: later groups with the same id add their
+    claims and the stances of articles the first one lacks."""
+    by_id: dict[str, ClaimGroup] = {}
+    for group in groups:
+        kept = by_id.get(group.id)
+        if kept is None:
+            by_id[group.id] = group
+            continue
+        claims = {c.id for c in kept.claims}
+        stances = {s.article_id for s in kept.stances}
+        kept.claims = [*kept.claims, *(c for c in group.claims if c.id not in claims)]
+        kept.stances = [*kept.stances, *(s for s in group.stances
+                                          if s.article_id not in stances)]
+    return list(by_id.values())
+
+
+def _take_over_group_ids(conn: sqlite3.Connection, story_id: str, group_ids: list[str]) -> None:
+    """Free `group_ids` held by other stories and mark those stories stale."""
+    for chunk in _chunks(group_ids, 500):
+        marks = ",".join("?" * len(chunk))
+        others = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT story_id FROM claim_groups WHERE id IN ({marks}) "
+            "AND story_id != ?", [*chunk, story_id])]
+        if not others:
+            continue
+        conn.executemany("DELETE FROM story_corroboration WHERE story_id = ?",
+                         [(o,) for o in others])
+        conn.execute(f"DELETE FROM claim_groups WHERE id IN ({marks}) AND story_id != ?",
+                     [*chunk, story_id])
+
+
+def corroboration_keys(conn: sqlite3.Connection,
+                       story_ids: Sequence[str] | None = None) -> dict[str, str]:
+    """What a story's corroboration is computed from, as one short hash per story:
+    its articles in arrival order, their duplicate links and extraction versions."""
+    sql = ("SELECT sa.story_id, sa.article_id, coalesce(d.original_id, ''), "
+           "coalesce(a.extracted_version, '') FROM story_articles sa "
+           "JOIN articles a ON a.id = sa.article_id "
+           "LEFT JOIN duplicates d ON d.article_id = sa.article_id")
+    params: list[str] = []
+    if story_ids is not None:
+        sql += f" WHERE sa.story_id IN ({','.join('?' * len(story_ids))})"
+        params = list(story_ids)
+    parts: dict[str, list[str]] = {}
+    for story_id, article_id, original, version in conn.execute(
+            sql + " ORDER BY sa.seq", params):
+        parts.setdefault(story_id, []).append(f"{article_id}>{original}@{version}")
+    return {sid: hashlib.sha1("|".join(p).encode()).hexdigest()[:20]
+            for sid, p in parts.items()}
 
 
 def upsert_story(conn: sqlite3.Connection, story: Story, n_articles: int,
@@ -439,8 +527,25 @@ def open_store(path: str | Path | None = None, readonly: bool = False) -> Store:
     return Store(path, readonly=readonly)
 
 
+def utc_iso(value: str | None) -> str | None:
+    """An ISO 8601 timestamp in UTC (``YYYY-MM-DDTHH:MM:SS+00:00``) so text sorts by time.
+
+    Naive times are read as UTC; plain dates and unreadable values are kept as given
+    (migration 0009 applies the same rule to stored rows).
+    """
+    if not value or len(value) == 10:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
 def _article_row(a: Article) -> tuple:
-    return (a.id, a.content_hash, a.url, a.outlet, a.title or "", a.byline, a.published,
+    return (a.id, a.content_hash, a.url, a.outlet, a.title or "", a.byline, utc_iso(a.published),
             int(a.date_reliable), a.language, a.source, a.format, a.text,
             json.dumps(a.metadata, default=str, ensure_ascii=False), now_iso())
 

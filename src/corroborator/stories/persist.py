@@ -46,7 +46,8 @@ class StoreBackend:
         self.index, self.index_status = open_index(store, model, dim)
         self.n_docs = _checked_document_count(store)
         self.unsaved = 0
-        self._df: dict[str, int] = {}     # read-through cache; this process is the one writer
+        self._df: dict[str, int] = {}     # read-through caches; this process is the one writer
+        self._states: dict[str, StoryState] = {}
 
     def nearest(self, vector: np.ndarray, count: int) -> list[tuple[str, float]]:
         if len(self.index) == 0:
@@ -61,14 +62,14 @@ class StoreBackend:
         return sorted(((r[1], sims[int(r[0])]) for r in rows), key=lambda x: (-x[1], x[0]))
 
     def states(self, story_ids: Sequence[str]) -> dict[str, StoryState]:
-        if not story_ids:
-            return {}
-        marks = ",".join("?" * len(story_ids))
-        rows = self.store.query(
-            "SELECT s.*, st.title AS title, st.first_seen, st.last_seen FROM story_state s "
-            f"JOIN stories st ON st.id = s.story_id WHERE s.story_id IN ({marks})",
-            list(story_ids))
-        return {r["story_id"]: _row_to_state(r) for r in rows}
+        missing = [s for s in story_ids if s not in self._states]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            rows = self.store.query(
+                "SELECT s.*, st.title AS title, st.first_seen, st.last_seen FROM story_state s "
+                f"JOIN stories st ON st.id = s.story_id WHERE s.story_id IN ({marks})", missing)
+            self._states.update((r["story_id"], _row_to_state(r)) for r in rows)
+        return {s: self._states[s] for s in story_ids if s in self._states}
 
     def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
         missing = [t for t in terms if t not in self._df and t != DOCS_KEY]
@@ -81,6 +82,7 @@ class StoreBackend:
         return {t: self._df[t] for t in terms if self._df.get(t)}, self.n_docs
 
     def record(self, article: ArticleFeatures, state: StoryState, placement: Placement) -> None:
+        self._states.pop(state.id, None)      # re-read if the write below fails
         with self.store.transaction() as conn:
             _write_story(conn, state)
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM story_articles").fetchone()[0]
@@ -93,6 +95,7 @@ class StoreBackend:
                 "INSERT INTO story_term_df VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
                 [(t,) for t in [DOCS_KEY, *sorted(article.terms)]])
             key = conn.execute("SELECT rowid FROM articles WHERE id = ?", (article.id,)).fetchone()
+        self._states[state.id] = state
         self.n_docs += 1
         for term in article.terms:
             if term in self._df:
