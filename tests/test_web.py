@@ -56,7 +56,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db: Path):
-    with TestClient(create_app(db)) as test_client:
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 

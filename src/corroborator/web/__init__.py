@@ -21,8 +21,10 @@ from corroborator.errors import MissingExtraError
 __all__ = ["create_app", "get_page", "serve"]
 
 
-def create_app(db_path: str | Path) -> Any:
+def create_app(db_path: str | Path, hosts: tuple[str, ...] = ()) -> Any:
     """Build the Starlette app over the database at `db_path`, opened read-only.
+
+    Requests are answered only when their ``Host`` is a loopback name or one of `hosts`.
 
     Raises:
         MissingExtraError: the ``web`` extra is not installed.
@@ -32,17 +34,17 @@ def create_app(db_path: str | Path) -> Any:
         from corroborator.web.app import build_app
     except ImportError as exc:
         raise MissingExtraError("web", "corroborator serve") from exc
-    return build_app(db_path)
+    return build_app(db_path, hosts=hosts)
 
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the app with uvicorn until interrupted."""
-    app = create_app(db_path)
+    app = create_app(db_path, hosts=(host,))
     try:
         import uvicorn
     except ImportError as exc:
         raise MissingExtraError("web", "corroborator serve") from exc
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
 
 
 def get_page(db_path: str | Path, path: str) -> tuple[int, str]:
