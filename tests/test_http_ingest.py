@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +50,8 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     send_length: bool = True
     delay: float = 0.0
+    declared_length: int | None = None  # a Content-Length other than the body's
+    drip_s: float = 0.0  # send the body one byte at a time, this many seconds apart
 
 
 ROUTES: dict[str, Route] = {}
@@ -66,12 +70,28 @@ class Handler(BaseHTTPRequestHandler):
         if route.content_type:
             self.send_header("Content-Type", route.content_type)
         if route.send_length:
-            self.send_header("Content-Length", str(len(route.body)))
+            length = route.declared_length or len(route.body)
+            self.send_header("Content-Length", str(length))
         for name, value in route.headers.items():
             self.send_header(name, value)
         self.end_headers()
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(route.body)
+            if route.drip_s:
+                self._drip(route)
+            else:
+                self.wfile.write(route.body)
+        if route.declared_length:
+            self.close_connection = True
+
+    def _drip(self, route: Route) -> None:
+        """Send the body a byte at a time (for at most 30 s)."""
+        stop = time.monotonic() + 30
+        for byte in route.body:
+            if time.monotonic() > stop:
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(route.drip_s)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Keep test output quiet."""
@@ -268,3 +288,103 @@ def test_jsonl_and_json_over_http(base: str) -> None:
 def test_non_http_scheme_is_an_error() -> None:
     with pytest.raises(InputError, match="not an http"):
         fetch("ftp://127.0.0.1/file", IngestOptions())
+
+
+# -- issue 15: deadlines, redirects, content coding, robots.txt ---------------------------------
+
+HOSTILE_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Slow Feed</title>
+<item><title>Slow One</title><link>{base}/h/slow1.html</link><description>Text one.</description></item>
+<item><title>Slow Two</title><link>{base}/h/slow2.html</link><description>Text two.</description></item>
+<item><title>Slow Three</title><link>{base}/h/slow3.html</link><description>Text three.</description></item>
+</channel></rss>"""
+ROBOTS_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Robots Feed</title>
+<item><title>Private</title><link>{base}/private/p.html</link><description>Teaser p.</description></item>
+<item><title>Public</title><link>{base}/posts/1.html</link><description>Teaser q.</description></item>
+</channel></rss>"""
+
+
+@pytest.fixture(scope="module")
+def hostile(base: str) -> str:
+    """Routes for the hostile-server cases, added to the running server."""
+    page = PAGE.format(title="Port Traffic Rises", body=BODY, extra="").encode()
+    slow = Route(body=page, delay=0.7)
+    ROUTES.update(
+        {
+            "/h/drip.html": Route(body=page * 20, drip_s=0.2),
+            "/h/stall.html": Route(body=page, delay=5.0),
+            "/h/to-ftp": Route(302, None, headers={"Location": "ftp://127.0.0.1/file.txt"}),
+            "/h/to-file": Route(302, None, headers={"Location": "file:///etc/passwd"}),
+            "/h/short.html": Route(body=page, declared_length=len(page) + 500),
+            "/h/gzip.html": Route(body=gzip.compress(page), headers={"Content-Encoding": "gzip"}),
+            "/h/deflate.html": Route(body=zlib.compress(page),
+                                     headers={"Content-Encoding": "deflate"}),
+            "/h/bomb.html": Route(body=gzip.compress(b"<p>" + b" " * 20_000_000),
+                                  headers={"Content-Encoding": "gzip"}),
+            "/h/slow1.html": slow, "/h/slow2.html": slow, "/h/slow3.html": slow,
+            "/h/slow-feed.xml": Route(content_type="application/rss+xml",
+                                      body=HOSTILE_FEED.format(base=base).encode()),
+            "/h/robots-feed.xml": Route(content_type="application/rss+xml",
+                                        body=ROBOTS_FEED.format(base=base).encode()),
+            "/robots.txt": Route(content_type="text/plain",
+                                 body=b"User-agent: *\nDisallow: /private/\n"),
+            "/private/p.html": Route(body=_post("Private", "")),
+        }
+    )  # fmt: skip
+    return base
+
+
+def test_dripping_server_obeys_the_total_deadline(hostile: str) -> None:
+    started = time.monotonic()
+    error = only_error(f"{hostile}/h/drip.html", timeout=1.0)
+    assert "timed out after 1 s" in error.problem
+    assert time.monotonic() - started < 2.5
+
+
+def test_stalled_server_obeys_the_total_deadline(hostile: str) -> None:
+    started = time.monotonic()
+    assert "timed out" in only_error(f"{hostile}/h/stall.html", timeout=0.5).problem
+    assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.parametrize("path", ["/h/to-ftp", "/h/to-file"])
+def test_redirect_to_other_schemes_is_refused(hostile: str, path: str) -> None:
+    assert "redirect to a non-http(s) URL refused" in only_error(f"{hostile}{path}").problem
+
+
+def test_body_shorter_than_content_length_is_an_error(hostile: str) -> None:
+    problem = only_error(f"{hostile}/h/short.html").problem
+    assert "shorter than its Content-Length" in problem or "cut short" in problem
+
+
+@pytest.mark.parametrize("path", ["/h/gzip.html", "/h/deflate.html"])
+def test_content_encoding_is_decoded(hostile: str, path: str) -> None:
+    article = read_article(f"{hostile}{path}")
+    assert article.title == "Port Traffic Rises" and article.text == BODY
+
+
+def test_gzip_bomb_body_is_refused_within_the_cap(hostile: str) -> None:
+    problem = only_error(f"{hostile}/h/bomb.html", max_bytes=1_000_000).problem
+    assert problem == "response larger than 1000000 bytes once decompressed"
+
+
+def test_follow_links_is_bounded_in_time(hostile: str) -> None:
+    options = IngestOptions(follow_deadline=1.0, timeout=5.0)
+    started = time.monotonic()
+    items = list(read_articles([f"{hostile}/h/slow-feed.xml"], follow_links=True,
+                               options=options))
+    assert time.monotonic() - started < 3.5
+    assert all(isinstance(item, Article) for item in items) and len(items) == 3
+    assert items[0].format == "url"  # followed within the budget
+    late = items[-1]
+    assert late.text == "Text three." and late.format == "rss"  # kept, with its feed text
+    assert any("time budget" in warning for warning in late.metadata["warnings"])
+
+
+def test_follow_links_respects_robots_txt(hostile: str) -> None:
+    items = list(read_articles([f"{hostile}/h/robots-feed.xml"], follow_links=True))
+    private, public = items
+    assert isinstance(private, Article) and private.text == "Teaser p."
+    assert "link not followed: disallowed by robots.txt" in private.metadata["warnings"]
+    assert isinstance(public, Article) and public.format == "url"

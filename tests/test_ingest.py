@@ -588,3 +588,190 @@ def test_read_articles_accepts_a_single_path() -> None:
 )
 def test_parse_date(value: object, expected: str | None) -> None:
     assert parse_date(value) == expected
+
+
+# -- issue 15: every line stands alone, caps, bounded time and memory --------------------------
+
+GOOD_ROW = '{{"title": "Row {n}", "text": "The council met for the {n}th time."}}\n'
+
+
+def _good_rows(articles: list[Article]) -> list[str]:
+    return [a.title for a in articles]
+
+
+def test_hostile_jsonl_lines_are_one_error_each_and_the_rest_kept(tmp_path: Path) -> None:
+    hostile = [
+        '{"n": ' + "1" * 5000 + ', "text": "x"}\n',  # over Python's int-digits limit
+        "[" * 100_000 + "]" * 100_000 + "\n",  # RecursionError in the json module
+        '{"text": ' + "[" * 900 + '"deep"' + "]" * 900 + "}\n",  # recursion in the mapping
+        '{"text": 1.' + "5" * 5000 + "}\n",
+    ]
+    lines = []
+    for number, line in enumerate(hostile):
+        lines += [GOOD_ROW.format(n=number), line]
+    lines.append(GOOD_ROW.format(n=99))
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(lines))
+    articles, errors = split(read_articles([path]))
+    assert _good_rows(articles) == ["Row 0", "Row 1", "Row 2", "Row 3", "Row 99"]
+    assert [e.line for e in errors] == [2, 4, 6, 8]
+    assert "number longer than 100 characters" in errors[0].problem
+    assert "nested deeper than 64 levels" in errors[1].problem
+    assert "nested deeper than 64 levels" in errors[2].problem
+
+
+def test_jsonl_line_over_the_line_cap_is_one_error(tmp_path: Path) -> None:
+    from corroborator.ingest.limits import MAX_LINE_BYTES
+
+    path = tmp_path / "long.jsonl"
+    with path.open("w") as handle:
+        handle.write(GOOD_ROW.format(n=1))
+        handle.write('{"text": "' + "a" * (MAX_LINE_BYTES + 10) + '"}\n')
+        handle.write(GOOD_ROW.format(n=2))
+    articles, errors = split(read_articles([path]))
+    assert _good_rows(articles) == ["Row 1", "Row 2"]
+    assert errors[0].line == 2 and "line cap" in errors[0].problem
+
+
+def test_deeply_nested_json_document_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert "nested deeper" in only_error(read_articles([path])).problem
+
+
+def test_csv_bad_rows_are_one_error_each_and_the_rest_kept(tmp_path: Path) -> None:
+    from corroborator.ingest.limits import MAX_CSV_FIELD_CHARS
+
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "title,text\nOne,First body.\n"
+        f'Big,"{"x" * (MAX_CSV_FIELD_CHARS + 5)}"\n'
+        "Two,Second body.\nThree,Third\x00body.\nFour,Fourth body.\n"
+    )
+    articles, errors = split(read_articles([path]))
+    assert {"One", "Two", "Four"} <= set(_good_rows(articles))
+    assert errors and all(e.line for e in errors)
+    assert any("field larger than field limit" in e.problem for e in errors)
+
+
+def test_feed_declaring_utf16_but_written_in_utf8_keeps_its_entries(tmp_path: Path) -> None:
+    rss = ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>G</title>'
+           "<item><title>A</title><description>Café body.</description></item>"
+           "<item><title>B</title><description>Second body.</description></item>"
+           "</channel></rss>")
+    (tmp_path / "lying.rss").write_bytes(rss.encode("utf-8"))
+    (tmp_path / "real.rss").write_bytes(rss.encode("utf-16"))
+    for name in ("lying.rss", "real.rss"):
+        articles, errors = split(read_articles([tmp_path / name]))
+        assert [a.text for a in articles] == ["Café body.", "Second body."] and not errors
+
+
+def _zero_member(size: int) -> bytes:
+    """A gzip member of `size` zero bytes, compressed in steps (a few hundred KB)."""
+    import zlib
+
+    encoder = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    parts = [encoder.compress(block) for _ in range(size >> 20)]
+    return b"".join(parts) + encoder.flush()
+
+
+def test_warc_with_200mb_zero_member_is_refused_fast_in_bounded_memory(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(_warc_bytes(2) + _zero_member(200_000_000))
+    assert path.stat().st_size < 1_000_000
+    probe = (
+        "import resource, sys, time\n"
+        "from corroborator.ingest import read_articles\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "t = time.monotonic(); items = list(read_articles([sys.argv[1]]))\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(time.monotonic() - t, (after - before) // 1024, items[-1])\n"
+    )
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True,
+                         text=True, timeout=120, check=True).stdout.split(" ", 2)
+    seconds, grown_mb, last = float(out[0]), int(out[1]), out[2]
+    assert "web archive refused" in last and "without a line break" in last
+    assert seconds < 5 and grown_mb < 200, (seconds, grown_mb)
+    assert time.monotonic() - started < 60
+
+
+def _warc_bytes(pages: int) -> bytes:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for number in range(pages):
+        html = (f"<html><head><title>Page {number}</title></head><body><article><p>The council "
+                f"voted on item {number} after a long debate about the harbor.</p></article>"
+                "</body></html>").encode()
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            f"http://x.example/{number}", "response", payload=io.BytesIO(html),
+            http_headers=headers))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_truncated_warc_gives_a_clear_error_and_keeps_earlier_pages(
+    tmp_path: Path, gzipped: bool
+) -> None:
+    import gzip
+
+    data = _warc_bytes(3) if gzipped else gzip.decompress(_warc_bytes(3))
+    seen_kept = False
+    for cut in range(30, len(data) - 1, max(1, len(data) // 60)):
+        path = tmp_path / ("cut.warc.gz" if gzipped else "cut.warc")
+        path.write_bytes(data[:cut])
+        articles, errors = split(read_articles([path]))
+        assert len(errors) == 1, (cut, errors)
+        assert "AttributeError" not in errors[0].problem and "NoneType" not in errors[0].problem
+        assert "web archive" in errors[0].problem or "WARC" in errors[0].problem
+        seen_kept |= bool(articles)
+    assert seen_kept
+
+
+def test_fifo_named_txt_in_a_folder_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    (tmp_path / "a.txt").write_text("Harbor news\n\nThe council met on Monday.")
+    os.mkfifo(tmp_path / "pipe.txt")
+    results: list[object] = []
+    reader = threading.Thread(target=lambda: results.extend(read_articles([tmp_path])),
+                              daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "ingest waited on a FIFO"
+    articles, errors = split(results)
+    assert [a.title for a in articles] == ["Harbor news"]
+    assert errors[0].problem == "not a regular file (a named pipe); skipped"
+
+
+def test_dev_zero_is_refused_at_once() -> None:
+    error = only_error(read_articles(["/dev/zero"]))
+    assert error.problem == "not a regular file (a character device); skipped"
+
+
+def test_local_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    from corroborator.ingest.limits import MAX_FILE_BYTES
+
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:  # sparse: no real disk used
+        handle.truncate(MAX_FILE_BYTES + 1)
+    assert "local file size cap" in only_error(read_articles([path])).problem
+
+
+def test_html_with_50000_attributes_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    attributes = " ".join(f"a{i}='v'" for i in range(50_000))
+    path = tmp_path / "attrs.html"
+    path.write_text(f"<html><body><div {attributes}><p>The council met.</p></div></body></html>")
+    started = time.process_time()
+    error = only_error(read_articles([path]))
+    assert "more than 1000 attributes" in error.problem
+    assert time.process_time() - started < 2.0

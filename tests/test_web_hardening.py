@@ -162,12 +162,10 @@ def test_pool_lends_each_instance_to_one_thread() -> None:
 def test_pool_and_guard_report_busy() -> None:
     pool = Pool(object, size=1)
     guard = Guarded(object())
-    with pool.borrow(), pytest.raises(BusyError):
-        with pool.borrow(wait_s=0.05):
-            pass
-    with guard.use(), pytest.raises(BusyError):
-        with guard.use(wait_s=0.05):
-            pass
+    with pool.borrow(), pytest.raises(BusyError), pool.borrow(wait_s=0.05):
+        pass
+    with guard.use(), pytest.raises(BusyError), guard.use(wait_s=0.05):
+        pass
 
 
 def test_per_thread_builds_one_instance_per_thread() -> None:

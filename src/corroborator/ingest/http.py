@@ -24,8 +24,6 @@ from corroborator.ingest.decode import Decoded, check_not_binary, decode_bytes
 from corroborator.ingest.limits import CONNECT_RETRIES, MAX_REDIRECTS
 from corroborator.ingest.options import IngestOptions, input_error
 
-#: Bytes read from the socket per chunk while streaming a body.
-CHUNK_BYTES = 64 * 1024
 #: Content codings decoded here; others are refused.
 DECODED_ENCODINGS = ("gzip", "x-gzip", "deflate")
 #: Media types accepted without looking at the body.
@@ -204,7 +202,7 @@ def _read_body(
 def _raw_chunks(url: str, response: httpx.Response) -> Iterator[bytes]:
     """The body's bytes as sent; a connection closed mid-body is an InputError."""
     try:
-        yield from response.iter_raw(CHUNK_BYTES)
+        yield from response.iter_raw()  # each network read as it arrives: the deadline applies
     except httpx.RemoteProtocolError as exc:
         raise input_error(url, f"response body cut short ({exc})") from None
 
