@@ -20,7 +20,7 @@ def run(*args):
 def stories(examples_db) -> list[dict]:
     result = run("stories", "--db", examples_db, "--format", "json", "--sort", "size")
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return json.loads(result.stdout)["stories"]
 
 
 def test_examples_form_their_five_stories(stories):

@@ -33,8 +33,9 @@ def store(db: Path):
 
 def test_story_view_shape_and_order(store) -> None:
     view = views.story_view(store, STORY_ID)
-    assert set(view) == {"story", "articles", "claim_groups", "discrepancies", "entities",
-                         "matrix", "timeline"}
+    assert set(view) == {"schema_version", "story", "articles", "claim_groups", "discrepancies",
+                         "entities", "matrix", "timeline", "summary"}
+    assert view["schema_version"] == views.SCHEMA_VERSION
     assert view["story"] | {"key_entities": None} == {
         "id": STORY_ID, "title": "Harbor Bridge collapse in Riverton",
         "first_seen": "2024-05-01T08:00:00", "last_seen": "2024-05-02T18:00:00",
@@ -147,7 +148,8 @@ def test_search_view(store) -> None:
     assert any(c["article_id"] == "a2" for c in view["claims"])
     parts = view["articles"][0]["snippet_parts"]
     assert any(p["match"] and p["text"].lower() == "cracks" for p in parts)
-    assert views.search_view(store, "   ") == {"query": "", "articles": [], "claims": []}
+    assert views.search_view(store, "   ") == {"schema_version": views.SCHEMA_VERSION,
+                                              "query": "", "articles": [], "claims": []}
     for hostile in ('"', "AND OR NOT", "*", "bridge) OR (x", "NEAR(", "'; DROP TABLE x"):
         views.search_view(store, hostile)  # escaped: never an FTS syntax error
 
@@ -185,3 +187,38 @@ def test_segments() -> None:
     assert parts == [{"text": "He ", "mark": None}, {"text": "said 12", "mark": "quote"},
                      {"text": " died", "mark": None}]
     assert segments("", []) == [{"text": "", "mark": None}]
+
+
+def test_story_summary_puts_disputes_first_with_both_sentences(store) -> None:
+    summary = views.story_view(store, STORY_ID)["summary"]
+    [dispute] = summary["key_disputes"]
+    assert dispute["claim_sentence"] == {"article_id": "a2", "outlet": "Evening Post",
+                                         "text": "Engineers had warned about cracks in 2019."}
+    assert [(d["outlet"], d["evidence"]) for d in dispute["disputed_by"]] == [
+        ("Coast Radio", "Engineers denied that they had warned about cracks.")]
+    assert [a["claim"] for a in summary["agreements"]] == [
+        "The Harbor Bridge collapsed on Tuesday."]
+    key = summary["key_claim"]
+    assert (key["agree"], key["dispute"], key["silent"]) == (
+        ["Evening Post"], ["Coast Radio"], ["Daily Ledger"])
+    assert summary["status_counts"]["disputed"] == 1
+
+
+def test_entities_merge_by_canonical_name_and_name_conflicts(store) -> None:
+    entities = views.story_view(store, STORY_ID)["entities"]
+    souza = [e for e in entities if "Souza" in e["canonical"]]
+    assert len(souza) == 1 and souza[0]["label"] == "PERSON"
+    assert set(souza[0]["outlets_by_variant"]) == {"Ana Souza", "Anna Souza"}
+
+
+def test_matrix_columns_have_short_claim_text(store) -> None:
+    groups = views.matrix_view(store, STORY_ID)["matrix"]["groups"]
+    assert groups[0]["short"] == "The Harbor Bridge collapsed on Tuesday."
+    assert views.short_claim("one two three four five six seven eight") == (
+        "one two three four five six seven…")
+
+
+def test_stories_view_lists_outlets(store) -> None:
+    page = views.stories_view(store, sort="size", limit=1)
+    assert page["schema_version"] == views.SCHEMA_VERSION
+    assert page["stories"][0]["outlets"] == ["Coast Radio", "Daily Ledger", "Evening Post"]

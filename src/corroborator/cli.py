@@ -38,16 +38,23 @@ def _run(fn, *args: Any, **kwargs: Any) -> Any:
         raise CLIError(str(exc)) from exc
 
 
-def _open(db: str | None, readonly: bool = False):
-    from corroborator.store import open_store
+def _open(db: str | None, readonly: bool = False, create: bool = False):
+    """Open the database; unless `create`, fail with one line when the file does not exist."""
+    from corroborator.store import default_db_path, open_store
 
-    return _run(open_store, db, readonly=readonly)
+    path = Path(db) if db else default_db_path()
+    if not create and not path.exists():
+        raise CLIError(f"{path}: no such database (create it with 'corroborator ingest ... "
+                       f"--db {path}')")
+    if create and not path.exists():
+        click.echo(f"creating database {path}", err=True)
+    return _run(open_store, path, readonly=readonly)
 
 
 def _emit(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        click.echo(f"wrote {Path(output).resolve()}", err=True)
     else:
         click.echo(text)
 
@@ -93,7 +100,7 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
     from corroborator.ingest import IngestOptions
     from corroborator.pipeline import ingest as run_ingest
 
-    store = _open(db)
+    store = _open(db, create=True)
     options = IngestOptions(timeout=timeout, max_bytes=max_bytes)
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None)
@@ -106,6 +113,7 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
                                "failed": [str(e) for e in report.errors]}, indent=2))
     else:
         click.echo(report.summary())
+    click.echo(f"database: {store.path}", err=True)
     if report.errors:
         sys.exit(1)
 
@@ -155,6 +163,7 @@ def analyze(db: str | None, rebuild: bool, workers: int | None, engine: str,
         click.echo(json.dumps(report.__dict__, indent=2, default=str))
     else:
         click.echo(report.summary())
+    click.echo(f"database: {store.path}", err=True)
 
 
 @main.command()
@@ -176,14 +185,14 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str |
       corroborator compare a.txt b.txt --format html -o report.html
     """
     from corroborator.compare import compare as run_compare
-    from corroborator.report import comparison_html, print_comparison, to_json
+    from corroborator.report import comparison_html, print_comparison, to_json, versioned
 
     if len(inputs) < 2:
         raise CLIError("compare needs at least two articles")
     result = _run(run_compare, list(inputs), outlet=outlet, trained_ner=trained_ner)
     data = result.to_dict()
     if fmt == "json":
-        _emit(to_json(data), output)
+        _emit(to_json(versioned(data)), output)
     elif fmt == "html":
         _emit(comparison_html(data), output)
     else:
@@ -194,7 +203,7 @@ def _print(printer, data: Any, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             printer(data, Console(file=handle, width=80, no_color=True))
-        err.print(f"wrote {output}")
+        click.echo(f"wrote {Path(output).resolve()}", err=True)
     else:
         printer(data)
 
@@ -265,13 +274,14 @@ def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> Non
       corroborator stories --db news.db
       corroborator stories --sort disputed --format json
     """
-    from corroborator.api import list_stories
+    from corroborator.views import stories_view
 
     store = _open(db, readonly=True)
-    rows = _run(list_stories, store, sort=sort, limit=limit, offset=offset)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    data = _run(stories_view, store, sort=sort, limit=limit, offset=offset)
+    if fmt == "json":  # the same object as /api/stories
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    rows = data["stories"]
     for r in rows:
         click.echo(f"{r['id'][:12]}  {r['n_articles']:>3} articles  {r['n_sources']:>3} sources"
                    f"  {(r['first_seen'] or '?')[:10]} → {(r['last_seen'] or '?')[:10]}  "
@@ -309,26 +319,76 @@ def story(story_id: str, db: str | None, fmt: str, output: str | None) -> None:
 
 @main.command()
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
-@click.option("-o", "--output", default="report.html", show_default=True,
-              help="Where to write the self-contained HTML report.")
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html",
+              show_default=True)
+@click.option("-o", "--output", help="Where to write (default: report.html for html, "
+                                     "standard output for json).")
 @click.option("--limit", default=20, show_default=True, help="Stories to include, largest first.")
-def report(db: str | None, output: str, limit: int) -> None:
-    """Print every story's report to the terminal and write one HTML report.
+def report(db: str | None, fmt: str, output: str | None, limit: int) -> None:
+    """Write one report of the largest stories: key disputes first, then agreements.
+
+    \b
+    Examples:
+      corroborator report --db news.db -o report.html
+      corroborator report --db news.db --format json > report.json
+    """
+    from corroborator.report import build_report, report_html, to_json
+
+    store = _open(db, readonly=True)
+    data = _run(build_report, store, limit=limit)
+    if fmt == "json":
+        _emit(to_json(data), output)
+        return
+    output = output or "report.html"
+    Path(output).write_text(report_html(data), encoding="utf-8")
+    click.echo(f"{len(data['stories'])} stories; wrote {Path(output).resolve()}", err=True)
+
+
+@main.command(name="export")
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--what", type=click.Choice(["articles", "claims", "stances", "discrepancies",
+                                           "stories"]), required=True, help="Which table.")
+@click.option("--story", help="Only this story (id or unique prefix).")
+@click.option("--outlet", help="Only this outlet (exact name).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]),
+              help="File format (default: from the file's extension).")
+@click.option("-o", "--output", required=True, help="File to write.")
+def export_command(db: str | None, what: str, story: str | None, outlet: str | None,
+                   fmt: str | None, output: str) -> None:
+    """Export articles, claims, stances, discrepancies or stories, streaming.
+
+    \b
+    Examples:
+      corroborator export --what stances --format csv -o stances.csv --db news.db
+      corroborator export --what claims --story 3f2a -o claims.jsonl
+      corroborator export --what articles --outlet "Daily Ledger" -o ledger.parquet
+    """
+    from corroborator.export import export
+
+    store = _open(db, readonly=True)
+    count = _run(export, store, what, output, fmt=fmt, story=story, outlet=outlet)
+    click.echo(f"{count} {what if count != 1 else what.rstrip('s')}; wrote "
+               f"{Path(output).resolve()}", err=True)
+
+
+@main.command(name="datasette-metadata")
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("-o", "--output", help="Where to write (default: <db>.metadata.json beside it).")
+def datasette_metadata_command(db: str | None, output: str | None) -> None:
+    """Write datasette metadata: titles, descriptions, licences, internal tables hidden.
 
     \b
     Example:
-      corroborator report --db news.db -o report.html
+      corroborator datasette-metadata --db news.db
+      datasette news.db --metadata news.metadata.json
     """
-    from corroborator.api import story_views
-    from corroborator.report import print_story, stories_report_html
+    from corroborator.store.datasette import write_metadata
 
+    path = Path(db) if db else None
     store = _open(db, readonly=True)
-    views = _run(story_views, store, limit=limit)
-    console = Console()
-    for view in views:
-        print_story(view, console)
-    Path(output).write_text(stories_report_html(views), encoding="utf-8")
-    err.print(f"{len(views)} stories; wrote {output}")
+    written = _run(write_metadata, path or store.path, output)
+    store.close()
+    click.echo(f"wrote {written.resolve()}", err=True)
 
 
 @main.group(name="eval")

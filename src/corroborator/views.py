@@ -9,7 +9,11 @@ Example:
     >>> with open_store("news.db", readonly=True) as store:
     ...     view = story_view(store, "3f2a")
     >>> sorted(view)
-    ['articles', 'claim_groups', 'discrepancies', 'entities', 'matrix', 'story', 'timeline']
+    ['articles', 'claim_groups', 'discrepancies', 'entities', 'matrix', 'schema_version',
+     'story', 'summary', 'timeline']
+
+Every top-level dict carries ``schema_version`` (see docs/json.md); the same object
+comes from the CLI's ``--format json`` and from the web app's ``/api``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,11 @@ from corroborator.models import Article, ClaimGroup
 from corroborator.store import Store
 from corroborator.web.alignment import align_articles
 
+SCHEMA_VERSION = 1
+"""Version of the JSON contract (docs/json.md); raised when a field changes meaning or goes."""
 SORTS = ("recent", "size", "disputed")
+KEY_DISPUTES = 5
+SHORT_CLAIM_WORDS = 7
 MAX_PAGE_SIZE = 200
 UNKNOWN_OUTLET = "(unknown outlet)"
 ENTITY_ARTICLE_LIMIT = 100
@@ -34,7 +42,8 @@ SEARCH_LIMIT = 20
 STANCE_WEIGHT = {"agree": 2, "disagree": 2, "discuss": 1, "unrelated": 0}
 
 __all__ = [
-    "article_view", "compare_view", "entity_view", "search_view", "stories_view", "story_view",
+    "SCHEMA_VERSION", "article_view", "compare_view", "entity_view", "search_view",
+    "stories_view", "story_summary", "story_view",
 ]
 
 
@@ -54,18 +63,23 @@ def story_view(store: Store, story_id: str) -> dict[str, Any]:
     ids = [a.id for a in articles]
     groups, discrepancies = store.load_corroboration(story.id)
     article_dicts = _article_summaries(store, articles)
-    return {
+    found = [asdict(d) for d in discrepancies]
+    view = {
+        "schema_version": SCHEMA_VERSION,
         "story": _story_summary(store, story.id, story.key_entities),
         "articles": article_dicts,
         "claim_groups": [_group_dict(g) for g in groups],
-        "discrepancies": [asdict(d) for d in discrepancies],
-        "entities": _story_entities(store, ids, {a.id: _outlet(a) for a in articles}),
+        "discrepancies": found,
+        "entities": _merge_named_variants(
+            _story_entities(store, ids, {a.id: _outlet(a) for a in articles}), found),
         "matrix": _matrix(articles, groups),
         "timeline": [
             {"article_id": a["id"], "published": a["published"], "outlet": a["outlet"],
              "title": a["title"]} for a in article_dicts
         ],
     }
+    view["summary"] = story_summary(view)
+    return view
 
 
 def matrix_view(store: Store, story_id: str) -> dict[str, Any]:
@@ -74,6 +88,7 @@ def matrix_view(store: Store, story_id: str) -> dict[str, Any]:
     articles = store.get_articles(story.article_ids)
     groups, _ = store.load_corroboration(story.id)
     return {
+        "schema_version": SCHEMA_VERSION,
         "story": _story_summary(store, story.id, story.key_entities),
         "matrix": _matrix(articles, groups),
         "claim_groups": [_group_dict(g) for g in groups],
@@ -95,8 +110,10 @@ def stories_view(store: Store, limit: int = 50, offset: int = 0, sort: str = "re
     query = (query or "").strip() or None
     rows = store.list_stories(limit=limit, offset=offset, sort=sort, query=query)
     total = _count_stories(store, query)
+    outlets = _story_outlets(store, [r["id"] for r in rows])
     return {
-        "stories": [_story_row(r) for r in rows],
+        "schema_version": SCHEMA_VERSION,
+        "stories": [_story_row(r) | {"outlets": outlets[r["id"]]} for r in rows],
         "total": total,
         "limit": limit,
         "offset": offset,
@@ -117,6 +134,7 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
         "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id "
         "WHERE sa.article_id = ?", (article.id,))
     return {
+        "schema_version": SCHEMA_VERSION,
         "article": _article_fields(article) | {
             "text": article.text, "language": article.language, "format": article.format,
             "duplicate_of": store.duplicates_of([article.id]).get(article.id),
@@ -155,6 +173,7 @@ def entity_view(store: Store, canonical: str) -> dict[str, Any]:
         "ORDER BY a.published DESC LIMIT ?", (canonical, ENTITY_ARTICLE_LIMIT))
     ordered = sorted(variants.values(), key=lambda v: (-v["mentions"], v["text"]))
     return {
+        "schema_version": SCHEMA_VERSION,
         "canonical": canonical,
         "label": max(labels, key=lambda k: labels[k]),
         "variants": ordered,
@@ -167,14 +186,14 @@ def search_view(store: Store, q: str, limit: int = SEARCH_LIMIT) -> dict[str, An
     """Full-text search over articles and claims; the query is FTS-escaped by the store."""
     q = (q or "").strip()
     if not q:
-        return {"query": "", "articles": [], "claims": []}
+        return {"schema_version": SCHEMA_VERSION, "query": "", "articles": [], "claims": []}
     articles = store.search_articles(q, limit=limit)
     for row in articles:
         row["outlet"] = row["outlet"] or UNKNOWN_OUTLET
         row["snippet_parts"] = _snippet_parts(row.get("snippet") or "")
     claims = [r | {"outlet": r["outlet"] or UNKNOWN_OUTLET}
               for r in store.search_claims(q, limit=limit)]
-    return {"query": q, "articles": articles, "claims": claims}
+    return {"schema_version": SCHEMA_VERSION, "query": q, "articles": articles, "claims": claims}
 
 
 def compare_view(store: Store, article_a: str, article_b: str) -> dict[str, Any]:
@@ -188,7 +207,8 @@ def compare_view(store: Store, article_a: str, article_b: str) -> dict[str, Any]
     first, second = store.get_article(article_a), store.get_article(article_b)
     ext_a, ext_b = store.load_extraction(first.id), store.load_extraction(second.id)
     aligned = align_articles(first, ext_a, second, ext_b)
-    return {"a": _article_fields(first), "b": _article_fields(second), **aligned}
+    return {"schema_version": SCHEMA_VERSION, "a": _article_fields(first),
+            "b": _article_fields(second), **aligned}
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -271,12 +291,16 @@ def _group_dict(group: ClaimGroup) -> dict[str, Any]:
 
 def _story_entities(store: Store, ids: Sequence[str],
                     outlets: dict[str, str]) -> list[dict[str, Any]]:
-    """Entities of a story's articles, most widely mentioned first, with spelling variants."""
+    """Entities of a story's articles, one entry per canonical name, most widely mentioned
+    first, with spelling variants; the label is the one most mentions carry."""
     found: dict[str, dict[str, Any]] = {}
-    sql = ("SELECT article_id, text, min(label) AS label, canonical FROM entities "
-           "WHERE article_id IN ({marks}) GROUP BY canonical, article_id, text ORDER BY min(id)")
+    labels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    sql = ("SELECT article_id, text, label, canonical, count(*) AS n, min(id) AS first "
+           "FROM entities WHERE article_id IN ({marks}) "
+           "GROUP BY canonical, article_id, text, label ORDER BY first")
     for r in _rows_for_ids(store, sql, ids):
-        entry = found.setdefault(r["canonical"], {"canonical": r["canonical"], "label": r["label"],
+        labels[r["canonical"]][r["label"]] += r["n"]
+        entry = found.setdefault(r["canonical"], {"canonical": r["canonical"], "label": "",
                                                   "variants": {}, "outlets_by_variant": {}})
         forms = entry["variants"].setdefault(r["article_id"], [])
         if r["text"] not in forms:
@@ -284,7 +308,111 @@ def _story_entities(store: Store, ids: Sequence[str],
         users = entry["outlets_by_variant"].setdefault(r["text"], [])
         if outlets[r["article_id"]] not in users:
             users.append(outlets[r["article_id"]])
+    for name, entry in found.items():
+        entry["label"] = max(labels[name], key=lambda k: labels[name][k])
     return sorted(found.values(), key=lambda e: (-len(e["variants"]), e["canonical"]))
+
+
+def _merge_named_variants(entities: list[dict[str, Any]],
+                          discrepancies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merge entities that a NAME discrepancy links (one person spelled two ways)."""
+    merged = list(entities)
+    for d in discrepancies:
+        if d["kind"] != "name":
+            continue
+        values = set(d["values"])
+        linked = [e for e in merged
+                  if e["canonical"] in values or values & set(e["outlets_by_variant"])]
+        if len(linked) < 2:
+            continue
+        keep = linked[0]
+        for other in linked[1:]:
+            for aid, forms in other["variants"].items():
+                mine = keep["variants"].setdefault(aid, [])
+                mine += [f for f in forms if f not in mine]
+            for form, users in other["outlets_by_variant"].items():
+                mine = keep["outlets_by_variant"].setdefault(form, [])
+                mine += [u for u in users if u not in mine]
+            merged.remove(other)
+    return merged
+
+
+def _story_outlets(store: Store, story_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The outlets covering each story, alphabetically (one query per 500 stories)."""
+    outlets: dict[str, list[str]] = {i: [] for i in story_ids}
+    sql = ("SELECT DISTINCT sa.story_id, a.outlet FROM story_articles sa JOIN articles a "
+           "ON a.id = sa.article_id WHERE sa.story_id IN ({marks}) AND a.outlet IS NOT NULL "
+           "ORDER BY a.outlet")
+    for r in _rows_for_ids(store, sql, list(story_ids)):
+        outlets[r[0]].append(r[1])
+    return outlets
+
+
+def story_summary(view: dict[str, Any]) -> dict[str, Any]:
+    """What a reader needs first, from a story view: key disputes with both sentences,
+    agreements, and how the outlets split on the key claim.
+
+    Key disputes are the disputed claim groups (at most ``KEY_DISPUTES``, in the order
+    given); the key claim is the first of them, else the first corroborated group.
+    """
+    outlet_of = {a["id"]: a["outlet"] for a in view["articles"]}
+    groups = view["claim_groups"]
+    cells = view["matrix"]["cells"]
+    disputed = [g for g in groups if g["status"] == "disputed"][:KEY_DISPUTES]
+    agreed = [g for g in groups if g["status"] == "corroborated"]
+    key = (disputed or agreed or groups or [None])[0]
+    return {
+        "key_disputes": [_dispute(g, outlet_of) for g in disputed],
+        "agreements": [{"group_id": g["id"], "claim": g["text"],
+                        "independent_sources": g["independent_sources"],
+                        "outlets": _outlets_with(cells, g["id"], {"agree"})} for g in agreed],
+        "key_claim": _key_claim(key, view["matrix"]) if key else None,
+        "status_counts": {status: sum(1 for g in groups if g["status"] == status)
+                          for status in ("disputed", "corroborated", "unclear", "single-source")},
+    }
+
+
+def _dispute(group: dict[str, Any], outlet_of: dict[str, str]) -> dict[str, Any]:
+    """One disputed claim: the claim sentence and each disputing sentence, with outlets."""
+    against = sorted((s for s in group["stances"] if s["label"] == "disagree"),
+                     key=lambda s: -(s["score"] or 0.0))
+    disputing = {s["article_id"] for s in against}
+    claims = [c for c in group["claims"] if c["article_id"] not in disputing] or group["claims"]
+    backers = [c["article_id"] for c in claims]
+    backers += [s["article_id"] for s in group["stances"] if s["label"] == "agree"]
+    first = claims[0] if claims else None
+    return {
+        "group_id": group["id"],
+        "claim": group["text"],
+        "claim_sentence": {"article_id": first["article_id"], "text": first["text"],
+                           "outlet": outlet_of.get(first["article_id"], UNKNOWN_OUTLET)}
+        if first else None,
+        "claimed_by": sorted({outlet_of[a] for a in backers if a in outlet_of}),
+        "disputed_by": [{"article_id": s["article_id"], "evidence": s["evidence"],
+                         "probability": s["score"],
+                         "outlet": outlet_of.get(s["article_id"], UNKNOWN_OUTLET)}
+                        for s in against],
+    }
+
+
+def _outlets_with(cells: dict[str, dict[str, Any]], group_id: str, labels: set[str]) -> list[str]:
+    return [o for o, row in cells.items() if group_id in row and row[group_id]["label"] in labels]
+
+
+def _key_claim(group: dict[str, Any], matrix: dict[str, Any]) -> dict[str, Any]:
+    """Outlets agreeing with, disputing and silent on one claim (the coverage bar)."""
+    cells = matrix["cells"]
+    agree = _outlets_with(cells, group["id"], {"agree"})
+    dispute = _outlets_with(cells, group["id"], {"disagree"})
+    silent = [o for o in matrix["outlets"] if o not in agree and o not in dispute]
+    return {"group_id": group["id"], "claim": group["text"], "status": group["status"],
+            "agree": agree, "dispute": dispute, "silent": silent}
+
+
+def short_claim(text: str, words: int = SHORT_CLAIM_WORDS) -> str:
+    """The first few words of a claim, for column headings."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def _matrix(articles: list[Article], groups: list[ClaimGroup]) -> dict[str, Any]:
@@ -307,7 +435,8 @@ def _matrix(articles: list[Article], groups: list[ClaimGroup]) -> dict[str, Any]
                                  "article_id": article_id}
     return {
         "outlets": list(cells),
-        "groups": [{"id": g.id, "text": g.text, "status": g.status} for g in groups],
+        "groups": [{"id": g.id, "text": g.text, "short": short_claim(g.text), "status": g.status}
+                   for g in groups],
         "cells": cells,
     }
 

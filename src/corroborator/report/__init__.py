@@ -6,12 +6,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from corroborator.report.html import comparison_html, stories_report_html, story_html
+from corroborator.report.build import build_report, versioned, versioned_report
+from corroborator.report.html import comparison_html, report_html, stories_report_html, story_html
 from corroborator.report.text import print_comparison, print_story
 
 __all__ = [
-    "comparison_html", "print_comparison", "print_story", "stories_report_html", "story_html",
-    "to_json",
+    "build_report", "comparison_html", "print_comparison", "print_story", "report_html",
+    "stories_report_html", "story_html", "to_json", "versioned", "versioned_report",
 ]
 
 

@@ -1,8 +1,10 @@
-"""A self-contained HTML report: inline CSS, no scripts from anywhere, works from file://.
+"""Self-contained HTML: inline CSS, no scripts from anywhere, works from file://.
 
-Every article-derived string goes through :func:`esc`; links are emitted only for
-http(s) URLs. The report shows the same findings as the terminal report, plus a coverage
-matrix (articles × claims) and a side-by-side view of the articles' sentences.
+Stored stories (``report``, ``story --format html``) render through the web app's Jinja2
+templates (``report.html`` and the ``_findings.html`` macros the story page shares), so
+the report and the web app use one vocabulary and one stylesheet. The comparison of
+loose files (``compare --format html``) is built here; every article-derived string goes
+through :func:`esc` and links are emitted only for http(s) URLs.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from corroborator.report.text import article_labels
+from corroborator.vocabulary import STANCE_SYMBOL as SYMBOLS
+from corroborator.vocabulary import STANCE_TEXT
 
-STANCE_SYMBOL = {"agree": ("✓", "agree"), "disagree": ("✗", "disagree"),
-                 "discuss": ("?", "discuss"), "unrelated": ("–", "not covered")}
+STANCE_SYMBOL = {label: (SYMBOLS[label], STANCE_TEXT[label]) for label in SYMBOLS}
 CSS = """
 :root{--ok:#0072B2;--bad:#D55E00;--warn:#E69F00;--muted:#666;--bg:#fff;--fg:#1a1a1a;
 --line:#ddd;--soft:#f5f5f2}
@@ -68,41 +71,38 @@ def comparison_html(data: Mapping[str, Any], title: str = "corroborator comparis
     return _page(title, "\n".join(body))
 
 
+def report_html(data: Mapping[str, Any], title: str = "corroborator report") -> str:
+    """The report of :func:`~corroborator.report.build_report` as one HTML document.
+
+    Each story opens with its coverage bar and key disputes (both sentences side by
+    side), then agreements and differing details; the matrix, people and articles fold.
+    """
+    from corroborator.web.render import inline_css, render
+
+    return render("report.html", data=data, title=title, css=inline_css(),
+                  article_href=lambda article_id: f"#art-{article_id}", outlet_of=_outlet_of)
+
+
 def story_html(data: Mapping[str, Any]) -> str:
-    """The report for a stored story view."""
-    return _page(data["story"]["title"] or "story", _story_body(data))
+    """The report for one stored story view (``story --format html``)."""
+    from corroborator.report.build import versioned_report
+
+    return report_html(versioned_report([data]), title=data["story"]["title"] or "story")
 
 
 def stories_report_html(views: Sequence[Mapping[str, Any]],
                         title: str = "corroborator report") -> str:
-    """One document with every story: an index, then each story's full section."""
-    index = "".join(
-        f'<li><a href="#story-{esc(v["story"]["id"])}">{esc(v["story"]["title"] or "Untitled")}'
-        f'</a> — {esc(v["story"]["n_articles"])} articles, {esc(v["story"]["n_sources"])} '
-        f'independent sources, {esc(v["story"]["n_disputed"])} disputed claims</li>'
-        for v in views
-    )
-    sections = "".join(
-        f'<article id="story-{esc(v["story"]["id"])}">{_story_body(v)}</article>' for v in views
-    )
-    return _page(title, f"<h1>{esc(title)}</h1><ol>{index}</ol>{sections}")
+    """One document with every story view: an index, then each story's section."""
+    from corroborator.report.build import versioned_report
+
+    return report_html(versioned_report(views), title=title)
 
 
-def _story_body(data: Mapping[str, Any]) -> str:
-    story = data["story"]
-    labels = article_labels(data["articles"])
-    signals = {a["id"]: a.get("signals", []) for a in data["articles"]}
-    return "\n".join([
-        f"<h2>{esc(story['title'] or 'Untitled story')}</h2>",
-        f"<p>{esc(story['n_articles'])} articles · {esc(story['n_sources'])} independent "
-        f"sources · {esc(story['first_seen'])} → {esc(story['last_seen'])}</p>",
-        _articles(data["articles"], labels),
-        _section("Claims and coverage matrix", _matrix(data["claim_groups"], data["articles"],
-                                                       labels)),
-        _section("Where they conflict", _discrepancies(data["discrepancies"], labels)),
-        _section("People and names", _entities(data.get("entities", []), labels)),
-        _section("Signals (described, not judged)", _signals(signals, labels)),
-    ])
+def _outlet_of(view: Mapping[str, Any], article_id: str) -> str:
+    for article in view["articles"]:
+        if article["id"] == article_id:
+            return article["outlet"]
+    return article_id
 
 
 def _page(title: str, body: str) -> str:

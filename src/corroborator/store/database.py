@@ -90,21 +90,35 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     )
     done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
     applied = []
-    for number, (name, sql) in enumerate(MIGRATIONS, start=1):
-        if name in done:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now_iso()))
-            conn.execute(f"PRAGMA user_version={int(number)}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(name)
+    # Table rebuilds (0009) must not cascade deletes: foreign keys are off while migrating
+    # and checked before each commit.
+    enforce = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        for number, (name, sql) in enumerate(MIGRATIONS, start=1):
+            if name not in done:
+                _apply(conn, number, name, sql)
+                applied.append(name)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys={'ON' if enforce else 'OFF'}")
     return applied
+
+
+def _apply(conn: sqlite3.Connection, number: int, name: str, sql: str) -> None:
+    """Apply one migration in its own transaction; roll back if it breaks a foreign key."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _statements(sql):
+            conn.execute(statement)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken:
+            raise sqlite3.IntegrityError(f"migration {name} breaks a foreign key: {tuple(broken)}")
+        conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now_iso()))
+        conn.execute(f"PRAGMA user_version={int(number)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _statements(sql: str) -> list[str]:

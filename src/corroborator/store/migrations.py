@@ -6,6 +6,146 @@ plain names, JSON in TEXT columns, ISO 8601 dates.
 
 from __future__ import annotations
 
+
+def _utc(column: str) -> str:
+    """SQL turning an ISO 8601 timestamp in `column` into UTC ``YYYY-MM-DDTHH:MM:SS+00:00``.
+
+    Dates without a time and values SQLite cannot read are kept as they are; the store's
+    :func:`~corroborator.store.store.utc_iso` does the same for new rows.
+    """
+    return (f"CASE WHEN {column} IS NULL OR length({column}) = 10 THEN {column} "
+            f"ELSE coalesce(strftime('%Y-%m-%dT%H:%M:%S', {column}) || '+00:00', {column}) END")
+
+
+# 0009 (issue 14): real primary keys on articles and claims (foreign keys point at their
+# text ids), FTS tables and triggers in sqlite-utils' conventions so datasette finds them,
+# UTC timestamps, and three views for people browsing in datasette. Tables are rebuilt
+# with foreign keys off (see `migrate`), keeping every rowid: the story index keys on it.
+_DATASETTE_SQL = f"""
+DROP TRIGGER IF EXISTS articles_ai;
+DROP TRIGGER IF EXISTS articles_ad;
+DROP TRIGGER IF EXISTS articles_au;
+DROP TRIGGER IF EXISTS claims_ai;
+DROP TRIGGER IF EXISTS claims_ad;
+DROP TRIGGER IF EXISTS claims_au;
+DROP TABLE IF EXISTS articles_fts;
+DROP TABLE IF EXISTS claims_fts;
+CREATE TABLE articles_new (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    url TEXT,
+    outlet TEXT,
+    title TEXT NOT NULL DEFAULT '',
+    byline TEXT,
+    published TEXT,
+    date_reliable INTEGER NOT NULL DEFAULT 0,
+    language TEXT,
+    source TEXT,
+    format TEXT,
+    text TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{{}}',
+    ingested_at TEXT NOT NULL,
+    analyzed_at TEXT,
+    extracted_version TEXT
+);
+INSERT INTO articles_new (rowid, id, content_hash, url, outlet, title, byline, published,
+    date_reliable, language, source, format, text, metadata, ingested_at, analyzed_at,
+    extracted_version)
+SELECT rowid, id, content_hash, url, outlet, title, byline, {_utc("published")},
+    date_reliable, language, source, format, text, metadata, ingested_at, analyzed_at,
+    extracted_version
+FROM articles ORDER BY rowid;
+DROP TABLE articles;
+ALTER TABLE articles_new RENAME TO articles;
+CREATE INDEX articles_content_hash ON articles(content_hash);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_outlet ON articles(outlet);
+CREATE TABLE claims_new (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    sentence_idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    checkworthiness REAL NOT NULL DEFAULT 0,
+    attribution_kind TEXT NOT NULL DEFAULT 'none',
+    attribution_source TEXT
+);
+INSERT INTO claims_new (rowid, id, article_id, sentence_idx, text, checkworthiness,
+    attribution_kind, attribution_source)
+SELECT rowid, id, article_id, sentence_idx, text, checkworthiness, attribution_kind,
+    attribution_source
+FROM claims ORDER BY rowid;
+DROP TABLE claims;
+ALTER TABLE claims_new RENAME TO claims;
+CREATE INDEX claims_article ON claims(article_id);
+CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (
+    "title", "text",
+    content="articles"
+);
+CREATE TRIGGER "articles_ai" AFTER INSERT ON "articles" BEGIN
+  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END;
+CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text")
+  VALUES('delete', old.rowid, old."title", old."text");
+END;
+CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "text" ON "articles" BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text")
+  VALUES('delete', old.rowid, old."title", old."text");
+  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END;
+INSERT INTO "articles_fts" ("articles_fts") VALUES ('rebuild');
+CREATE VIRTUAL TABLE "claims_fts" USING FTS5 (
+    "text",
+    content="claims"
+);
+CREATE TRIGGER "claims_ai" AFTER INSERT ON "claims" BEGIN
+  INSERT INTO "claims_fts" (rowid, "text") VALUES (new.rowid, new."text");
+END;
+CREATE TRIGGER "claims_ad" AFTER DELETE ON "claims" BEGIN
+  INSERT INTO "claims_fts" ("claims_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
+END;
+CREATE TRIGGER "claims_au" AFTER UPDATE OF "text" ON "claims" BEGIN
+  INSERT INTO "claims_fts" ("claims_fts", rowid, "text") VALUES('delete', old.rowid, old."text");
+  INSERT INTO "claims_fts" (rowid, "text") VALUES (new.rowid, new."text");
+END;
+INSERT INTO "claims_fts" ("claims_fts") VALUES ('rebuild');
+UPDATE stories SET first_seen = {_utc("first_seen")}, last_seen = {_utc("last_seen")};
+UPDATE story_state SET first_published = {_utc("first_published")},
+    last_published = {_utc("last_published")};
+CREATE VIEW claim_stances AS
+SELECT g.text AS claim, a.outlet AS outlet, s.label AS stance, s.score AS probability,
+    s.evidence AS evidence, g.status AS status, g.story_id AS story_id, s.group_id AS group_id,
+    s.article_id AS article_id, s.model AS model
+FROM stances s
+JOIN claim_groups g ON g.id = s.group_id
+JOIN articles a ON a.id = s.article_id;
+CREATE VIEW story_disputes AS
+SELECT st.title AS story, g.text AS claim,
+    (SELECT group_concat(DISTINCT ca.outlet) FROM claim_group_members m
+     JOIN claims c ON c.id = m.claim_id JOIN articles ca ON ca.id = c.article_id
+     WHERE m.group_id = g.id) AS claimed_by,
+    a.outlet AS disputed_by, s.evidence AS disputing_evidence, s.score AS probability,
+    g.story_id AS story_id, g.id AS group_id, s.article_id AS article_id
+FROM claim_groups g
+JOIN stories st ON st.id = g.story_id
+JOIN stances s ON s.group_id = g.id AND s.label = 'disagree'
+JOIN articles a ON a.id = s.article_id
+WHERE g.status = 'disputed';
+CREATE VIEW outlet_coverage AS
+SELECT coalesce(a.outlet, '(unknown outlet)') AS outlet,
+    count(DISTINCT a.id) AS articles,
+    count(DISTINCT sa.story_id) AS stories,
+    coalesce(sum(s.label = 'agree'), 0) AS agrees,
+    coalesce(sum(s.label = 'disagree'), 0) AS disputes,
+    coalesce(sum(s.label = 'discuss'), 0) AS discusses,
+    min(a.published) AS first_published,
+    max(a.published) AS last_published
+FROM articles a
+LEFT JOIN story_articles sa ON sa.article_id = a.id
+LEFT JOIN stances s ON s.article_id = a.id
+GROUP BY coalesce(a.outlet, '(unknown outlet)');
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "0001_articles",
@@ -247,6 +387,11 @@ MIGRATIONS: list[tuple[str, str]] = [
             corroborated_at TEXT NOT NULL
         );
         """,
+    ),
+    # -- issue 14: a datasette-native database ---------------------------------------------
+    (
+        "0009_datasette",
+        _DATASETTE_SQL,
     ),
 ]
 

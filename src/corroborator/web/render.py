@@ -10,16 +10,21 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 
+from corroborator.vocabulary import (
+    COVERAGE_TEXT,
+    NO_COVERAGE,
+    STANCE_SYMBOL,
+    STANCE_TEXT,
+    STATUS_SYMBOL,
+    STATUS_TEXT,
+    plural,
+)
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 SAFE_SCHEMES = ("http", "https")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
-STANCE_SYMBOL = {"agree": "✓", "disagree": "✗", "discuss": "?", "unrelated": "–"}
-STANCE_TEXT = {"agree": "agrees", "disagree": "disputes", "discuss": "discusses",
-               "unrelated": "unrelated"}
-STATUS_SYMBOL = {"corroborated": "✓", "disputed": "✗", "single-source": "●"}
-STATUS_TEXT = {"corroborated": "Corroborated", "disputed": "Disputed",
-               "single-source": "Single source"}
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def safe_url(url: Any) -> str | None:
@@ -50,12 +55,39 @@ def short_date(value: Any) -> str:
 
 
 def show_value(value: Any) -> str:
-    """A signal value for people: floats to two decimals, booleans as yes/no."""
+    """A signal value for people: floats to two decimals, booleans as yes/no, shares
+    (a dict of fractions, e.g. sourcing) as percentages, largest first."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.2f}"
+    if isinstance(value, dict):
+        parts = sorted(value.items(), key=lambda kv: -_number(kv[1]))
+        return " · ".join(f"{str(k).replace('_', ' ')} {_share(v)}" for k, v in parts
+                          if _number(v)) or "none"
+    if isinstance(value, list):
+        return ", ".join(show_value(v) for v in value)
     return str(value)
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def _share(value: Any) -> str:
+    number = _number(value)
+    return f"{number:.0%}" if 0 <= number <= 1 else show_value(value)
+
+
+def article_href(article_id: str) -> str:
+    """The web app's page of one article (the report passes its own anchors instead)."""
+    return "/article/" + path_part(article_id)
+
+
+
+def inline_css() -> str:
+    """The web app's stylesheet, for self-contained pages (the HTML report)."""
+    return (STATIC_DIR / "style.css").read_text(encoding="utf-8")
 
 
 def stance_digest(stances: list[dict[str, Any]], per_label: int = 3) -> dict[str, Any]:
@@ -90,10 +122,12 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(safe_url=safe_url, path_part=path_part, short_date=short_date,
-                       show_value=show_value, stance_digest=stance_digest)
+                       show_value=show_value, stance_digest=stance_digest, plural=plural)
     env.globals.update(query_url=query_url, STANCE_SYMBOL=STANCE_SYMBOL,
                        STANCE_TEXT=STANCE_TEXT, STATUS_SYMBOL=STATUS_SYMBOL,
-                       STATUS_TEXT=STATUS_TEXT)
+                       STATUS_TEXT=STATUS_TEXT, NO_COVERAGE=NO_COVERAGE,
+                       COVERAGE_TEXT=COVERAGE_TEXT,
+                       article_href=article_href)
     return env
 
 
