@@ -51,13 +51,17 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
-def decode_bytes(data: bytes, source: str, declared: str | None = None) -> Decoded:
+def decode_bytes(
+    data: bytes, source: str, declared: str | None = None, rows: bool = False
+) -> Decoded:
     """Decode bytes to text, refusing binary data.
 
     Args:
         data: The raw bytes.
         source: The input's name, used in error messages.
         declared: A charset named by the transport (e.g. an HTTP header), if any.
+        rows: The data holds independent rows (CSV): a stray NUL byte in one row does
+            not make the whole file binary.
 
     Returns:
         A `Decoded` with the text, the encoding that worked and any fallback warning.
@@ -75,7 +79,7 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> Decod
     if bom:
         encoding, length = bom
         return Decoded(data[length:].decode(encoding, "replace"), encoding)
-    check_not_binary(data, source)
+    check_not_binary(data, source, rows=rows)
     for encoding in _candidates(data, declared):
         try:
             return Decoded(data.decode(encoding), encoding)
@@ -84,10 +88,12 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> Decod
     return _fallback(data)
 
 
-def check_not_binary(data: bytes, source: str) -> None:
+def check_not_binary(data: bytes, source: str, rows: bool = False) -> None:
     """Raise InputError when `data` looks binary (a known signature, NULs, control bytes).
 
-    Data that starts with a Unicode byte-order mark (UTF-16 text has NULs) is text.
+    Data that starts with a Unicode byte-order mark (UTF-16 text has NULs) is text. With
+    `rows` (JSON Lines, CSV) one NUL byte is a bad row, not a binary file: only the
+    signatures and the share of control bytes count.
     """
     if _bom_encoding(data):
         return
@@ -95,7 +101,7 @@ def check_not_binary(data: bytes, source: str) -> None:
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise input_error(source, f"binary file, not an article ({what})")
-    if b"\x00" in head or _control_ratio(head) > MAX_CONTROL_RATIO:
+    if (b"\x00" in head and not rows) or _control_ratio(head) > MAX_CONTROL_RATIO:
         raise input_error(source, "binary file, not an article")
 
 

@@ -170,7 +170,7 @@ def read_csv(data: bytes | str, source: str) -> Iterator[Result]:
     """
     warnings: list[str] = []
     if isinstance(data, bytes):
-        decoded = decode_bytes(data, source)
+        decoded = decode_bytes(data, source, rows=True)
         data, warnings = decoded.text, decoded.warnings
     _raise_field_limit()
     reader = csv.reader(

@@ -216,7 +216,7 @@ def guarded(source: str, produce: Callable[[], Iterator[Result]]) -> Iterator[Re
 
 def _read_jsonl_file(path: Path, source: str) -> Iterator[Result]:
     """Stream a JSON Lines file line by line, after checking it is neither empty nor binary."""
-    check_not_binary(_file_head(path, source), source)
+    check_not_binary(_file_head(path, source), source, rows=True)
     with path.open("rb") as handle:
         yield from read_jsonl(capped_lines(handle, source), source)
 
