@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import random
 import re
 import time
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("CORROBORATOR_SHARED", ROOT.parent / "shared")) / "data"
 OUT_DIR = ROOT / "src" / "corroborator" / "resources" / "nli"
 WORK = ROOT / "train" / "work" / "nli"
 LABELS = ("entailment", "neutral", "contradiction")

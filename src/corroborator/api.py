@@ -31,7 +31,7 @@ def extraction_dict(extraction: Extraction) -> dict[str, Any]:
 
 def _mention(m: Any) -> dict[str, Any]:
     return {"text": m.text, "kind": m.kind, "value": m.value, "unit": m.unit,
-            "sentence": m.sentence_index}
+            "head": m.head, "bound": m.bound, "aspect": m.aspect, "sentence": m.sentence_index}
 
 
 def extraction_text(article: Article, data: dict[str, Any]) -> str:
@@ -73,3 +73,56 @@ def story_views(store: Store, limit: int = 20) -> list[dict[str, Any]]:
 
     rows = store.list_stories(limit=limit, sort="size")
     return [story_view(store, row["id"]) for row in rows]
+
+
+def run_check(claim: str, inputs: list[str], store: Store | None = None,
+              story_id: str | None = None) -> dict[str, Any]:
+    """Each article's verdict on `claim`: from files or URLs, or from a database (all
+    articles, or one story's). Inputs that cannot be read are listed as warnings."""
+    from corroborator.compare import load_articles
+    from corroborator.corroborate import check_claim
+    from corroborator.errors import InputError
+    from corroborator.extract import extract
+
+    warnings: list[str] = []
+    if store is not None:
+        ids = (store.get_story(story_id).article_ids if story_id
+               else [r[0] for r in store.query("SELECT id FROM articles ORDER BY rowid")])
+        articles = store.get_articles(ids)
+        extractions = {a.id: store.load_extraction(a.id) for a in articles}
+    else:
+        articles = []
+        for item in inputs:
+            try:
+                articles.extend(load_articles([item]))
+            except InputError as exc:
+                warnings.append(str(exc))
+        extractions = {a.id: extract(a) for a in articles}
+    if not articles:
+        raise InputError(", ".join(inputs) or "database", "no readable articles to check")
+    verdicts = check_claim(claim, articles, extractions)
+    return {"claim": " ".join(claim.split())[:1000], "warnings": warnings, "articles": [
+        {"id": a.id, "title": a.title, "outlet": a.outlet, "stance": v.label,
+         "probability": round(v.probability, 3), "evidence": v.evidence,
+         "reasons": v.reasons} for a, v in verdicts]}
+
+
+def check_claim_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """The documented JSON of `corroborator check`."""
+    return {"claim": data["claim"], "articles": [
+        {"id": a["id"], "stance": a["stance"], "probability": a["probability"],
+         "evidence": a["evidence"], "outlet": a["outlet"], "reasons": a["reasons"]}
+        for a in data["articles"]]}
+
+
+def check_claim_text(data: dict[str, Any]) -> str:
+    """A plain listing of `corroborator check`: disputes first."""
+    order = {"disagree": 0, "agree": 1, "discuss": 2, "unrelated": 3}
+    lines = [f"Claim: {data['claim'] or '(empty)'}", ""]
+    for a in sorted(data["articles"], key=lambda a: (order[a["stance"]], -a["probability"])):
+        who = a["outlet"] or a["title"] or a["id"][:8]
+        why = f" ({'; '.join(a['reasons'])})" if a["reasons"] else ""
+        lines.append(f"{a['stance'].upper():<9} {a['probability']:.2f}  {who}{why}")
+        if a["evidence"]:
+            lines.append(f"          “{a['evidence']}”")
+    return "\n".join(lines)

@@ -1,23 +1,30 @@
-"""Corroboration: claim groups across a story's articles, each article's stance, a status.
+"""Corroboration: claim groups across a story's articles, each article's verdict, a status.
 
-A claim group is one assertion made by one or more articles (aligned by the comparison
-stage). For each group and each article the stance is ``agree`` when the article makes the
-claim itself, ``disagree`` when it negates or disputes it, else the trained stance model's
-label on the article's sentences, with the sentence that shows it. Status:
-``corroborated`` when two or more *independent* sources agree (a syndicated copy counts
-with its original, once), ``disputed`` when any source disagrees, else ``single-source``.
+The path is align → infer → corroborate. :func:`corroborator.comparison.align_articles`
+aligns sentences into statements shared by several articles; here each statement, and
+each article's most check-worthy statement of its own, becomes a claim group. For every
+group and every article that does not make the claim, :mod:`corroborator.verdict` picks
+the sentences most likely to speak to it, runs the inference model on them and reads
+attribution, quantity and date cues, giving agree / disagree / discuss / unrelated with a
+calibrated probability and the evidence sentence.
+
+Status: ``disputed`` when an independent source disagrees with probability at least the
+verdict model's dispute threshold; ``unclear`` when a weaker dispute, or a conflict the
+rules found but the model does not confirm, stands against it; ``corroborated`` when two
+or more independent sources agree (a syndicated copy counts with its original, once);
+else ``single-source``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
-from corroborator.align import NEGATION, PREDICATE_CONCEPTS, negates
 from corroborator.align.lexical import concepts
-from corroborator.compare import Comparison, compare_extracted
-from corroborator.discrepancies import DISPUTE_CUES
-from corroborator.embed import get_embedder
+from corroborator.comparison import Comparison, align_articles, display_name
+from corroborator.embed import Embedder, get_embedder
 from corroborator.models import (
+    Article,
     Claim,
     ClaimGroup,
     Discrepancy,
@@ -26,13 +33,27 @@ from corroborator.models import (
     stable_id,
 )
 from corroborator.store import Store
+from corroborator.verdict import (
+    DEBUNK,
+    HEDGE,
+    ArticleView,
+    ClaimView,
+    Verdict,
+    get_verdict_model,
+    judge,
+    view_article,
+)
 
 MAX_SINGLE_SOURCE_CLAIMS = 6     # per article: its most check-worthy unshared claims
 MAX_GROUPS = 80                  # per story: shared claims first, then single-source ones
-MIN_SINGLE_CHECKWORTHINESS = 0.15
-STANCE_MIN_CONFIDENCE = 0.45
-EVIDENCE_STRONG_SHARED = 4       # shared concepts for the model's agree/disagree to stand
-EVIDENCE_WEAK_SHARED = 2         # below this the article is unrelated to the claim
+MIN_SINGLE_CHECKWORTHINESS = 0.02  # the rest of an article is ranked, not cut
+HEDGED_MAKER_PROBABILITY = 0.75  # a claim its own article only reports as hedged
+NOT_A_CLAIM = re.compile(
+    r"\?\s*$|^\W*(reporting|editing|writing|additional reporting) by\b|pic\.twitter\.com|"
+    r"https?://|^\s*[@#]|\b(click here|read more|subscribe|sign up|follow us)\b|"
+    r"^\W*\(?(photo|image|video|credit)s?\b",
+    re.IGNORECASE)
+STATUS_ORDER = {"disputed": 0, "corroborated": 1, "unclear": 2, "single-source": 3}
 
 
 def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
@@ -40,32 +61,66 @@ def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
     story = store.get_story(story_id)
     articles = store.get_articles(story.article_ids)
     extractions = {a.id: store.load_extraction(a.id) for a in articles}
-    comparison = compare_extracted(articles, extractions, get_embedder("fast"))
     duplicates = store.duplicates_of([a.id for a in articles])
-    groups = claim_groups(comparison, duplicates)
-    model = _stance_model_name()
-    store.save_corroboration(story.id, groups, comparison.discrepancies, model)
-    return groups
+    result = corroborate_articles(articles, extractions, get_embedder("fast"), duplicates)
+    store.save_corroboration(story.id, result.claim_groups, result.discrepancies,
+                             model_name())
+    return result.claim_groups
+
+
+def corroborate_articles(articles: Sequence[Article], extractions: dict[str, Extraction],
+                         embedder: Embedder,
+                         duplicates: Mapping[str, str] | None = None) -> Comparison:
+    """Align, infer and corroborate already-extracted articles in one call."""
+    comparison = align_articles(articles, extractions, embedder)
+    claim_groups(comparison, duplicates)
+    return comparison
+
+
+def model_name() -> str:
+    """The name of the verdict stack, stored with each story's corroboration."""
+    from corroborator.infer import MODEL_DIR, nli_available
+
+    nli = "nli-missing"
+    if nli_available():
+        import json
+
+        nli = json.loads((MODEL_DIR / "meta.json").read_text()).get("name", "nli")
+    return f"{get_verdict_model().name}+{nli}"
 
 
 def claim_groups(comparison: Comparison,
                  duplicates: Mapping[str, str] | None = None) -> list[ClaimGroup]:
-    """Claim groups with stances and statuses for an already computed comparison."""
+    """Claim groups with verdicts and statuses for an already aligned comparison."""
     duplicates = duplicates if duplicates is not None else comparison.duplicates
     singles = sorted(_single_groups(comparison), key=lambda g: -g.claims[0].checkworthiness)
-    groups = _merge_same_text(_shared_groups(comparison) + singles)
-    groups = groups[:MAX_GROUPS]
-    model_stances = _model_stances(groups, comparison)
+    groups = _merge_same_text(_shared_groups(comparison) + singles)[:MAX_GROUPS]
+    verdicts = _verdicts(groups, comparison)
+    model = get_verdict_model()
     for group in groups:
-        group.stances = _stances(group, comparison, model_stances)
-        group.status, group.independent_sources = _status(group, duplicates)
-        if _values_conflict_within(group, comparison):
-            group.status = "disputed"
+        group.stances = _stances(group, comparison, verdicts)
+        group.status, group.independent_sources = _status(group, duplicates, model)
+    _reconcile(groups, comparison)
     comparison.discrepancies.extend(_claim_conflicts(groups, comparison))
-    groups.sort(key=lambda g: ({"disputed": 0, "corroborated": 1}.get(g.status, 2),
-                               -g.independent_sources))
+    groups.sort(key=_rank)
     comparison.claim_groups = groups
     return groups
+
+
+def _rank(group: ClaimGroup) -> tuple:
+    against = max((s.score for s in group.stances if s.label == "disagree"), default=0.0)
+    worth = max((c.checkworthiness for c in group.claims), default=0.0)
+    return (STATUS_ORDER.get(group.status, 4), -(against * (0.5 + worth)),
+            -group.independent_sources, -worth)
+
+
+def is_claim_text(text: str) -> bool:
+    """False for sentences that never stand as an agreed claim: questions, debunking
+    sentences, credit lines, links, embedded posts and share prompts."""
+    return not NOT_A_CLAIM.search(text) and not DEBUNK.search(text)
+
+
+# ---------------------------------------------------------------- groups
 
 
 def _shared_groups(comparison: Comparison) -> list[ClaimGroup]:
@@ -73,27 +128,29 @@ def _shared_groups(comparison: Comparison) -> list[ClaimGroup]:
     by_text = _claims_by_sentence(comparison.extractions)
     for shared in comparison.shared:
         claims = [by_text[(aid, text)] for aid, text in shared.evidence.items()
-                  if (aid, text) in by_text]
-        if not claims:
-            continue
-        out.append(ClaimGroup(_group_id(claims), representative(claims), claims))
+                  if (aid, text) in by_text and is_claim_text(text)]
+        if claims:
+            out.append(ClaimGroup(_group_id(claims), representative(claims), claims))
     return out
 
 
 def _merge_same_text(groups: list[ClaimGroup]) -> list[ClaimGroup]:
-    """One group per representative sentence: statements that share their shortest
-    sentence are the same claim."""
-    by_text: dict[str, ClaimGroup] = {}
+    """One group per representative sentence, and one group per set of claims: groups
+    that share their representative or any claim are merged."""
+    merged: list[ClaimGroup] = []
     for group in groups:
-        if group.text not in by_text:
-            by_text[group.text] = group
+        ids = {c.id for c in group.claims}
+        target = next((g for g in merged if g.text == group.text
+                       or ids & {c.id for c in g.claims}), None)
+        if target is None:
+            merged.append(group)
             continue
-        kept = by_text[group.text]
-        have = {c.id for c in kept.claims}
-        kept.claims.extend(c for c in group.claims if c.id not in have)
-    for group in by_text.values():
+        have = {c.id for c in target.claims}
+        target.claims.extend(c for c in group.claims if c.id not in have)
+    for group in merged:
         group.id = _group_id(group.claims)
-    return list(by_text.values())
+        group.text = representative(group.claims)
+    return merged
 
 
 def representative(claims: Sequence[Claim]) -> str:
@@ -113,9 +170,10 @@ def _single_groups(comparison: Comparison) -> list[ClaimGroup]:
     for aid, texts in comparison.unique.items():
         claims = sorted((by_text[(aid, t)] for t in texts if (aid, t) in by_text),
                         key=lambda c: -c.checkworthiness)
-        for claim in claims[:MAX_SINGLE_SOURCE_CLAIMS]:
-            if claim.checkworthiness >= MIN_SINGLE_CHECKWORTHINESS:
-                out.append(ClaimGroup(_group_id([claim]), claim.text, [claim]))
+        claims = [c for c in claims if c.checkworthiness >= MIN_SINGLE_CHECKWORTHINESS
+                  and is_claim_text(c.text)]
+        out.extend(ClaimGroup(_group_id([c]), c.text, [c])
+                   for c in claims[:MAX_SINGLE_SOURCE_CLAIMS])
     return out
 
 
@@ -124,134 +182,81 @@ def _claims_by_sentence(extractions: Mapping[str, Extraction]) -> dict[tuple[str
 
 
 def _group_id(claims: Sequence[Claim]) -> str:
-    return stable_id(*sorted(c.id for c in claims))
+    """Order-independent and unique per set of claims."""
+    return stable_id(*sorted({c.id for c in claims}))
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+def article_views(comparison: Comparison) -> dict[str, ArticleView]:
+    """Each article prepared for judging, from the comparison's own vectors."""
+    out = {}
+    for a in comparison.articles:
+        ext = comparison.extractions[a.id]
+        out[a.id] = view_article(a.id, [s.text for s in ext.sentences],
+                                 comparison.vectors[a.id], ext.mentions,
+                                 [s.index for s in ext.sentences])
+    return out
+
+
+def _verdicts(groups: Sequence[ClaimGroup],
+              comparison: Comparison) -> dict[tuple[str, str], Verdict]:
+    """The verdict of every article that does not make a group's claim, in one batch."""
+    views = article_views(comparison)
+    jobs, keys = [], []
+    for group in groups:
+        claim = _claim_view(group, comparison)
+        makers = {c.article_id for c in group.claims}
+        for article in comparison.articles:
+            if article.id not in makers:
+                jobs.append((claim, views[article.id]))
+                keys.append((group.id, article.id))
+    return dict(zip(keys, judge(jobs), strict=True)) if jobs else {}
+
+
+def _claim_view(group: ClaimGroup, comparison: Comparison) -> ClaimView:
+    claim = next(c for c in group.claims if c.text == group.text)
+    ext = comparison.extractions[claim.article_id]
+    position = next((i for i, s in enumerate(ext.sentences)
+                     if s.index == claim.sentence_index), None)
+    vector = comparison.vectors[claim.article_id][position] if position is not None else None
+    if vector is None:
+        vector = get_embedder("fast").encode([claim.text])[0]
+    mentions = [m for m in ext.mentions if m.sentence_index == claim.sentence_index]
+    return ClaimView(claim.text, vector, mentions)
 
 
 def _stances(group: ClaimGroup, comparison: Comparison,
-             model_stances: Mapping[tuple[str, str], Stance]) -> list[Stance]:
+             verdicts: Mapping[tuple[str, str], Verdict]) -> list[Stance]:
     makers = {c.article_id: c.text for c in group.claims}
-    disputes = _disputes(group, comparison)
     out = []
     for article in comparison.articles:
         if article.id in makers:
-            out.append(Stance(article.id, group.id, "agree", 1.0, makers[article.id]))
-        elif article.id in disputes:
-            out.append(Stance(article.id, group.id, "disagree", 1.0, disputes[article.id]))
+            text = makers[article.id]
+            hedged = bool(HEDGE.search(text))
+            out.append(Stance(article.id, group.id, "agree",
+                              HEDGED_MAKER_PROBABILITY if hedged else 1.0, text))
+            continue
+        v = verdicts.get((group.id, article.id))
+        if v is None:
+            out.append(Stance(article.id, group.id, "unrelated", 1.0, None))
         else:
-            out.append(model_stances.get((group.id, article.id))
-                       or Stance(article.id, group.id, "unrelated", 0.0, None))
+            out.append(Stance(article.id, group.id, v.label, round(v.probability, 3),
+                              v.evidence, reasons=v.reasons,
+                              probabilities=v.probabilities))
     return out
 
 
-def _disputes(group: ClaimGroup, comparison: Comparison) -> dict[str, str]:
-    """Articles whose sentence conflicts with one of the group's claims.
-
-    A negation discrepancy sets its denier (first article) against everyone it denies:
-    if the group is the denial, the others disagree with it; if the group is one of the
-    denied statements, only the denier disagrees. Number and date conflicts set the other
-    side of the conflict against the group.
-    """
-    texts = {c.text for c in group.claims}
-    out = {}
-    for d in comparison.discrepancies:
-        if d.kind not in ("negation", "number", "date") or not texts & set(d.evidence.values()):
-            continue
-        sides = d.evidence.items()
-        if d.kind == "negation":
-            denier = d.articles[0]
-            sides = ([(a, t) for a, t in sides if a != denier] if d.evidence[denier] in texts
-                     else [(denier, d.evidence[denier])])
-        for aid, sentence in sides:
-            if sentence not in texts:
-                out[aid] = sentence
-    return out
-
-
-def _claim_conflicts(groups: Sequence[ClaimGroup], comparison: Comparison) -> list[Discrepancy]:
-    """A ``claim`` discrepancy for each group an article contradicts by the stance model
-    alone (conflicts already shown as negation, number or date are not repeated)."""
-    shown = {text for d in comparison.discrepancies for text in d.evidence.values()}
-    names = {a.id: a.outlet or a.title or a.id for a in comparison.articles}
-    out = []
-    for group in groups:
-        against = [s for s in group.stances if s.label == "disagree" and s.evidence
-                   and s.evidence not in shown and s.score < 1.0]
-        if not against:
-            continue
-        claim = group.claims[0]
-        evidence = {claim.article_id: claim.text} | {s.article_id: s.evidence for s in against}
-        who = ", ".join(dict.fromkeys(names[s.article_id] for s in against))
-        out.append(Discrepancy(
-            "claim", f"{who} contradicts the claim made by {names[claim.article_id]}",
-            [claim.text, *[s.evidence for s in against]], list(evidence), evidence))
-    return out
-
-
-def _values_conflict_within(group: ClaimGroup, comparison: Comparison) -> bool:
-    """True when two of the group's own claims give different numbers or dates."""
-    texts = {c.text for c in group.claims}
-    return any(d.kind in ("number", "date") and len(texts & set(d.evidence.values())) >= 2
-               for d in comparison.discrepancies)
-
-
-def _model_stances(groups: Sequence[ClaimGroup],
-                   comparison: Comparison) -> dict[tuple[str, str], Stance]:
-    """The trained model's stance for every (group, non-making article) pair, in one batch.
-
-    Pairs whose article has no sentence sharing enough concepts with the claim are
-    unrelated without asking the model. The model judges a whole body; an ``agree`` or
-    ``disagree`` whose best sentence barely touches the claim becomes ``discuss``, and a
-    ``disagree`` also needs a sentence that negates or disputes.
-    """
-    jobs = []
-    for group in groups:
-        makers = {c.article_id for c in group.claims}
-        for article in comparison.articles:
-            sentences = [s.text for s in comparison.extractions[article.id].sentences]
-            if article.id in makers or not sentences:
-                continue
-            evidence, shared = _best_evidence(group.text, sentences)
-            if shared >= EVIDENCE_WEAK_SHARED:
-                jobs.append((group, article.id, sentences, evidence, shared))
-    if not jobs:
-        return {}
-    from corroborator.stance import get_stance_model
-
-    predictions = get_stance_model().predict_sentences([(g.text, s) for g, _, s, _, _ in jobs])
-    out = {}
-    for (group, article_id, _, evidence, shared), pred in zip(jobs, predictions, strict=True):
-        label, score = pred.label, pred.probs[pred.label]
-        if label in ("agree", "disagree") and (shared < EVIDENCE_STRONG_SHARED
-                                               or score < STANCE_MIN_CONFIDENCE):
-            label = "discuss"
-        if label == "disagree" and not _contradicts(group.text, evidence):
-            label = "discuss"
-        out[(group.id, article_id)] = Stance(article_id, group.id, label, round(float(score), 3),
-                                             evidence if label != "unrelated" else None)
-    return out
-
-
-def _contradicts(claim: str, evidence: str) -> bool:
-    """The evidence negates one of the claim's predicates, or disputes the claim outright."""
-    predicates = concepts(claim) & concepts(evidence) & PREDICATE_CONCEPTS
-    return bool(predicates and negates(evidence, predicates)) or bool(
-        DISPUTE_CUES.search(evidence))
-
-
-def _best_evidence(claim: str, sentences: Sequence[str]) -> tuple[str, int]:
-    """The sentence sharing most concepts with the claim (a negating one wins ties)."""
-    wanted = concepts(claim)
-    scored = [(len(wanted & concepts(s)), bool(NEGATION.search(s)), -i, s)
-              for i, s in enumerate(sentences)]
-    best = max(scored)
-    return best[3], best[0]
-
-
-def _status(group: ClaimGroup, duplicates: Mapping[str, str]) -> tuple[str, int]:
+def _status(group: ClaimGroup, duplicates: Mapping[str, str], model) -> tuple[str, int]:
     agree = {_source_key(s.article_id, group, duplicates) for s in group.stances
              if s.label == "agree"}
+    against = max((s.probabilities.get("disagree", s.score) if s.label != "agree" else 0.0
+                   for s in group.stances), default=0.0)
     if any(s.label == "disagree" for s in group.stances):
         return "disputed", len(agree)
+    if against >= model.unclear_threshold:
+        return "unclear", len(agree)
     if len(agree) >= 2:
         return "corroborated", len(agree)
     return "single-source", max(1, len(agree))
@@ -267,10 +272,76 @@ def _source_key(article_id: str, group: ClaimGroup, duplicates: Mapping[str, str
     return root
 
 
-def _stance_model_name() -> str:
-    try:
-        from corroborator.stance import get_stance_model
+# ---------------------------------------------------------------- consistency
 
-        return get_stance_model().name
-    except (ImportError, OSError):
-        return "rules"
+
+def _reconcile(groups: Sequence[ClaimGroup], comparison: Comparison) -> None:
+    """Statuses and discrepancies never contradict each other: a group whose claim is one
+    side of a negation, number or date discrepancy is at least ``unclear``, and the
+    article on the other side is shown as its evidence."""
+    for d in comparison.discrepancies:
+        if d.kind not in ("negation", "number", "date"):
+            continue
+        texts = set(d.evidence.values())
+        for group in groups:
+            mine = {c.text for c in group.claims}
+            if not mine & texts or group.status == "disputed":
+                continue
+            others = [aid for aid, t in d.evidence.items() if t not in mine]
+            for stance in group.stances:
+                if stance.article_id in others and stance.label != "agree":
+                    stance.label = "discuss"
+                    stance.evidence = d.evidence[stance.article_id]
+                    stance.reasons = [*stance.reasons, f"{d.kind} discrepancy"]
+            group.status = "unclear"
+
+
+def _claim_conflicts(groups: Sequence[ClaimGroup], comparison: Comparison) -> list[Discrepancy]:
+    """A ``claim`` discrepancy for each group an article disputes (conflicts already shown
+    as negation, number or date discrepancies are not repeated)."""
+    shown = {text for d in comparison.discrepancies for text in d.evidence.values()}
+    names = {a.id: display_name(a) for a in comparison.articles}
+    out = []
+    for group in groups:
+        against = [s for s in group.stances if s.label == "disagree" and s.evidence
+                   and s.evidence not in shown]
+        if not against:
+            continue
+        claim = next(c for c in group.claims if c.text == group.text)
+        evidence = {claim.article_id: claim.text} | {s.article_id: s.evidence for s in against}
+        who = ", ".join(dict.fromkeys(names[s.article_id] for s in against))
+        why = "; ".join(dict.fromkeys(r for s in against for r in s.reasons)) or "contradicts it"
+        out.append(Discrepancy(
+            "claim", f"{who} disputes the claim made by {names[claim.article_id]} ({why})",
+            [claim.text, *[s.evidence for s in against]], list(evidence), evidence))
+    return out
+
+
+# ---------------------------------------------------------------- one claim
+
+
+def check_claim(claim: str, articles: Sequence[Article],
+                extractions: Mapping[str, Extraction],
+                embedder: Embedder | None = None) -> list[tuple[Article, Verdict]]:
+    """Each article's verdict on one claim typed by a user.
+
+    An empty claim, or one with no content words, gives ``unrelated`` everywhere; a very
+    long claim is cut to its first 1,000 characters.
+    """
+    from corroborator.extract.numbers import find_mentions
+
+    claim = " ".join(claim.split())[:1000]
+    embedder = embedder or get_embedder("fast")
+    view = ClaimView(claim, embedder.encode([claim or "."])[0],
+                     find_mentions("claim", claim, 0))
+    jobs = []
+    for a in articles:
+        ext = extractions[a.id]
+        texts = [s.text for s in ext.sentences]
+        vectors = embedder.encode(texts) if texts else embedder.encode([]).reshape(0, -1)
+        jobs.append((view, view_article(a.id, texts, vectors, ext.mentions,
+                                        [s.index for s in ext.sentences])))
+    verdicts = judge(jobs) if view.concepts else []
+    if not verdicts:
+        verdicts = [Verdict("unrelated", 1.0, None) for _ in articles]
+    return list(zip(articles, verdicts, strict=True))

@@ -190,6 +190,8 @@ class Stance:
     label: StanceLabel
     score: float = 0.0
     evidence: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    probabilities: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -17,6 +17,7 @@ import numpy as np
 
 from corroborator.align.lexical import PREDICATES, concept, concepts
 from corroborator.models import Mention, Sentence
+from corroborator.quantities import quantity_conflict
 
 SAME_COSINE = 0.80            # near-paraphrase on its own
 SAME_MIN_COSINE = 0.50        # below this, never "the same statement"
@@ -238,16 +239,22 @@ def _value_conflict(pair: Pair) -> str | None:
 
 def conflicting_values(a: Sequence[Mention], b: Sequence[Mention],
                        kind: str) -> tuple[Mention, Mention] | None:
-    """The first pair of same-kind mentions with the same context but different values."""
-    kinds = {"number": ("number", "money", "percent", "quantity"), "date": ("date",)}[kind]
+    """The first pair of mentions that give incompatible values for one thing: figures
+    counting the same thing with disjoint ranges (see :mod:`corroborator.quantities`), or
+    two different calendar dates."""
+    if kind == "number":
+        found = quantity_conflict(a, b)
+        if found is None:
+            return None
+        by_text = {m.text: m for m in [*a, *b]}
+        return by_text[found[0]], by_text[found[1]]
     for ma in a:
-        if ma.kind not in kinds or ma.value is None or not _absolute(ma):
+        if ma.kind != "date" or ma.value is None or not _absolute(ma):
             continue
         for mb in b:
-            if mb.kind != ma.kind or mb.value is None or ma.value == mb.value or not _absolute(mb):
+            if mb.kind != "date" or mb.value is None or ma.value == mb.value or not _absolute(mb):
                 continue
-            same_thing = kind == "date" or (ma.context and ma.context == mb.context)
-            if same_thing and not _shares_value(ma, b) and not _shares_value(mb, a):
+            if not _shares_value(ma, b) and not _shares_value(mb, a):
                 return ma, mb
     return None
 

@@ -176,7 +176,8 @@ def evaluate_stance(
     predictions_out: str | Path | None = None,
     model: Any = None,
 ) -> dict[str, Any]:
-    """Run the stance model on FNC-1 files and score it against their Stance column.
+    """Run the verdict stack (or a given stance `model`) on FNC-1 files and score it
+    against their Stance column.
 
     Returns :func:`score_predictions`'s keys plus ``model`` (the model's name and
     version). With `predictions_out`, also writes the predictions as an FNC-1
@@ -186,15 +187,18 @@ def evaluate_stance(
     bodies = read_bodies(bodies_csv)
     rows = read_stances(stances_csv, bodies)
     if model is None:
-        from corroborator.stance import get_stance_model
+        from corroborator.corroborate import model_name
+        from corroborator.evaluation.fnc import verdict_stances
 
-        model = get_stance_model()
-    preds = model.predict([(h, bodies[b]) for h, b, _ in rows])
-    labels = [p.label for p in preds]
+        labels = [v.label for v in verdict_stances(rows, bodies)]
+        name = model_name()
+    else:
+        labels = [p.label for p in model.predict([(h, bodies[b]) for h, b, _ in rows])]
+        name = model.name
     if predictions_out is not None:
         write_predictions(predictions_out, [(h, b) for h, b, _ in rows], labels)
     result = score_predictions([s for _, _, s in rows], labels)
-    result["model"] = model.name
+    result["model"] = name
     return result
 
 
@@ -219,17 +223,9 @@ SPLIT_TEST = 0.2      # whole stories held out for final figures, never tuned on
 SPLIT_TUNE = 0.2      # of the remaining stories: thresholds, calibration, combiners
 
 
-def story_split(rows: Sequence[tuple[str, str, str]], test: float = SPLIT_TEST,
-                tune: float = SPLIT_TUNE, seed: int = SPLIT_SEED) -> list[str]:
-    """Assign each (headline, Body ID, stance) row to ``train``, ``tune`` or ``test``.
-
-    A story is a connected component of headlines and bodies joined by related pairs
-    (FNC-1's own story gold). Whole stories go to one side; a row whose headline and
-    body fall on different sides (an unrelated pairing across stories) is ``cross`` and
-    belongs to no side, so no text is ever seen on two sides.
-    """
-    import random
-
+def story_components(rows: Sequence[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
+    """The story of each row's headline and of its body: connected components of
+    headlines and bodies joined by related pairs (FNC-1's own story gold)."""
     parent: dict[str, str] = {}
 
     def find(node: str) -> str:
@@ -243,15 +239,28 @@ def story_split(rows: Sequence[tuple[str, str, str]], test: float = SPLIT_TEST,
         find("b:" + body)
         if stance in RELATED:
             parent[find("h:" + headline)] = find("b:" + body)
-    stories = sorted({find(n) for n in list(parent)})
+    return ([find("h:" + h) for h, _, _ in rows], [find("b:" + b) for _, b, _ in rows])
+
+
+def story_split(rows: Sequence[tuple[str, str, str]], test: float = SPLIT_TEST,
+                tune: float = SPLIT_TUNE, seed: int = SPLIT_SEED) -> list[str]:
+    """Assign each (headline, Body ID, stance) row to ``train``, ``tune`` or ``test``.
+
+    Whole stories (see :func:`story_components`) go to one side; a row whose headline
+    and body fall on different sides (an unrelated pairing across stories) is ``cross``
+    and belongs to no side, so no text is ever seen on two sides.
+    """
+    import random
+
+    heads, bods = story_components(rows)
+    stories = sorted(set(heads) | set(bods))
     random.Random(seed).shuffle(stories)
     n_test = round(len(stories) * test)
     n_tune = round((len(stories) - n_test) * tune)
     part = {s: "test" for s in stories[:n_test]}
     part |= {s: "tune" for s in stories[n_test:n_test + n_tune]}
     out = []
-    for headline, body, _ in rows:
-        side_h = part.get(find("h:" + headline), "train")
-        side_b = part.get(find("b:" + body), "train")
+    for h, b in zip(heads, bods, strict=True):
+        side_h, side_b = part.get(h, "train"), part.get(b, "train")
         out.append(side_h if side_h == side_b else "cross")
     return out

@@ -1,8 +1,8 @@
 """Sentence alignment for the side-by-side view of two articles.
 
-Sentences of both articles are embedded with the fast static model and paired
-greedily, most similar first, one partner each, above :data:`ALIGN_THRESHOLD`.
-Within each aligned pair, numbers and names that differ are marked, and quotes
+Sentences of both articles are paired by the project's one aligner
+(:func:`corroborator.align.align_pair`: same statements and conflicting ones), one
+partner each, strongest first. Within each aligned pair, numbers and names that differ are marked, and quotes
 that both articles carry are highlighted wherever they appear.
 
 This module needs no web extra: :func:`corroborator.views.compare_view` uses it.
@@ -17,7 +17,6 @@ from typing import Any
 
 from corroborator.models import Article, Extraction
 
-ALIGN_THRESHOLD = 0.55  # cosine similarity for two sentences to count as "the same point"
 MIN_SHARED_QUOTE = 12  # characters: shorter quoted fragments are too common to be telling
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{" + str(MIN_SHARED_QUOTE) + r",})[\"\u201d]")
@@ -31,7 +30,7 @@ def align_articles(first: Article, ext_a: Extraction, second: Article,
                    ext_b: Extraction) -> dict[str, Any]:
     """Align two articles' sentences; return ``{rows, shared_quotes, differences}``."""
     sents_a, sents_b = _sentences(first, ext_a), _sentences(second, ext_b)
-    pairs = _pair(sents_a, sents_b)
+    pairs = _pair(sents_a, sents_b, ext_a, ext_b)
     shared = _shared_quotes(sents_a, ext_a, sents_b, ext_b)
     marks_a: dict[int, list[Mark]] = defaultdict(list)
     marks_b: dict[int, list[Mark]] = defaultdict(list)
@@ -84,25 +83,39 @@ def _sentences(article: Article, ext: Extraction) -> list[dict[str, Any]]:
     return [{"index": i, "text": p} for i, p in enumerate(p for p in pieces if p)]
 
 
-def _pair(sents_a: list[dict], sents_b: list[dict]) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one pairs (positions in the lists) above the threshold, best first."""
+def _pair(sents_a: list[dict], sents_b: list[dict], ext_a: Extraction,
+          ext_b: Extraction) -> list[tuple[int, int, float]]:
+    """One-to-one pairs (positions in the lists) from the shared aligner, best first."""
     if not sents_a or not sents_b:
         return []
+    from corroborator.align import align_pair, make_units
     from corroborator.embed import get_embedder
+    from corroborator.models import Sentence
+
+    def units(sents: list[dict], ext: Extraction):
+        rows = [Sentence(ext.article_id, pos, s["text"], 0, 0) for pos, s in enumerate(sents)]
+        index = {s["index"]: pos for pos, s in enumerate(sents)}
+        mentions = [m for m in ext.mentions if m.sentence_index in index]
+        return make_units(rows, [_at(m, index[m.sentence_index]) for m in mentions])
 
     embedder = get_embedder("fast")
     vec_a = embedder.encode([s["text"] for s in sents_a])
     vec_b = embedder.encode([s["text"] for s in sents_b])
-    sims = vec_a @ vec_b.T
-    order = sorted(((float(sims[i, j]), i, j) for i in range(len(sents_a))
-                    for j in range(len(sents_b)) if sims[i, j] >= ALIGN_THRESHOLD), reverse=True)
+    found = align_pair(units(sents_a, ext_a), units(sents_b, ext_b), vec_a, vec_b)
     used_a, used_b, pairs = set(), set(), []
-    for sim, i, j in order:
+    for pair in sorted(found, key=lambda p: -(p.score or p.cosine)):
+        i, j = pair.a.sentence.index, pair.b.sentence.index
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
-            pairs.append((i, j, round(sim, 3)))
+            pairs.append((i, j, round(pair.cosine, 3)))
     return pairs
+
+
+def _at(mention, position: int):
+    from dataclasses import replace
+
+    return replace(mention, sentence_index=position)
 
 
 def _rows(sents_a: list[dict], sents_b: list[dict],

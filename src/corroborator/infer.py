@@ -1,0 +1,118 @@
+"""Sentence-pair inference: does a premise entail, contradict, or say nothing about a claim?
+
+The bundled model is a MiniLM cross-encoder fine-tuned by ``train/train_nli.py`` on the
+training parts of the shared NLI sets and FNC-1 training stories, exported to ONNX (int8)
+and run with ``onnxruntime`` and ``tokenizers``: no torch at run time, no download.
+Probabilities are temperature-calibrated on held-out pairs (``meta.json``).
+
+Example:
+    >>> model = get_nli_model()
+    >>> p = model.predict([("The minister denied the report.", "The minister resigned.")])
+    >>> p.shape
+    (1, 3)
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from corroborator.errors import CorroboratorError
+
+class ModelError(CorroboratorError):
+    """A bundled model cannot be loaded (missing or damaged files)."""
+
+
+MODEL_DIR = Path(__file__).parent / "resources" / "nli"
+LABELS = ("entailment", "neutral", "contradiction")
+ENTAIL, NEUTRAL, CONTRA = range(3)
+BATCH = 32
+MAX_CHARS = 2000     # per side: anything longer is cut before tokenising
+
+
+class NLIModel:
+    """A calibrated 3-way sentence-pair classifier (entailment, neutral, contradiction).
+
+    Thread-safe: the ONNX session is shared (onnxruntime sessions are), each thread gets
+    its own tokenizer.
+    """
+
+    def __init__(self, directory: str | Path = MODEL_DIR) -> None:
+        directory = Path(directory)
+        try:
+            import onnxruntime as ort
+
+            self.meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 2
+            options.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(str(directory / "model.onnx"), options,
+                                                 providers=["CPUExecutionProvider"])
+        except (OSError, ValueError, ImportError) as exc:
+            raise ModelError(f"cannot load the inference model from {directory}: {exc}") from exc
+        except Exception as exc:   # onnxruntime raises its own exception types
+            raise ModelError(f"cannot load the inference model from {directory}: {exc}") from exc
+        self._tokenizer_path = directory / "tokenizer.json"
+        self._local = threading.local()
+        self.temperature = float(self.meta.get("temperature", 1.0))
+        self.max_tokens = int(self.meta.get("max_tokens", 128))
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", "nli"))
+
+    def _tokenizer(self):
+        tok = getattr(self._local, "tokenizer", None)
+        if tok is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self._tokenizer_path))
+            tok.enable_truncation(self.max_tokens, strategy="longest_first")
+            tok.no_padding()
+            self._local.tokenizer = tok
+        return tok
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Calibrated probabilities, one row (entailment, neutral, contradiction) per
+        (premise, hypothesis) pair, in input order."""
+        if not pairs:
+            return np.zeros((0, 3), dtype=np.float32)
+        clean = [(p[:MAX_CHARS] or ".", h[:MAX_CHARS] or ".") for p, h in pairs]
+        encodings = self._tokenizer().encode_batch(clean)
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            chunk = order[start:start + BATCH]
+            out[chunk] = self._run([encodings[i] for i in chunk])
+        return out
+
+    def _run(self, encodings: list) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for i, e in enumerate(encodings):
+            n = len(e.ids)
+            ids[i, :n], mask[i, :n], types[i, :n] = e.ids, 1, e.type_ids
+        logits = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                          "token_type_ids": types})[0]
+        z = logits / self.temperature
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
+
+
+@cache
+def get_nli_model() -> NLIModel:
+    """The bundled inference model, loaded once per process."""
+    return NLIModel()
+
+
+def nli_available() -> bool:
+    """True when the bundled model files are present."""
+    return (MODEL_DIR / "model.onnx").exists()

@@ -1,0 +1,391 @@
+"""Verdicts: one article's stance toward one claim, with the evidence sentence and a
+calibrated probability.
+
+The path is align → infer → verdict: the aligner picks the few sentences of the article
+most likely to speak to the claim (recall first), the inference model scores each
+(sentence, claim) pair, and explicit rules read what a model of this size misses:
+
+* **attribution**: "X denied Y", "there is no evidence that Y", "Y is a hoax" dispute Y;
+  "a hoax report claims Y" or a quoted phony statement is no support for Y; hedged
+  support ("reportedly") stays weaker than a direct assertion;
+* **quantities**: numbers are compared only when they count the same thing (head noun and
+  aspect: a margin is not a gain), with range semantics ("more than 400" conflicts with
+  214, "about 200" does not);
+* **dates**: a weekday that the stated calendar date does not fall on.
+
+A small logistic model (``train/train_verdict.py``, fitted on FNC-1 *tune* stories)
+turns these features into probabilities for agree / disagree / discuss / unrelated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from corroborator.align import NEGATION, same_polarity
+from corroborator.align.lexical import concepts
+from corroborator.models import Mention
+from corroborator.quantities import quantity_conflict, weekday_conflict
+
+MODEL_PATH = Path(__file__).parent / "resources" / "verdict" / "model.json"
+STANCES = ("agree", "disagree", "discuss", "unrelated")
+CANDIDATES = 3                 # sentences per (claim, article) sent to the inference model
+MIN_RELATED_SHARED = 2         # shared concepts for a sentence to be a candidate at all...
+MIN_RELATED_COSINE = 0.45      # ...or this cosine
+
+DEBUNK = re.compile(
+    r"\b(hoax(?:es)?|fake|phony|phoney|fabricat\w+|made[- ]up|debunk\w*|myth|satir\w+|"
+    r"untrue|not true|false(?:ly)?|baseless|unfounded|no evidence|no truth|"
+    r"not (?:accurate|correct|real|genuine|authentic)|misinformation|disinformation|"
+    r"(?:is|was|are|were) (?:still |actually |in fact |very much )?alive|alive and well|rumou?rs? (?:are|were|is|was) (?:false|untrue|wrong))\b",
+    re.IGNORECASE)
+DENIAL = re.compile(
+    r"\b(den(?:y|ies|ied|ying)|refut\w+|reject\w*|dismiss\w*|rebut\w*|disput\w+|"
+    r"contradict\w*|retract\w*|walk(?:ed|s)? back|no plans?|not (?:been )?(?:made|decided|"
+    r"final|signed)|unsigned|could ?n[o']t (?:confirm|verify)|cannot (?:confirm|verify)|"
+    r"unable to (?:confirm|verify)|has not|have not|did not|does not|never)\b",
+    re.IGNORECASE)
+REPORT_FRAME = re.compile(
+    r"\b(claim(?:s|ed)?|report(?:s|ed)?|rumou?r(?:s|ed)?|stor(?:y|ies)|quote|post(?:s|ed)?|"
+    r"article|tweet(?:s|ed)?|viral|circulat\w+|purport\w*|alleg\w+|supposed\w*)\b",
+    re.IGNORECASE)
+HEDGE = re.compile(
+    r"\b(reportedly|allegedly|purportedly|apparently|supposedly|rumou?r\w*|unconfirmed|"
+    r"unverified|may|might|could|appears? to|seems? to|is said to|are said to|claims?|"
+    r"according to (?:unnamed|anonymous)|sources say)\b",
+    re.IGNORECASE)
+
+
+@dataclass
+class Cue:
+    """What the rules read in one evidence sentence relative to the claim."""
+
+    debunk: bool = False       # calls the content a hoax, false, fake...
+    denial: bool = False       # a denial verb or a negated predicate
+    reported: bool = False     # reports a claim without asserting it ("a report claims")
+    hedged: bool = False
+    polarity_flip: bool = False
+    quantity: tuple[str, str] | None = None   # conflicting figures (claim's, evidence's)
+    weekday: tuple[str, str] | None = None
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.quantity or self.weekday)
+
+    def reasons(self) -> list[str]:
+        out = []
+        if self.debunk:
+            out.append("calls it false or a hoax")
+        if self.denial:
+            out.append("denies or negates it")
+        if self.polarity_flip:
+            out.append("states the opposite")
+        if self.reported and not (self.debunk or self.denial):
+            out.append("reports the claim without asserting it")
+        if self.quantity:
+            out.append(f"gives a different figure ({self.quantity[0]} vs {self.quantity[1]})")
+        if self.weekday:
+            out.append(f"gives a different day ({self.weekday[0]} vs {self.weekday[1]})")
+        if self.hedged:
+            out.append("hedged")
+        return out
+
+
+@dataclass
+class Candidate:
+    """One sentence of the article that may speak to the claim."""
+
+    index: int
+    text: str
+    cosine: float
+    shared: float                     # fraction of the claim's concepts it shares
+    probs: tuple[float, float, float] = (0.0, 1.0, 0.0)   # entailment, neutral, contradiction
+    cue: Cue = field(default_factory=Cue)
+
+
+@dataclass
+class Verdict:
+    """An article's stance toward a claim: label, calibrated probability, evidence."""
+
+    label: str
+    probability: float
+    evidence: str | None
+    probabilities: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    evidence_index: int = -1
+
+
+# ---------------------------------------------------------------- rules
+
+
+def read_cues(claim: str, evidence: str, claim_mentions: Sequence[Mention] = (),
+              evidence_mentions: Sequence[Mention] = ()) -> Cue:
+    """The attribution, polarity and value cues of `evidence` relative to `claim`."""
+    claim_debunks = bool(DEBUNK.search(claim))
+    debunk = bool(DEBUNK.search(evidence)) and not claim_debunks
+    denial = bool(DENIAL.search(evidence)) and not DENIAL.search(claim)
+    return Cue(
+        debunk=debunk,
+        denial=denial,
+        reported=bool(REPORT_FRAME.search(evidence)) and not REPORT_FRAME.search(claim),
+        hedged=bool(HEDGE.search(evidence)),
+        polarity_flip=not same_polarity(claim, evidence),
+        quantity=quantity_conflict(claim_mentions, evidence_mentions),
+        weekday=weekday_conflict(claim_mentions, evidence_mentions, claim, evidence),
+    )
+
+
+# ---------------------------------------------------------------- features
+
+
+FEATURES = (
+    "bias", "best_cos", "best_shared", "body_frac", "pe_max", "pc_max", "pe_top", "pc_top",
+    "pn_top", "debunk", "denial", "reported", "hedged", "flip", "value_conflict",
+    "debunk_x_rel", "pc_x_denial", "pe_x_plain", "article_debunk", "article_hedge",
+    "claim_negated",
+)
+
+
+def features(claim: str, candidates: Sequence[Candidate], body_frac: float,
+             article_debunk: float, article_hedge: float) -> np.ndarray:
+    """The verdict model's feature row for one (claim, article)."""
+    if not candidates:
+        row = dict.fromkeys(FEATURES, 0.0)
+        row.update(bias=1.0, body_frac=body_frac, article_debunk=article_debunk,
+                   article_hedge=article_hedge, pn_top=1.0)
+        return np.array([row[f] for f in FEATURES], dtype=np.float32)
+    top = max(candidates, key=lambda c: c.cosine + c.shared)
+    related = [c for c in candidates if c.shared >= 0.25 or c.cosine >= 0.6]
+    any_cue = lambda name: float(any(getattr(c.cue, name) for c in related))  # noqa: E731
+    pc_max = max(c.probs[2] for c in candidates)
+    pe_max = max(c.probs[0] for c in candidates)
+    debunk, denial = any_cue("debunk"), any_cue("denial")
+    row = {
+        "bias": 1.0, "best_cos": max(c.cosine for c in candidates),
+        "best_shared": max(c.shared for c in candidates), "body_frac": body_frac,
+        "pe_max": pe_max, "pc_max": pc_max, "pe_top": top.probs[0], "pc_top": top.probs[2],
+        "pn_top": top.probs[1], "debunk": debunk, "denial": denial,
+        "reported": any_cue("reported"), "hedged": float(top.cue.hedged),
+        "flip": any_cue("polarity_flip"), "value_conflict": any_cue("conflict"),
+        "debunk_x_rel": debunk * max(c.shared for c in candidates),
+        "pc_x_denial": pc_max * max(debunk, denial),
+        "pe_x_plain": pe_max * (1.0 - max(debunk, denial)),
+        "article_debunk": article_debunk, "article_hedge": article_hedge,
+        "claim_negated": float(bool(NEGATION.search(claim) or DEBUNK.search(claim))),
+    }
+    return np.array([row[f] for f in FEATURES], dtype=np.float32)
+
+
+def article_cue_rates(sentences: Sequence[str]) -> tuple[float, float]:
+    """Share of an article's sentences that debunk, and that hedge (each capped at 1)."""
+    if not sentences:
+        return 0.0, 0.0
+    n = len(sentences)
+    debunk = sum(bool(DEBUNK.search(s)) for s in sentences)
+    hedge = sum(bool(HEDGE.search(s)) for s in sentences)
+    return min(1.0, 3 * debunk / n), min(1.0, hedge / n)
+
+
+def body_fraction(claim: str, sentences: Sequence[str]) -> float:
+    """Fraction of the claim's concepts found anywhere in the article."""
+    wanted = concepts(claim)
+    if not wanted:
+        return 0.0
+    seen = frozenset().union(*(concepts(s) for s in sentences)) if sentences else frozenset()
+    return len(wanted & seen) / len(wanted)
+
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass
+class VerdictModel:
+    """Multinomial logistic weights over :data:`FEATURES` and the decision thresholds."""
+
+    weights: np.ndarray            # (len(STANCES), len(FEATURES))
+    dispute_threshold: float = 0.5
+    unclear_threshold: float = 0.3
+    agree_threshold: float = 0.5
+    name: str = "verdict-lr.v1"
+    meta: dict = field(default_factory=dict)
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        z = rows @ self.weights.T
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "features": list(FEATURES), "stances": list(STANCES),
+                "weights": np.round(self.weights, 5).tolist(),
+                "dispute_threshold": self.dispute_threshold,
+                "unclear_threshold": self.unclear_threshold,
+                "agree_threshold": self.agree_threshold, "meta": self.meta}
+
+    @classmethod
+    def from_json(cls, data: dict) -> VerdictModel:
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError("verdict model features do not match this version")
+        return cls(np.array(data["weights"], dtype=np.float32), data["dispute_threshold"],
+                   data["unclear_threshold"], data["agree_threshold"], data["name"],
+                   data.get("meta", {}))
+
+
+@cache
+def get_verdict_model() -> VerdictModel:
+    """The bundled verdict model (falls back to hand-set weights when absent)."""
+    if MODEL_PATH.exists():
+        return VerdictModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    return _prior_model()
+
+
+def _prior_model() -> VerdictModel:
+    """Hand-set weights used only until a trained model is bundled (and in tests of the
+    training script): entailment agrees, contradiction or a denial cue disputes."""
+    w = np.zeros((len(STANCES), len(FEATURES)), dtype=np.float32)
+    col = {f: i for i, f in enumerate(FEATURES)}
+    w[0, col["pe_x_plain"]] = 6.0
+    w[0, col["bias"]] = -2.0
+    w[1, col["pc_max"]] = 4.0
+    w[1, col["pc_x_denial"]] = 4.0
+    w[1, col["value_conflict"]] = 3.0
+    w[1, col["bias"]] = -3.0
+    w[2, col["best_shared"]] = 3.0
+    w[3, col["best_shared"]] = -6.0
+    w[3, col["bias"]] = 1.5
+    return VerdictModel(w, name="verdict-prior.v0")
+
+
+def decide(probabilities: np.ndarray, candidates: Sequence[Candidate],
+           model: VerdictModel) -> Verdict:
+    """The label, probability and evidence sentence from the model's probabilities."""
+    probs = {s: round(float(p), 4) for s, p in zip(STANCES, probabilities, strict=True)}
+    if probs["disagree"] >= model.dispute_threshold:
+        label = "disagree"
+    elif probs["agree"] >= model.agree_threshold:
+        label = "agree"
+    else:
+        label = max(("agree", "discuss", "unrelated"), key=lambda s: probs[s])
+        if probs["disagree"] > probs[label] and probs["disagree"] >= model.unclear_threshold:
+            label = "discuss"
+    best = _evidence_for(label, candidates)
+    if label == "unrelated" or best is None:
+        return Verdict(label, probs[label], None, probs)
+    reasons = best.cue.reasons() if label in ("disagree", "discuss") else (
+        ["hedged"] if best.cue.hedged else [])
+    return Verdict(label, probs[label], best.text, probs, reasons, best.index)
+
+
+def _evidence_for(label: str, candidates: Sequence[Candidate]) -> Candidate | None:
+    if not candidates:
+        return None
+    if label == "disagree":
+        return max(candidates, key=lambda c: c.probs[2] + c.cue.debunk + c.cue.denial
+                   + c.cue.conflict + c.cue.polarity_flip + c.shared)
+    if label == "agree":
+        return max(candidates, key=lambda c: c.probs[0] + c.shared)
+    return max(candidates, key=lambda c: c.cosine + c.shared)
+
+
+# ---------------------------------------------------------------- judging
+
+
+@dataclass
+class ArticleView:
+    """What judging needs of one article: sentence texts, vectors, concepts, mentions."""
+
+    id: str
+    sentences: list[str]
+    vectors: np.ndarray
+    concepts: list[frozenset[str]]
+    mentions: dict[int, list[Mention]]
+    debunk_rate: float = 0.0
+    hedge_rate: float = 0.0
+
+
+@dataclass
+class ClaimView:
+    """A claim to judge: its text, vector, concepts and mentions."""
+
+    text: str
+    vector: np.ndarray
+    mentions: list[Mention] = field(default_factory=list)
+    concepts: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if not self.concepts:
+            self.concepts = concepts(self.text)
+
+
+def view_article(article_id: str, sentences: Sequence[str], vectors: np.ndarray,
+                 mentions: Sequence[Mention] = (),
+                 indices: Sequence[int] | None = None) -> ArticleView:
+    """Prepare one article for judging (``indices`` map sentences to mention indices)."""
+    indices = list(indices) if indices is not None else list(range(len(sentences)))
+    position = {idx: i for i, idx in enumerate(indices)}
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        if m.sentence_index in position:
+            by_sentence.setdefault(position[m.sentence_index], []).append(m)
+    debunk, hedge = article_cue_rates(sentences)
+    return ArticleView(article_id, list(sentences), vectors,
+                       [concepts(s) for s in sentences], by_sentence, debunk, hedge)
+
+
+def candidates_for(claim: ClaimView, article: ArticleView,
+                   k: int = CANDIDATES) -> list[Candidate]:
+    """The article's `k` sentences most likely to speak to the claim (cosine plus concept
+    overlap), keeping only those related enough to be worth inferring on."""
+    if not article.sentences or not claim.concepts:
+        return []
+    cos = article.vectors @ claim.vector
+    shared = np.array([len(claim.concepts & c) for c in article.concepts], dtype=np.float32)
+    score = cos + 0.15 * shared
+    out = []
+    for i in np.argsort(-score)[:k]:
+        i = int(i)
+        if shared[i] < MIN_RELATED_SHARED and cos[i] < MIN_RELATED_COSINE:
+            continue
+        out.append(Candidate(i, article.sentences[i], float(cos[i]),
+                             float(shared[i]) / len(claim.concepts)))
+    return out
+
+
+def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
+          model: VerdictModel | None = None, nli=None) -> list[Verdict]:
+    """Verdicts for many (claim, article) pairs, with one batched inference call."""
+    model = model or get_verdict_model()
+    rows, cands = judge_features(pairs, nli)
+    if not rows:
+        return []
+    probs = model.probabilities(np.vstack(rows))
+    return [decide(p, c, model) for p, c in zip(probs, cands, strict=True)]
+
+
+def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]],
+                   nli=None) -> tuple[list[np.ndarray], list[list[Candidate]]]:
+    """Feature rows and scored candidates for each (claim, article) pair."""
+    all_cands = [candidates_for(c, a) for c, a in pairs]
+    flat = [(c, cand) for (c, _), cands in zip(pairs, all_cands, strict=True) for cand in cands]
+    if flat:
+        if nli is None:
+            from corroborator.infer import get_nli_model
+
+            nli = get_nli_model()
+        probs = nli.predict([(cand.text, c.text) for c, cand in flat])
+        for (_, cand), p in zip(flat, probs, strict=True):
+            cand.probs = (float(p[0]), float(p[1]), float(p[2]))
+    rows = []
+    for (claim, article), cands in zip(pairs, all_cands, strict=True):
+        for cand in cands:
+            cand.cue = read_cues(claim.text, cand.text, claim.mentions,
+                                 article.mentions.get(cand.index, []))
+        frac = body_fraction(claim.text, article.sentences) if article.sentences else 0.0
+        rows.append(features(claim.text, cands, frac, article.debunk_rate, article.hedge_rate))
+    return rows, all_cands
