@@ -391,6 +391,34 @@ def datasette_metadata_command(db: str | None, output: str | None) -> None:
     click.echo(f"wrote {written.resolve()}", err=True)
 
 
+@main.command()
+@click.argument("claim")
+@click.argument("inputs", nargs=-1)
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--story", "story_id", help="With --db: only this story's articles.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | None,
+          fmt: str) -> None:
+    """Each article's stance toward one claim, with the evidence sentence and probability.
+
+    \b
+    Examples:
+      corroborator check "The letter was a draft" a.txt b.html
+      corroborator check "The plant will close" --db news.db --story 3f2a
+      corroborator check "..." a.txt --format json
+    """
+    from corroborator.api import check_claim_dict, check_claim_text, run_check
+
+    if not inputs and not db:
+        raise CLIError("check needs articles (files or URLs) or --db")
+    store = _open(db, readonly=True) if db and not inputs else None
+    data = _run(run_check, claim, list(inputs), store=store, story_id=story_id)
+    for warning in data.pop("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(json.dumps(check_claim_dict(data), indent=2, ensure_ascii=False)
+               if fmt == "json" else check_claim_text(data))
+
+
 @main.group(name="eval")
 def evaluate() -> None:
     """Evaluate clustering or stance against gold labels."""
@@ -426,6 +454,22 @@ def eval_stance(stances: str, bodies: str, predictions: str | None, fmt: str) ->
     from corroborator.evaluation.stance import evaluate_stance
 
     _report(_run(evaluate_stance, stances, bodies, predictions_out=predictions), fmt)
+
+
+@evaluate.command(name="nli")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def eval_nli(path: str, fmt: str) -> None:
+    """Score the sentence-pair inference model on a JSONL file of
+    {"premise", "hypothesis", "label"} lines (3-way, or 2-way entailment vs not).
+
+    \b
+    Example:
+      corroborator eval nli ../shared/data/nli/rte_pascal_rte3/dev.jsonl --format json
+    """
+    from corroborator.evaluation.nli import evaluate_nli
+
+    _report(_run(evaluate_nli, path), fmt)
 
 
 def _report(result: dict[str, Any], fmt: str) -> None:
