@@ -202,3 +202,108 @@ def test_screenshots(browser, tmp_path: Path) -> None:
     watch.assert_clean()
     context.close()
     next(server, None)
+
+
+# -- the HTML report and the story page at 1280 px (issue 14) ------------------------------------
+
+WIDE_STORY_ID = "wide000001"
+
+
+def _build_wide_story(path: Path) -> Path:
+    """The bridge story plus one with many outlets, long claims and many claim groups."""
+    from conftest_web import claim_ids, make_article, make_extraction
+    from corroborator.models import ClaimGroup, Stance, Story
+    from corroborator.store import open_store
+
+    build_fixture_db(path)
+    sentence = ("The regional transport authority confirmed on Thursday that the "
+                "replacement crossing will open to traffic {n} weeks later than planned. ")
+    with open_store(path) as store:
+        articles = [make_article(f"w{k}", f"The Very Long Name of Outlet Number {k}",
+                                 f"Crossing delayed, outlet {k} reports",
+                                 f"2024-07-0{k % 9 + 1}T10:00:00+02:00", None,
+                                 "".join(sentence.format(n=k + i) for i in range(14)))
+                    for k in range(9)]
+        store.add_articles(articles)
+        for article in articles:
+            store.save_extraction(make_extraction(article))
+        store.save_story(Story(WIDE_STORY_ID, "Crossing delayed " * 6, [a.id for a in articles]),
+                         n_sources=9)
+        for article in articles:
+            store.assign_story(article.id, WIDE_STORY_ID, 0.9)
+        groups = []
+        for i in range(14):
+            claim = claim_ids(store, f"w{i % 9}")[i]
+            labels = ["agree", "disagree", "discuss", "unrelated"]
+            stances = [Stance(a.id, f"wg{i}", labels[(i + k) % 4], 0.8, claim.text)
+                       for k, a in enumerate(articles)]
+            groups.append(ClaimGroup(f"wg{i}", claim.text, [claim], stances,
+                                     "disputed" if i < 6 else "corroborated", 3))
+        store.save_corroboration(WIDE_STORY_ID, groups, [])
+    return path
+
+
+def _no_overflow(page) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+
+
+@pytest.fixture(scope="module")
+def wide_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build_wide_story(tmp_path_factory.mktemp("wide") / "wide.db")
+
+
+def test_report_reads_at_1280_without_overflow(wide_db: Path, browser, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from corroborator.cli import main
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", "--db", str(wide_db), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(out.as_uri())
+    _no_overflow(page)
+    story = page.locator(f"#story-{WIDE_STORY_ID}")
+    first_section = story.locator("h3").first.inner_text()
+    assert first_section == "Key disputes"
+    sides = story.locator(".dispute").first.locator(".versus .side")
+    assert sides.count() >= 2
+    boxes = [sides.nth(i).bounding_box() for i in range(2)]
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2           # side by side, not stacked
+    claim = story.locator(".dispute-claim .claim-text").first.bounding_box()
+    assert claim["width"] > 600                               # full-width claim text
+    story.locator("details.report-more summary").first.click()
+    header = story.locator(".report-matrix thead th.claim-col").first
+    assert header.evaluate("e => getComputedStyle(e).position") == "sticky"
+    assert "The regional transport" in header.inner_text()
+    _no_overflow(page)
+    assert "1 articles" not in page.content()
+    assert all(url.startswith("file:") for url in requested), requested
+    if SCREENSHOT_DIR:
+        _shot(page, "report", full_page=False)
+    context.close()
+
+
+def test_story_page_at_1280_without_overflow(wide_db: Path, browser) -> None:
+    server = _serve(wide_db)
+    url = next(server)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    for path in (f"/story/{WIDE_STORY_ID}", f"/story/{STORY_ID}",
+                 f"/story/{WIDE_STORY_ID}/matrix"):
+        page.goto(url + path)
+        _no_overflow(page)
+    page.goto(url + f"/story/{STORY_ID}")
+    assert page.locator("#h-disputes").is_visible()
+    dispute = page.locator(".dispute").first.inner_text()
+    assert "Engineers had warned about cracks in 2019." in dispute
+    assert "Engineers denied that they had warned about cracks." in dispute
+    assert page.locator(".coverage-bar rect").count() == 3
+    watch.assert_clean()
+    context.close()
+    next(server, None)
