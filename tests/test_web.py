@@ -264,3 +264,32 @@ def test_missing_web_extra(monkeypatch: pytest.MonkeyPatch, db: Path) -> None:
     monkeypatch.setitem(sys.modules, "starlette.applications", None)
     with pytest.raises(MissingExtraError, match="corroborator serve"):
         create_app(db)
+
+
+def test_story_page_leads_with_disputes_and_coverage(client) -> None:
+    page = client.get(f"/story/{STORY_ID}").text
+    assert page.index('id="h-disputes"') < page.index('id="h-agree"') < page.index('id="h-timeline"')
+    assert "Engineers had warned about cracks in 2019." in page
+    assert "1 outlet agree" in page and "1 outlet dispute" in page and "1 outlet silent" in page
+    assert "1 articles" not in page
+
+
+def test_matrix_columns_show_short_claim_text(client) -> None:
+    page = client.get(f"/story/{STORY_ID}/matrix").text
+    assert ">The Harbor Bridge collapsed on Tuesday.</a>" in page
+
+
+def test_article_page_shows_sourcing_shares_not_a_dict(tmp_path: Path) -> None:
+    from conftest_web import make_article
+    from corroborator.models import Extraction, Signal
+
+    db = tmp_path / "sourcing.db"
+    with open_store(db) as store:
+        store.add_articles([make_article("s1", "Ledger", "Title", None, None, "Body text.")])
+        store.save_extraction(Extraction("s1"),
+                              [Signal("s1", "sourcing", {"named": 0.4, "wire": 0.0,
+                                                         "anonymous": 0.6}, [], "Who is cited")])
+    status, body = get_page(db, "/article/s1")
+    assert status == 200
+    assert "anonymous 60% · named 40%" in body
+    assert "{" not in re.sub(r"<[^>]+>", "", body.split("<main", 1)[1])

@@ -378,6 +378,7 @@ def _dispute(group: dict[str, Any], outlet_of: dict[str, str]) -> dict[str, Any]
                      key=lambda s: -(s["score"] or 0.0))
     disputing = {s["article_id"] for s in against}
     claims = [c for c in group["claims"] if c["article_id"] not in disputing] or group["claims"]
+    claims = sorted(claims, key=lambda c: c["text"] != group["text"])  # the group's own first
     backers = [c["article_id"] for c in claims]
     backers += [s["article_id"] for s in group["stances"] if s["label"] == "agree"]
     first = claims[0] if claims else None

@@ -16,6 +16,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from corroborator.vocabulary import STANCE_TEXT, STATUS_TEXT, plural
+
 STATUS_STYLE = {"corroborated": "green", "disputed": "red", "single-source": "yellow"}
 KIND_LABEL = {"name": "NAME", "number": "NUMBER", "date": "DATE", "negation": "NEGATION",
               "claim": "CLAIM", "headline": "HEADLINE"}
@@ -39,16 +41,22 @@ def print_comparison(data: Mapping[str, Any], console: Console | None = None) ->
 
 
 def print_story(data: Mapping[str, Any], console: Console | None = None) -> None:
-    """Print a stored story: timeline, claim groups, discrepancies, signals."""
+    """Print a stored story: key disputes and agreements first, then articles, claims,
+    discrepancies and signals."""
     console = console or Console(width=_width())
     story = data["story"]
     console.print(Panel(Text(story["title"] or "(untitled story)", style="bold"),
-                        subtitle=f"{story['n_articles']} articles · {story['n_sources']} "
-                                 f"independent sources · {(story['first_seen'] or '?')[:10]} → "
+                        subtitle=f"{plural(story['n_articles'], 'article')} · "
+                                 f"{plural(story['n_sources'], 'independent source')} · "
+                                 f"{(story['first_seen'] or '?')[:10]} → "
                                  f"{(story['last_seen'] or '?')[:10]}"))
     labels = article_labels(data["articles"])
+    summary = data.get("summary")
+    if summary:
+        _section(console, "Key disputes", _story_disputes(summary))
+        _section(console, "What they agree on", _story_agreements(summary))
     console.print(_articles_table(data["articles"], labels))
-    _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
+    _section(console, "All claims", _claim_groups(data["claim_groups"], labels))
     _section(console, "Where they conflict", _discrepancies(data["discrepancies"], labels))
     signals = {a["id"]: a.get("signals", []) for a in data["articles"]}
     _section(console, "Signals (described, not judged)", _signals(signals, labels))
@@ -106,15 +114,42 @@ def _claim_groups(groups: list[Mapping[str, Any]], labels: Mapping[str, str]) ->
     items = []
     for g in groups:
         style = STATUS_STYLE.get(g["status"], "white")
-        items.append(Text.assemble((f"{g['status'].upper():<14}", f"bold {style}"),
-                                   f"{g['text']}"))
+        status = STATUS_TEXT.get(g["status"], g["status"])
+        items.append(Text.assemble((f"{status:<14}", f"bold {style}"), f"{g['text']}"))
         for s in g.get("stances", []):
             if s["label"] == "unrelated":
                 continue
             ev = f": {s['evidence']}" if s.get("evidence") else ""
-            items.append(Text(f"    {_who([s['article_id']], labels)} {s['label']}{ev}",
+            verb = STANCE_TEXT.get(s["label"], s["label"])
+            items.append(Text(f"    {_who([s['article_id']], labels)} {verb}{ev}",
                               style="dim"))
     return Group(*items)
+
+
+def _story_disputes(summary: Mapping[str, Any]) -> Any:
+    """A stored story's key disputes: the claim, one sentence making it, the disputing ones."""
+    if not summary["key_disputes"]:
+        return Text("No claim is disputed between these outlets.", style="dim")
+    out = []
+    for d in summary["key_disputes"]:
+        out.append(Text.assemble(("✗ Disputed  ", "bold red"), d["claim"]))
+        if d["claim_sentence"]:
+            c = d["claim_sentence"]
+            out.append(Text(f"    {c['outlet']} {STANCE_TEXT['agree']}: “{c['text']}”",
+                            style="dim"))
+        for s in d["disputed_by"][:2]:
+            out.append(Text(f"    {s['outlet']} {STANCE_TEXT['disagree']}: “{s['evidence']}”",
+                            style="red"))
+    return Group(*out)
+
+
+def _story_agreements(summary: Mapping[str, Any]) -> Any:
+    if not summary["agreements"]:
+        return Text("No claim is corroborated by two or more independent sources yet.",
+                    style="dim")
+    return Group(*[Text.assemble(("✓ ", "green"), a["claim"],
+                                 (f"  ({', '.join(a['outlets'])})", "dim"))
+                   for a in summary["agreements"][:8]])
 
 
 def _discrepancies(items: list[Mapping[str, Any]], labels: Mapping[str, str]) -> Any:
