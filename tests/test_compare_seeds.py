@@ -103,3 +103,33 @@ def test_html_report_is_self_contained(seeds, tmp_path):
     page = out.read_text()
     assert "<script src" not in page and "http://" not in page.split("<body>")[0]
     assert "Seeley" in page and "<!doctype html>" in page
+
+
+def test_confirmed_versus_could_not_confirm_is_a_disputed_claim(seed_json):
+    disputed = [g for g in seed_json["claim_groups"] if g["status"] == "disputed"]
+    sides = [" ".join([g["text"], *(s["evidence"] or "" for s in g["stances"])])
+             for g in disputed]
+    assert any("confirm" in t and ("could not" in t or "authenticity" in t) for t in sides)
+    assert seed_json["key_disputes"], "the disputes open the report"
+
+
+def test_signed_letter_versus_unsigned_draft_is_flagged(seed_json):
+    texts = [" ".join(d["evidence"].values()) for d in seed_json["discrepancies"]]
+    texts += [" ".join([g["text"], *(s["evidence"] or "" for s in g["stances"])])
+              for g in seed_json["claim_groups"] if g["status"] in ("disputed", "unclear")]
+    assert any("unsigned draft" in t for t in texts)
+
+
+def test_no_claim_is_corroborated_beside_a_conflict_about_it(seed_json):
+    conflicted = {t for d in seed_json["discrepancies"]
+                  if d["kind"] in ("negation", "number", "date", "claim")
+                  for t in d["evidence"].values()}
+    for group in seed_json["claim_groups"]:
+        if group["status"] == "corroborated":
+            assert not {c["text"] for c in group["claims"]} & conflicted, group["text"]
+
+
+def test_text_report_opens_with_the_key_disputes(seeds):
+    result = CliRunner().invoke(main, ["compare", *map(str, seeds)])
+    out = result.stdout
+    assert out.index("Key disputes") < out.index("What they agree on")

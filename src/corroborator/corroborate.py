@@ -47,6 +47,7 @@ from corroborator.verdict import (
 MAX_SINGLE_SOURCE_CLAIMS = 6     # per article: its most check-worthy unshared claims
 MAX_GROUPS = 80                  # per story: shared claims first, then single-source ones
 MIN_SINGLE_CHECKWORTHINESS = 0.02  # the rest of an article is ranked, not cut
+INFERENCE_BUDGET = 1200          # candidate sentences per story sent to the inference model
 HEDGED_MAKER_PROBABILITY = 0.75  # a claim its own article only reports as hedged
 NOT_A_CLAIM = re.compile(
     r"\?\s*$|^\W*(reporting|editing|writing|additional reporting) by\b|pic\.twitter\.com|"
@@ -212,7 +213,9 @@ def _verdicts(groups: Sequence[ClaimGroup],
             if article.id not in makers:
                 jobs.append((claim, views[article.id]))
                 keys.append((group.id, article.id))
-    return dict(zip(keys, judge(jobs), strict=True)) if jobs else {}
+    if not jobs:
+        return {}
+    return dict(zip(keys, judge(jobs, budget=INFERENCE_BUDGET), strict=True))
 
 
 def _claim_view(group: ClaimGroup, comparison: Comparison) -> ClaimView:
@@ -249,12 +252,17 @@ def _stances(group: ClaimGroup, comparison: Comparison,
 
 
 def _status(group: ClaimGroup, duplicates: Mapping[str, str], model) -> tuple[str, int]:
+    """Disputed from the model's status threshold; a weaker dispute leaves it unclear
+    (its disagreeing stances are shown as discussing)."""
     agree = {_source_key(s.article_id, group, duplicates) for s in group.stances
              if s.label == "agree"}
-    against = max((s.probabilities.get("disagree", s.score) if s.label != "agree" else 0.0
-                   for s in group.stances), default=0.0)
-    if any(s.label == "disagree" for s in group.stances):
+    others = [s for s in group.stances if s.label != "agree"]
+    against = max((s.probabilities.get("disagree", 0.0) for s in others), default=0.0)
+    if against >= model.status_threshold:
         return "disputed", len(agree)
+    for s in others:
+        if s.label == "disagree":
+            s.label = "discuss"
     if against >= model.unclear_threshold:
         return "unclear", len(agree)
     if len(agree) >= 2:
@@ -325,23 +333,50 @@ def check_claim(claim: str, articles: Sequence[Article],
                 embedder: Embedder | None = None) -> list[tuple[Article, Verdict]]:
     """Each article's verdict on one claim typed by a user.
 
-    An empty claim, or one with no content words, gives ``unrelated`` everywhere; a very
-    long claim is cut to its first 1,000 characters.
+    An empty claim, one with no content words, or a claim or article not in English (the
+    inference model reads English only) gets ``unrelated`` with the reason; a very long
+    claim is cut to its first :data:`MAX_CLAIM_CHARS` characters.
     """
     from corroborator.extract.numbers import find_mentions
+    from corroborator.ingest.text import detect_language
 
-    claim = " ".join(claim.split())[:1000]
+    claim = " ".join(claim.split())[:MAX_CLAIM_CHARS]
     embedder = embedder or get_embedder("fast")
     view = ClaimView(claim, embedder.encode([claim or "."])[0],
                      find_mentions("claim", claim, 0))
-    jobs = []
+    not_judged = _not_judged(claim, view, detect_language)
+    out: list[tuple[Article, Verdict]] = []
+    jobs, positions = [], []
     for a in articles:
+        reason = not_judged or _not_english(a)
+        if reason:
+            out.append((a, Verdict("unrelated", 1.0, None, reasons=[reason])))
+            continue
         ext = extractions[a.id]
         texts = [s.text for s in ext.sentences]
-        vectors = embedder.encode(texts) if texts else embedder.encode([]).reshape(0, -1)
+        vectors = embedder.encode(texts) if texts else embedder.encode(["."])[:0]
         jobs.append((view, view_article(a.id, texts, vectors, ext.mentions,
                                         [s.index for s in ext.sentences])))
-    verdicts = judge(jobs) if view.concepts else []
-    if not verdicts:
-        verdicts = [Verdict("unrelated", 1.0, None) for _ in articles]
-    return list(zip(articles, verdicts, strict=True))
+        positions.append(len(out))
+        out.append((a, Verdict("unrelated", 1.0, None)))
+    for position, verdict in zip(positions, judge(jobs) if jobs else [], strict=True):
+        out[position] = (out[position][0], verdict)
+    return out
+
+
+MAX_CLAIM_CHARS = 1000
+
+
+def _not_judged(claim: str, view: ClaimView, detect) -> str | None:
+    if not view.concepts:
+        return "the claim has no content words to check"
+    language = detect(claim) if len(claim.split()) >= 4 else None
+    if language and language != "en":
+        return f"the claim is not in English ({language}); not judged"
+    return None
+
+
+def _not_english(article: Article) -> str | None:
+    if article.language and article.language != "en":
+        return f"the article is not in English ({article.language}); not judged"
+    return None

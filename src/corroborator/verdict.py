@@ -214,6 +214,7 @@ class VerdictModel:
     agree_threshold: float = 0.5
     name: str = "verdict-lr.v1"
     meta: dict = field(default_factory=dict)
+    status_threshold: float = 0.5   # a claim group is disputed from this P(disagree)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         z = rows @ self.weights.T
@@ -226,7 +227,8 @@ class VerdictModel:
                 "weights": np.round(self.weights, 5).tolist(),
                 "dispute_threshold": self.dispute_threshold,
                 "unclear_threshold": self.unclear_threshold,
-                "agree_threshold": self.agree_threshold, "meta": self.meta}
+                "agree_threshold": self.agree_threshold,
+                "status_threshold": self.status_threshold, "meta": self.meta}
 
     @classmethod
     def from_json(cls, data: dict) -> VerdictModel:
@@ -234,7 +236,8 @@ class VerdictModel:
             raise ValueError("verdict model features do not match this version")
         return cls(np.array(data["weights"], dtype=np.float32), data["dispute_threshold"],
                    data["unclear_threshold"], data["agree_threshold"], data["name"],
-                   data.get("meta", {}))
+                   data.get("meta", {}),
+                   data.get("status_threshold", data["dispute_threshold"]))
 
 
 @cache
@@ -358,21 +361,28 @@ def candidates_for(claim: ClaimView, article: ArticleView,
 
 
 def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
-          model: VerdictModel | None = None, nli=None) -> list[Verdict]:
-    """Verdicts for many (claim, article) pairs, with one batched inference call."""
+          model: VerdictModel | None = None, nli=None,
+          budget: int | None = None) -> list[Verdict]:
+    """Verdicts for many (claim, article) pairs, with one batched inference call.
+
+    With a `budget`, at most that many candidate sentences go to the inference model,
+    the most related first; the rest are judged on their cues and overlap alone.
+    """
     model = model or get_verdict_model()
-    rows, cands = judge_features(pairs, nli)
+    rows, cands = judge_features(pairs, nli, budget)
     if not rows:
         return []
     probs = model.probabilities(np.vstack(rows))
     return [decide(p, c, model) for p, c in zip(probs, cands, strict=True)]
 
 
-def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]],
-                   nli=None) -> tuple[list[np.ndarray], list[list[Candidate]]]:
+def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
+                   budget: int | None = None) -> tuple[list[np.ndarray], list[list[Candidate]]]:
     """Feature rows and scored candidates for each (claim, article) pair."""
     all_cands = [candidates_for(c, a) for c, a in pairs]
     flat = [(c, cand) for (c, _), cands in zip(pairs, all_cands, strict=True) for cand in cands]
+    if budget is not None and len(flat) > budget:
+        flat = sorted(flat, key=lambda x: -(x[1].cosine + x[1].shared))[:budget]
     if flat:
         if nli is None:
             from corroborator.infer import get_nli_model

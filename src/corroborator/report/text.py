@@ -18,7 +18,8 @@ from rich.text import Text
 
 from corroborator.vocabulary import STANCE_TEXT, STATUS_TEXT, plural
 
-STATUS_STYLE = {"corroborated": "green", "disputed": "red", "single-source": "yellow"}
+STATUS_STYLE = {"corroborated": "green", "disputed": "red", "unclear": "magenta",
+                "single-source": "yellow"}
 KIND_LABEL = {"name": "NAME", "number": "NUMBER", "date": "DATE", "negation": "NEGATION",
               "claim": "CLAIM", "headline": "HEADLINE"}
 MAX_UNIQUE = 5
@@ -30,6 +31,7 @@ def print_comparison(data: Mapping[str, Any], console: Console | None = None) ->
     console = console or Console(width=_width())
     labels = article_labels(data["articles"])
     console.print(_articles_table(data["articles"], labels))
+    _section(console, "Key disputes", _key_disputes(data.get("key_disputes", []), labels))
     _section(console, "What they agree on", _shared(data, labels))
     if data.get("claim_groups"):
         _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
@@ -89,6 +91,21 @@ def _articles_table(articles: list[Mapping[str, Any]], labels: Mapping[str, str]
                       escape((a.get("title") or "(no headline)") + dup),
                       (a.get("published") or "?")[:10])
     return table
+
+
+def _key_disputes(items: list[Mapping[str, Any]], labels: Mapping[str, str]) -> Any:
+    """Each key dispute: the claim and the sentence that disputes it, one under the other."""
+    if not items:
+        return Text("No claim is disputed between these articles.", style="dim")
+    out = []
+    for d in items:
+        why = f" — {'; '.join(d['reasons'])}" if d.get("reasons") else ""
+        out.append(Text.assemble(("✗ ", "red"), (_who([d["claim_article"]], labels) + " ",
+                                                "bold"), d["claim"]))
+        out.append(Text.assemble(("  ↯ ", "red"), (_who([d["evidence_article"]], labels) + " ",
+                                                  "bold"), d["evidence"] or "",
+                                 (f"  (p={d['probability']:.2f}{why})", "dim")))
+    return Group(*out)
 
 
 def _who(ids: list[str], labels: Mapping[str, str]) -> str:

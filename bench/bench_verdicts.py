@@ -1,0 +1,224 @@
+"""Verdict quality and speed: the figures of the "verdicts" issue.
+
+Held-out data only (never trained or tuned on):
+* the inference model on every NLI file it did not train or calibrate on;
+* FNC-1 stance on the *test* stories of ``story_split`` (headline = claim, body = article);
+* conflict pairs from those test stories: (agree body, disagree body) under one headline
+  must be flagged by ``compare`` (a negation/claim/number/date discrepancy or a disputed
+  claim group); (agree, agree) pairs must not.
+Speed on this machine: cold ``compare`` of the two seeds (median of 5 fresh processes),
+a 20-article story corroborated, inference pairs per second.
+
+Run: .venv/bin/python bench/bench_verdicts.py [--quick] [--only nli,fnc,conflict,speed]
+Writes bench/out/verdicts.json; paste the table into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+NLI_HELD_OUT = (
+    "rte_pascal_rte3/dev.jsonl", "rte_glue/dev.jsonl", "snli/dev.jsonl",
+    "cad_snli_original/dev.jsonl", "cad_snli_original/test.jsonl",
+    "cad_snli_revised_hypothesis/test.jsonl", "cad_snli_revised_premise/test.jsonl",
+    "mnli_binary/dev.jsonl", "fever_nli_binary/dev.jsonl", "fever_symmetric/v02_dev.jsonl",
+    "fever_symmetric/v02_test.jsonl", "perspectrum/dev.jsonl", "perspectrum/test.jsonl",
+)
+CONFLICT_PAIRS = 120     # per kind (agree/disagree and agree/agree), sampled with a seed
+OUT = ROOT / "bench" / "out" / "verdicts.json"
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def nli_figures(quick: bool) -> dict:
+    """Accuracy and macro-F1 on each held-out NLI file (RTE/GLUE pairs seen in training
+    are removed first)."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "train"))
+    from corroborator.evaluation.nli import evaluate_nli
+    from train_nli import nli_rows, pair_key, training_rows
+
+    seen = {pair_key(r) for r in training_rows(random.Random(13))}
+    out = {}
+    for name in NLI_HELD_OUT:
+        rows = [r for r in nli_rows(name) if pair_key(r) not in seen]
+        if quick:
+            rows = rows[:300]
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+            for r in rows:
+                handle.write(json.dumps(r) + "\n")
+        start = time.perf_counter()
+        result = evaluate_nli(handle.name)
+        result["pairs_per_second"] = round(len(rows) / (time.perf_counter() - start), 1)
+        out[name] = result
+        log(f"nli {name}: {result['mode']} acc {result['accuracy']} "
+            f"macro-F1 {result['macro_f1']} n={result['n']}")
+    return out
+
+
+def fnc_rows(part: str):
+    from corroborator.evaluation.stance import read_bodies, read_stances, story_split
+
+    bodies = read_bodies(SHARED / "data" / "fnc1" / "train_bodies.csv")
+    rows = read_stances(SHARED / "data" / "fnc1" / "train_stances.csv", bodies)
+    sides = story_split(rows)
+    return [r for r, s in zip(rows, sides, strict=True) if s == part], bodies
+
+
+def fnc_figures(part: str) -> dict:
+    from corroborator.evaluation.fnc import verdict_stances
+    from corroborator.evaluation.stance import score_predictions
+
+    rows, bodies = fnc_rows(part)
+    start = time.perf_counter()
+    labels = [v.label for v in verdict_stances(rows, bodies)]
+    result = score_predictions([s for _, _, s in rows], labels)
+    result["seconds"] = round(time.perf_counter() - start, 1)
+    log(f"fnc {part}: relative {result['fnc_score']:.3f} macro-F1 {result['macro_f1']:.3f} "
+        f"disagree F1 {result['per_class_f1']['disagree']:.3f} n={result['n']}")
+    return result
+
+
+def conflict_pairs(part: str, limit: int) -> tuple[list, list, dict]:
+    """(agree, disagree) and (agree, agree) body pairs under one headline."""
+    rows, bodies = fnc_rows(part)
+    by_head: dict[str, dict[str, list[str]]] = {}
+    for head, body, stance in rows:
+        by_head.setdefault(head, {}).setdefault(stance, []).append(body)
+    conflict, agreeing = [], []
+    for head, stances in sorted(by_head.items()):
+        agree = sorted(set(stances.get("agree", [])))
+        for a, d in itertools.product(agree, sorted(set(stances.get("disagree", [])))):
+            conflict.append((head, a, d))
+        agreeing.extend((head, a, b) for a, b in itertools.combinations(agree, 2))
+    rng = random.Random(7)
+    rng.shuffle(conflict)
+    rng.shuffle(agreeing)
+    return conflict[:limit], agreeing[:limit], bodies
+
+
+def flagged(comparison) -> bool:
+    return (any(g.status == "disputed" for g in comparison.claim_groups)
+            or any(d.kind in ("negation", "claim", "number", "date")
+                   for d in comparison.discrepancies))
+
+
+def conflict_figures(part: str, limit: int) -> dict:
+    from corroborator.corroborate import corroborate_articles
+    from corroborator.embed import get_embedder
+    from corroborator.extract import extract
+    from corroborator.models import Article
+
+    conflict, agreeing, bodies = conflict_pairs(part, limit)
+    embedder = get_embedder("fast")
+    cache: dict[str, tuple] = {}
+
+    def article(body_id: str):
+        if body_id not in cache:
+            a = Article(text=bodies[body_id], title="", outlet=f"body {body_id}")
+            cache[body_id] = (a, extract(a))
+        return cache[body_id]
+
+    def rate(pairs) -> float:
+        hits = 0
+        for _, x, y in pairs:
+            (a, ea), (b, eb) = article(x), article(y)
+            hits += flagged(corroborate_articles([a, b], {a.id: ea, b.id: eb}, embedder))
+        return hits / len(pairs) if pairs else 0.0
+
+    start = time.perf_counter()
+    result = {"conflict_recall": round(rate(conflict), 3), "n_conflict": len(conflict),
+              "false_alarm": round(rate(agreeing), 3), "n_agreeing": len(agreeing)}
+    result["seconds"] = round(time.perf_counter() - start, 1)
+    log(f"conflict pairs ({part}): recall {result['conflict_recall']} "
+        f"false alarm {result['false_alarm']}")
+    return result
+
+
+def speed_figures() -> dict:
+    """Cold compare of the seeds in fresh processes; a 20-article story; pairs/s."""
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    cli = ROOT / ".venv" / "bin" / "corroborator"
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([str(cli), "compare", *map(str, seeds), "--format", "json"],
+                       check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    from corroborator.infer import get_nli_model
+
+    model = get_nli_model()
+    rows, bodies = fnc_rows("test")
+    pairs = [(bodies[b][:300], h) for h, b, _ in rows[:256]]
+    start = time.perf_counter()
+    model.predict(pairs)
+    pps = len(pairs) / (time.perf_counter() - start)
+    story = story_seconds(rows, bodies)
+    result = {"cold_compare_median_s": round(statistics.median(times), 2),
+              "cold_compare_runs_s": [round(t, 2) for t in times],
+              "nli_pairs_per_second": round(pps, 1), "story20_corroborate_s": story}
+    log(f"speed: {result}")
+    return result
+
+
+def story_seconds(rows, bodies) -> float:
+    """Corroborate the 20 bodies of one test story (extraction not counted)."""
+    from corroborator.corroborate import corroborate_articles
+    from corroborator.embed import get_embedder
+    from corroborator.extract import extract
+    from corroborator.models import Article
+
+    counts: dict[str, list[str]] = {}
+    for head, body, stance in rows:
+        if stance != "unrelated":
+            counts.setdefault(head, []).append(body)
+    head = max(counts, key=lambda h: len(set(counts[h])))
+    ids = sorted(set(counts[head]))[:20]
+    articles = [Article(text=bodies[i], title="", outlet=f"body {i}") for i in ids]
+    extractions = {a.id: extract(a) for a in articles}
+    embedder = get_embedder("fast")
+    start = time.perf_counter()
+    corroborate_articles(articles, extractions, embedder)
+    return round(time.perf_counter() - start, 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small samples")
+    parser.add_argument("--only", default="nli,fnc,conflict,speed")
+    parser.add_argument("--part", default="test", help="FNC-1 story part (test or tune)")
+    args = parser.parse_args()
+    if not (SHARED / "data").exists():
+        print(f"skipped: {SHARED / 'data'} is absent")
+        return
+    wanted = set(args.only.split(","))
+    results = json.loads(OUT.read_text()) if OUT.exists() else {}
+    if "nli" in wanted:
+        results["nli_held_out"] = nli_figures(args.quick)
+    if "fnc" in wanted:
+        results[f"fnc_{args.part}_stories"] = fnc_figures(args.part)
+    if "conflict" in wanted:
+        results[f"conflict_{args.part}_stories"] = conflict_figures(
+            args.part, 30 if args.quick else CONFLICT_PAIRS)
+    if "speed" in wanted:
+        results["speed"] = speed_figures()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""`corroborator check` and `corroborator eval nli` through the CLI runner, and the
+bundled inference model loading offline from the installed package."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from corroborator.cli import main
+from corroborator.infer import MODEL_DIR, get_nli_model
+
+REPORT = ("Harbour Board closes the east pier\n\n"
+          "The Harbour Board closed the east pier on Monday after inspectors found cracks "
+          "in its pilings, a board spokeswoman said. Ferries will dock at the west pier "
+          "until repairs are finished.\n")
+DENIAL = ("Harbour Board says east pier stays open\n\n"
+          "The Harbour Board denied on Tuesday that it had closed the east pier. Reports "
+          "that the pier was shut are false, the board said, and ferries kept docking there "
+          "all week.\n")
+UNRELATED = ("Library extends opening hours\n\n"
+             "The city library will open until 9 pm on weekdays from March, the council "
+             "said. Librarians welcomed the change.\n")
+
+
+@pytest.fixture()
+def articles(tmp_path: Path) -> list[str]:
+    paths = []
+    for name, text in (("report.txt", REPORT), ("denial.txt", DENIAL),
+                       ("library.txt", UNRELATED)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_model_loads_from_the_package_without_network() -> None:
+    assert (MODEL_DIR / "model.onnx").stat().st_size < 35_000_000
+    probs = get_nli_model().predict([("A dog runs in the park.", "An animal is outside.")])
+    assert probs.shape == (1, 3) and abs(float(probs.sum()) - 1.0) < 1e-4
+
+
+def test_check_gives_each_article_a_stance_with_evidence(articles) -> None:
+    result = CliRunner().invoke(main, ["check", "The Harbour Board closed the east pier.",
+                                       *articles, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["claim"] == "The Harbour Board closed the east pier."
+    stances = {Path(a["id"]).name: a for a in data["articles"]}
+    assert len(data["articles"]) == 3
+    by_label = {a["stance"] for a in data["articles"]}
+    assert by_label <= {"agree", "disagree", "discuss", "unrelated"}
+    for article in data["articles"]:
+        assert 0.0 <= article["probability"] <= 1.0
+        assert set(article) >= {"id", "stance", "probability", "evidence"}
+    denial = next(a for a in data["articles"] if a["evidence"] and "denied" in a["evidence"])
+    assert denial["stance"] == "disagree"
+    library = [a for a in stances.values() if a["evidence"] is None]
+    assert library and all(a["stance"] == "unrelated" for a in library)
+
+
+def test_check_text_lists_the_dispute_first(articles) -> None:
+    result = CliRunner().invoke(main, ["check", "The Harbour Board closed the east pier.",
+                                       *articles])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line and line[0].isupper()]
+    assert lines[1].startswith("DISAGREE")
+
+
+@pytest.mark.parametrize("claim", ["", "   ", "x" * 10_000, "Der Hafen wurde am Montag "
+                                   "geschlossen, sagte die Sprecherin der Behörde."])
+def test_odd_claims_give_a_verdict_not_a_crash(articles, claim) -> None:
+    result = CliRunner().invoke(main, ["check", claim, *articles, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["claim"]) <= 1000
+    assert len(data["articles"]) == 3
+
+
+def test_check_without_articles_is_a_one_line_error() -> None:
+    result = CliRunner().invoke(main, ["check", "Anything"])
+    assert result.exit_code != 0
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_check_names_an_unreadable_input(articles, tmp_path) -> None:
+    missing = str(tmp_path / "missing.txt")
+    result = CliRunner().invoke(main, ["check", "The pier closed.", articles[0], missing,
+                                       "--format", "json"])
+    assert result.exit_code == 0
+    assert "missing.txt" in result.stderr
+
+
+def test_eval_nli_reports_accuracy_and_macro_f1(tmp_path) -> None:
+    three = tmp_path / "three.jsonl"
+    rows = [{"premise": "A man is sleeping on a sofa.", "hypothesis": "A man is asleep.",
+             "label": "entailment"},
+            {"premise": "A man is sleeping on a sofa.", "hypothesis": "A man is running.",
+             "label": "contradiction"},
+            {"premise": "A man is sleeping on a sofa.", "hypothesis": "The man is tired.",
+             "label": "neutral"}]
+    three.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = CliRunner().invoke(main, ["eval", "nli", str(three), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"accuracy", "macro_f1", "per_class_f1", "n"} <= set(data)
+    assert data["n"] == 3 and set(data["per_class_f1"]) == {"entailment", "neutral",
+                                                            "contradiction"}
+    two = tmp_path / "two.jsonl"
+    two.write_text(json.dumps(rows[0] | {"label": "not_entailment"}) + "\n")
+    data = json.loads(CliRunner().invoke(main, ["eval", "nli", str(two), "--format",
+                                                "json"]).stdout)
+    assert set(data["per_class_f1"]) == {"entailment", "not_entailment"}
+
+
+def test_eval_nli_names_a_bad_line(tmp_path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"premise": "a", "hypothesis": "b", "label": "entailment"}\n{oops\n')
+    result = CliRunner().invoke(main, ["eval", "nli", str(bad)])
+    assert result.exit_code != 0
+    assert "bad.jsonl:2" in result.output
