@@ -723,7 +723,7 @@ def test_truncated_warc_gives_a_clear_error_and_keeps_earlier_pages(
 
     data = _warc_bytes(3) if gzipped else gzip.decompress(_warc_bytes(3))
     seen_kept = False
-    for cut in range(30, len(data) - 1, max(1, len(data) // 60)):
+    for cut in range(30, len(data) - 1, max(1, len(data) // 20)):
         path = tmp_path / ("cut.warc.gz" if gzipped else "cut.warc")
         path.write_bytes(data[:cut])
         articles, errors = split(read_articles([path]))

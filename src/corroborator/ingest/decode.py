@@ -40,6 +40,8 @@ _MAGIC = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+_XML_FORBIDDEN = bytes(sorted(set(range(32)) - {9, 10, 13}))
+_WIDE = ("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2")
 
 
 @dataclass
@@ -101,7 +103,12 @@ def check_not_binary(data: bytes, source: str, rows: bool = False) -> None:
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise input_error(source, f"binary file, not an article ({what})")
-    if (b"\x00" in head and not rows) or _control_ratio(head) > MAX_CONTROL_RATIO:
+    if rows:  # a bad row is that row's problem unless the very first line is binary too
+        first = head.split(b"\n", 1)[0]
+        if _control_ratio(head) > MAX_CONTROL_RATIO and any(b in _CONTROL for b in first):
+            raise input_error(source, "binary file, not an article")
+        return
+    if b"\x00" in head or _control_ratio(head) > MAX_CONTROL_RATIO:
         raise input_error(source, "binary file, not an article")
 
 
@@ -112,10 +119,25 @@ def repair_declared_encoding(data: bytes) -> bytes:
     if not match or _bom_encoding(data) or b"\x00" in data[:SNIFF_BYTES]:
         return data
     name = match.group(1).decode("ascii", "ignore").lower().replace("_", "-")
-    if not name.startswith(("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2")):
+    if not name.startswith(_WIDE):
         return data
     actual = "utf-8" if _decodes(data, "utf-8") else "windows-1252"
     return data[: match.start(1)] + actual.encode() + data[match.end(1) :]
+
+
+def strip_xml_controls(data: bytes) -> bytes:
+    """8-bit XML without the C0 control bytes XML 1.0 forbids (a NUL in one feed entry
+    must not cost the others); wide-encoded data (a BOM or NULs declared) is left alone."""
+    if _bom_encoding(data) or _declares_wide(data):
+        return data
+    return data.translate(None, _XML_FORBIDDEN)
+
+
+def _declares_wide(data: bytes) -> bool:
+    """Whether an XML declaration names UTF-16 or UTF-32."""
+    match = _XML_ENCODING.search(data[:2048])
+    name = match.group(1).decode("ascii", "ignore").lower() if match else ""
+    return name.replace("_", "-").startswith(_WIDE)
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

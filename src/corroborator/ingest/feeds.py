@@ -15,7 +15,7 @@ import feedparser
 
 from corroborator.errors import InputError
 from corroborator.ingest.dates import parse_date
-from corroborator.ingest.decode import repair_declared_encoding
+from corroborator.ingest.decode import repair_declared_encoding, strip_xml_controls
 from corroborator.ingest.html import html_to_text, parse_html
 from corroborator.ingest.http import fetch
 from corroborator.ingest.limits import MAX_FOLLOWED_LINKS
@@ -62,7 +62,8 @@ def read_feed(
         ['Gazette']
     """
     options = options or IngestOptions()
-    raw = repair_declared_encoding(data.encode("utf-8") if isinstance(data, str) else data)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = strip_xml_controls(repair_declared_encoding(raw))
     headers = {"content-location": base_url} if base_url else None
     parsed = feedparser.parse(raw, response_headers=headers)
     problem = _feed_problem(parsed)

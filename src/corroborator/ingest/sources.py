@@ -127,7 +127,7 @@ def read_file(
         yield from read_csv(read_file_bytes(path, source), source)
     elif kind == "feed":
         data = read_file_bytes(path, source)
-        check_not_binary(data, source)
+        check_not_binary(data, source, rows=True)  # one bad entry is not a binary feed
         yield from read_feed(data, source, options, follow_links)
     elif kind == "html":
         yield parse_html(read_file_bytes(path, source), source)
@@ -198,7 +198,8 @@ def sniff_kind(text: str) -> str:
     if head.startswith("["):
         return "json"
     if head.startswith("{"):
-        return "jsonl" if _first_line_is_object(head) else "json"
+        one_document = "\n" not in text.strip()
+        return "jsonl" if _first_line_is_object(head) and not one_document else "json"
     if head.startswith("<"):
         return "feed" if looks_like_feed(head) else "html"
     return "html" if _HTML_TAG.search(head[:1024]) and "</" in head else "text"
