@@ -136,9 +136,9 @@ def _terms(text: str) -> set[str]:
 def best_sentence(headline: str, body: str, stance: str) -> str:
     """The body sentence sharing most terms with the headline (a denying one for
     ``disagree`` bodies wins ties and near-ties)."""
-    from corroborator.stance import split_sentences
+    from corroborator.extract.sentences import split_sentences
 
-    sentences = [s for s in split_sentences(body) if 4 <= len(s.split()) <= 80]
+    sentences = [s.text for s in split_sentences(body) if 4 <= len(s.text.split()) <= 80]
     if not sentences:
         return ""
     wanted = _terms(headline)

@@ -176,8 +176,9 @@ def evaluate_stance(
     predictions_out: str | Path | None = None,
     model: Any = None,
 ) -> dict[str, Any]:
-    """Run the verdict stack (or a given stance `model`) on FNC-1 files and score it
-    against their Stance column.
+    """Run the verdict stack (with the bundled verdict `model` unless one is given) on
+    FNC-1 files, headline as the claim and body as the article, and score it against
+    their Stance column.
 
     Returns :func:`score_predictions`'s keys plus ``model`` (the model's name and
     version). With `predictions_out`, also writes the predictions as an FNC-1
@@ -186,34 +187,16 @@ def evaluate_stance(
     """
     bodies = read_bodies(bodies_csv)
     rows = read_stances(stances_csv, bodies)
-    if model is None:
-        from corroborator.corroborate import model_name
-        from corroborator.evaluation.fnc import verdict_stances
+    from corroborator.corroborate import model_name
+    from corroborator.evaluation.fnc import verdict_stances
 
-        labels = [v.label for v in verdict_stances(rows, bodies)]
-        name = model_name()
-    else:
-        labels = [p.label for p in model.predict([(h, bodies[b]) for h, b, _ in rows])]
-        name = model.name
+    labels = [v.label for v in verdict_stances(rows, bodies, model)]
+    name = model.name if model is not None else model_name()
     if predictions_out is not None:
         write_predictions(predictions_out, [(h, b) for h, b, _ in rows], labels)
     result = score_predictions([s for _, _, s in rows], labels)
     result["model"] = name
     return result
-
-
-def split_by_headline(
-    headlines: Sequence[str], heldout_fraction: float = 0.2, seed: int = 1
-) -> set[str]:
-    """The held-out headlines: a seeded random `heldout_fraction` of the distinct headlines.
-
-    Splitting by headline keeps every headline (claim) on one side only, as FNC-1 did.
-    """
-    import random
-
-    distinct = sorted(set(headlines))
-    random.Random(seed).shuffle(distinct)
-    return set(distinct[: round(len(distinct) * heldout_fraction)])
 
 
 # ---------------------------------------------------------------- story split
