@@ -70,7 +70,7 @@ def story_view(store: Store, story_id: str) -> dict[str, Any]:
         "articles": article_dicts,
         "claim_groups": [_group_dict(g) for g in groups],
         "discrepancies": found,
-        "entities": _merge_named_variants(
+        "entities": merge_named_variants(
             _story_entities(store, ids, {a.id: _outlet(a) for a in articles}), found),
         "matrix": _matrix(articles, groups),
         "timeline": [
@@ -313,7 +313,7 @@ def _story_entities(store: Store, ids: Sequence[str],
     return sorted(found.values(), key=lambda e: (-len(e["variants"]), e["canonical"]))
 
 
-def _merge_named_variants(entities: list[dict[str, Any]],
+def merge_named_variants(entities: list[dict[str, Any]],
                           discrepancies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merge entities that a NAME discrepancy links (one person spelled two ways)."""
     merged = list(entities)
