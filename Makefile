@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip==26.3
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -c requirements.lock -e ".[web,precise,test]"
+	$(PIP) install -q -c requirements.lock -e ".[web,precise,test,ray]"
 	touch $(STAMP)
 
 install: $(STAMP)
