@@ -94,8 +94,10 @@ def corroborate_stories(db_path: str, story_ids: Sequence[str]) -> list[Corrobor
 
 
 def story_tasks(story_sizes: Sequence[tuple[str, int]],
-                max_articles: int = STORY_TASK_ARTICLES) -> list[list[str]]:
-    """Group stories, in order, into tasks of about `max_articles` articles each."""
+                max_articles: int | None = None) -> list[list[str]]:
+    """Group stories, in order, into tasks of about `max_articles` articles each
+    (default :data:`STORY_TASK_ARTICLES`); a bigger story is a task of its own."""
+    max_articles = max_articles or STORY_TASK_ARTICLES
     tasks: list[list[str]] = []
     size = max_articles
     for story_id, n in story_sizes:
