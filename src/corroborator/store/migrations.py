@@ -21,6 +21,8 @@ def _utc(column: str) -> str:
 # text ids), FTS tables and triggers in sqlite-utils' conventions so datasette finds them,
 # UTC timestamps, and three views for people browsing in datasette. Tables are rebuilt
 # with foreign keys off (see `migrate`), keeping every rowid: the story index keys on it.
+# The rebuild lists the columns of articles and claims explicitly: a later migration that
+# adds a column to either table must come after this one in MIGRATIONS.
 _DATASETTE_SQL = f"""
 DROP TRIGGER IF EXISTS articles_ai;
 DROP TRIGGER IF EXISTS articles_ad;
