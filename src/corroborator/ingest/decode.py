@@ -1,8 +1,9 @@
 """Bytes to text: byte-order marks, declared charsets, fallbacks, binary detection.
 
 The order is: a BOM, then the charset the input declares (HTTP header, HTML
-``<meta charset>``, XML declaration), then UTF-8, then cp1252 and finally
-latin-1, which never fails. A fallback leaves a warning for ``Article.metadata``.
+``<meta charset>``, XML declaration), then UTF-8, then charset-normalizer's guess
+(cp1252 when it reads as cleanly) and finally latin-1, which never fails. A
+fallback leaves a warning for ``Article.metadata``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import charset_normalizer
+
 from corroborator.ingest.limits import MAX_FILE_BYTES
 from corroborator.ingest.options import input_error
 
@@ -21,6 +24,11 @@ from corroborator.ingest.options import input_error
 SNIFF_BYTES = 8192
 #: Share of control characters above which data counts as binary.
 MAX_CONTROL_RATIO = 0.10
+#: Bytes of non-UTF-8 data handed to charset-normalizer when guessing its encoding.
+FALLBACK_SAMPLE_BYTES = 65_536
+#: How much more "chaos" (charset-normalizer's mess measure) cp1252 may show than the
+#: best guess and still be chosen: short Western texts read equally well in cp1250/cp775.
+WESTERN_SLACK = 0.05
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -224,13 +232,26 @@ def _candidates(data: bytes, declared: str | None) -> list[str]:
 
 
 def _fallback(data: bytes) -> Decoded:
-    """Decode with cp1252 (or latin-1 when cp1252 has gaps), noting the guess."""
+    """Decode 8-bit text of unknown charset: charset-normalizer's guess, with cp1252 kept
+    whenever it reads the bytes as cleanly (the web's Western default, as browsers do)."""
+    encoding = guess_legacy_encoding(data[:FALLBACK_SAMPLE_BYTES])
     try:
-        text, encoding = data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
         text, encoding = data.decode("latin-1"), "latin-1"
     warning = f"not valid UTF-8; decoded as {encoding}"
     return Decoded(text, encoding, [warning])
+
+
+def guess_legacy_encoding(sample: bytes) -> str:
+    """The 8-bit encoding of `sample` (a Python codec name), preferring cp1252 on a tie."""
+    best = charset_normalizer.from_bytes(sample).best()
+    western = charset_normalizer.from_bytes(sample, cp_isolation=["cp1252"]).best()
+    if western is not None and (best is None or western.chaos <= best.chaos + WESTERN_SLACK):
+        return "cp1252"
+    if best is None or not _known_codec(best.encoding):
+        return "cp1252" if _decodes(sample, "cp1252") else "latin-1"
+    return best.encoding
 
 
 def _whatwg(name: str | None) -> str | None:
