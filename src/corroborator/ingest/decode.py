@@ -26,9 +26,8 @@ SNIFF_BYTES = 8192
 MAX_CONTROL_RATIO = 0.10
 #: Bytes of non-UTF-8 data handed to charset-normalizer when guessing its encoding.
 FALLBACK_SAMPLE_BYTES = 65_536
-#: How much more "chaos" (charset-normalizer's mess measure) cp1252 may show than the
-#: best guess and still be chosen: short Western texts read equally well in cp1250/cp775.
-WESTERN_SLACK = 0.05
+#: First code point past the Latin blocks (Greek; Cyrillic, Hebrew, Arabic... follow).
+NON_LATIN_START = 0x370
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -244,14 +243,25 @@ def _fallback(data: bytes) -> Decoded:
 
 
 def guess_legacy_encoding(sample: bytes) -> str:
-    """The 8-bit encoding of `sample` (a Python codec name), preferring cp1252 on a tie."""
+    """The 8-bit encoding of `sample` (a Python codec name).
+
+    charset-normalizer's guess is taken when it reads the bytes as a non-Latin script
+    (Cyrillic, Greek, Hebrew, Arabic...); Latin-script guesses (cp1250, cp1257, ...)
+    tie too often with cp1252 on short texts, so cp1252, the web's Western default,
+    is kept for them whenever it decodes the bytes.
+    """
     best = charset_normalizer.from_bytes(sample).best()
-    western = charset_normalizer.from_bytes(sample, cp_isolation=["cp1252"]).best()
-    if western is not None and (best is None or western.chaos <= best.chaos + WESTERN_SLACK):
+    if best is not None and _known_codec(best.encoding) and _mostly_non_latin(str(best)):
+        return best.encoding
+    if _decodes(sample, "cp1252"):
         return "cp1252"
-    if best is None or not _known_codec(best.encoding):
-        return "cp1252" if _decodes(sample, "cp1252") else "latin-1"
-    return best.encoding
+    return best.encoding if best is not None and _known_codec(best.encoding) else "latin-1"
+
+
+def _mostly_non_latin(text: str) -> bool:
+    """Whether most letters of `text` lie beyond the Latin blocks (code points >= U+0370)."""
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and sum(ord(c) >= NON_LATIN_START for c in letters) > len(letters) / 2
 
 
 def _whatwg(name: str | None) -> str | None:
