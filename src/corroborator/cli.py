@@ -83,12 +83,19 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
 @click.option("--outlet", help="Outlet name for every article (overrides metadata).")
-@click.option("--follow-links", is_flag=True, help="For feeds: fetch each entry's page.")
-@click.option("--timeout", default=10.0, show_default=True, help="HTTP timeout in seconds.")
-@click.option("--max-bytes", default=5_000_000, show_default=True, help="HTTP size cap.")
+@click.option("--follow-links", is_flag=True,
+              help="For feeds: fetch each entry's page (robots.txt respected).")
+@click.option("--timeout", default=10.0, show_default=True,
+              help="Total seconds per URL: connect, redirects and body.")
+@click.option("--max-bytes", default=5_000_000, show_default=True,
+              help="HTTP body size cap, after decompression.")
+@click.option("--follow-deadline", default=300.0, show_default=True,
+              help="Total seconds one feed may spend following links.")
+@click.option("--ignore-robots", is_flag=True, help="With --follow-links: skip robots.txt.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_links: bool,
-           timeout: float, max_bytes: int, fmt: str) -> None:
+           timeout: float, max_bytes: int, follow_deadline: float, ignore_robots: bool,
+           fmt: str) -> None:
     """Read articles from files, folders, URLs, feeds, JSONL/CSV, WARC or - (stdin).
 
     \b
@@ -101,7 +108,8 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
     from corroborator.pipeline import ingest as run_ingest
 
     store = _open(db, create=True)
-    options = IngestOptions(timeout=timeout, max_bytes=max_bytes)
+    options = IngestOptions(timeout=timeout, max_bytes=max_bytes,
+                            follow_deadline=follow_deadline, respect_robots=not ignore_robots)
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None)
         report = _run(run_ingest, inputs, store, outlet=outlet, follow_links=follow_links,
