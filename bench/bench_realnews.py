@@ -96,9 +96,17 @@ def gold_kind(doc: LabelledDoc, start: int, end: int) -> tuple[str, str | None]:
             source = doc.text[a["source"][0]:a["source"][1]] if a.get("source") else a.get("source_label")
             return a["kind"], source
     for q in doc.quotes:
-        if start <= q["start"] < end and q.get("kind"):
+        if q.get("kind") and (start <= q["start"] < end or q["start"] < start < _closing(doc, q)):
             return q["kind"], _speaker_text(doc, q)
     return "none", None
+
+
+def _closing(doc: LabelledDoc, quote: dict) -> int:
+    """Where a labelled quoted passage ends: its closing mark (a sentence inside the
+    passage carries the quote, as the labelling guideline says)."""
+    ends = [i for i in (doc.text.find("”", quote["start"]), doc.text.find('"', quote["start"]))
+            if i >= 0]
+    return min(ends) if ends else quote["end"]
 
 
 def score_attribution(doc: LabelledDoc, ext: Extraction, c: Counter, errors: list) -> None:

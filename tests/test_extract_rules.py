@@ -76,12 +76,16 @@ def test_quotes_get_speakers_including_documents_and_pronouns():
 
 
 def test_numbers_keep_their_unit_and_dates_resolve_against_publication():
-    mentions = find_mentions("a", "The company will lay off 1,200 workers on Sunday.", 0,
+    mentions = find_mentions("a", "The company laid off 1,200 workers on Sunday.", 0,
                              published="2020-01-07")
     number = next(m for m in mentions if m.kind == "number")
     assert (number.value, number.context) == (1200.0, "workers")
     date = next(m for m in mentions if m.kind == "date")
     assert date.value == "2020-01-05"
+    # a future clause points forward: "will lay off ... on Sunday" is the coming Sunday
+    future = find_mentions("a", "The company will lay off 1,200 workers on Sunday.", 0,
+                           published="2020-01-07")
+    assert next(m for m in future if m.kind == "date").value == "2020-01-12"
 
 
 def test_money_and_percent():

@@ -47,7 +47,8 @@ def test_sourcing_kinds(extracted):
     assert _attribution(extracted, "four different people")["kind"] == "anonymous"
     assert _attribution(extracted, "reportedly vowed to defy")["kind"] == "hedged"
     wire = _attribution(extracted, "Reuters and Agence France Presse confirmed")
-    assert wire["kind"] == "wire" and wire["source"] == "Reuters"
+    # both agencies are the source of this sentence, so both are named
+    assert wire["kind"] == "wire" and wire["source"] == "Reuters and Agence France Presse"
 
 
 def test_rhetorical_questions_and_opinion_are_typed(extracted):

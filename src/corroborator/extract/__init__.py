@@ -12,19 +12,28 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from corroborator.extract.attribution import attribute
+from corroborator.extract.boilerplate import remove_boilerplate
 from corroborator.extract.canon import CanonicalEntity, canonicalize
 from corroborator.extract.entities import find_entities
-from corroborator.extract.numbers import find_mentions
-from corroborator.extract.quotes import find_quotes
-from corroborator.extract.sentences import Span, split_sentences, strip_dateline
+from corroborator.extract.numbers import article_date, find_mentions
+from corroborator.extract.quotes import MAX_QUOTES, Antecedents, find_quotes
+from corroborator.extract.sentences import (
+    MAX_SENTENCE_CHARS,
+    Span,
+    split_sentences,
+    strip_dateline,
+)
+from corroborator.extract.sources import Source, classify, find_source
 from corroborator.models import Article, Attribution, Claim, Entity, Extraction, Sentence
 from corroborator.signals import PROFANITY, outside_quotes
 
-EXTRACTOR_VERSION = "extract-rules.v1"
+EXTRACTOR_VERSION = "extract-rules.v2"
 MIN_CLAIM_WORDS = 5
 MAX_BODY_CHARS = 2_000_000
 HEADLINE_SEARCH = 3     # the headline may be repeated within the first sentences
@@ -38,28 +47,108 @@ def extract(article: Article, trained_ner: bool = True) -> Extraction:
 
     With ``trained_ner`` the bundled spaCy NER labels the mentions the rules leave
     ambiguous; loading it costs about two seconds once per process, so one-shot tools may
-    turn it off.
+    turn it off. Hostile input (no sentences, one 50,000-character sentence, unbalanced
+    quotes, mixed scripts) gives a partial result with a warning, in bounded time.
     """
+    ext, state = _extract_rules(article)
+    if trained_ner:
+        relabel_ambiguous_batch([ext])
+    _finish(ext, state, article)
+    return ext
+
+
+def extract_batch(articles: Iterable[Article], trained_ner: bool = True) -> list[Extraction]:
+    """`extract` over a batch: the stage's entry point for local and Ray runners.
+
+    The trained NER runs once over the ambiguous mentions of the whole batch.
+    """
+    articles = list(articles)
+    done = [_extract_rules(a) for a in articles]
+    if trained_ner:
+        relabel_ambiguous_batch([ext for ext, _ in done])
+    for (ext, state), article in zip(done, articles, strict=True):
+        _finish(ext, state, article)
+    return [ext for ext, _ in done]
+
+
+@dataclass
+class _State:
+    """What the rule pass hands to the finishing pass of one article."""
+
+    body: str
+    spans: list[Span]
+    sources: list[Source | None]
+
+
+def _extract_rules(article: Article) -> tuple[Extraction, _State | None]:
+    """Everything but the trained NER, canonical names, quotes and attribution."""
     ext = Extraction(article_id=article.id, version=EXTRACTOR_VERSION)
     body = article.text or ""
     if len(body) > MAX_BODY_CHARS:
         ext.warnings.append(f"body truncated to {MAX_BODY_CHARS} characters")
         body = body[:MAX_BODY_CHARS]
+    anchor = article_date(body, article.published)
+    body = remove_boilerplate(body).text
     spans = _drop_repeated_headline(split_sentences(body), article.title)
     if not spans:
         ext.warnings.append("no sentences found")
-        return ext
+        return ext, None
+    ext.warnings.extend(_shape_warnings(body, spans))
     ext.sentences = _sentences(article.id, spans)
     ext.entities = _entities(article.id, ext.sentences)
-    if trained_ner:
-        relabel_ambiguous(ext.entities, ext.sentences)
-    canonicalize(ext.entities)
-    ext.quotes = find_quotes(article.id, body, spans, ext.entities)
-    _attribute_quoted(ext)
     for s in ext.sentences:
-        ext.mentions.extend(find_mentions(article.id, s.text, s.index, article.published))
+        ext.mentions.extend(find_mentions(article.id, s.text, s.index, anchor))
+    sources = [find_source(s.text) for s in ext.sentences]
+    return ext, _State(body, spans, sources)
+
+
+def _finish(ext: Extraction, state: _State | None, article: Article) -> None:
+    if state is None:
+        return
+    canonicalize(ext.entities)
+    ext.quotes = find_quotes(article.id, state.body, state.spans, ext.entities, state.sources)
+    _attribute(ext, state, article.outlet)
     ext.claims = [_claim(s) for s in ext.sentences if _is_claim(s)]
-    return ext
+
+
+def _shape_warnings(body: str, spans: list[Span]) -> list[str]:
+    """Say when the input was cut to keep extraction bounded."""
+    out = []
+    long = sum(1 for s in spans if s.end - s.start >= MAX_SENTENCE_CHARS)
+    if long:
+        out.append(f"{long} sentence piece(s) cut at {MAX_SENTENCE_CHARS} characters "
+                   "(a sentence that long is not prose)")
+    if body.count("“") != body.count("”") or body.count('"') % 2:
+        out.append("unbalanced quotation marks: quotes near them may be missed")
+    if len(QUOTE_MARKS.findall(body)) > 2 * MAX_QUOTES:
+        out.append(f"more than {MAX_QUOTES} quotes: the rest are not resolved")
+    return out
+
+
+QUOTE_MARKS = re.compile(r"[“\"]")
+
+
+def _attribute(ext: Extraction, state: _State, outlet: str | None) -> None:
+    """Attribute every sentence, resolving pronoun sources, then let quotes with a known
+    speaker attribute the sentences they span; an outlet citing itself is no source."""
+    located = [(s.start, src) for s, src in zip(ext.sentences, state.sources, strict=True)
+               if src is not None and src.kind != "pronoun"]
+    context = Antecedents.build(ext.entities, located)
+    for s, source in zip(ext.sentences, state.sources, strict=True):
+        s.attribution = attribute(s.text, lambda p, at=s.start: context.resolve(p, at), source)
+    _attribute_quoted(ext, state.body)
+    own = _fold_outlet(outlet)
+    for s in ext.sentences:
+        if own and s.attribution.source and _fold_outlet(s.attribution.source) == own:
+            s.attribution = Attribution("none")
+
+
+def _fold_outlet(name: str | None) -> str:
+    if not name:
+        return ""
+    name = re.sub(r"^(?:the)\s+|\.(?:com|org|net|co\.uk)$|['’]s$", "", name.strip(),
+                  flags=re.IGNORECASE)
+    return re.sub(r"\W+", "", name).casefold()
 
 
 def _drop_repeated_headline(spans: list[Span], title: str) -> list[Span]:
@@ -81,11 +170,6 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def extract_batch(articles: Iterable[Article]) -> list[Extraction]:
-    """`extract` over a batch: the stage's entry point for local and Ray runners."""
-    return [extract(a) for a in articles]
-
-
 def _sentences(article_id: str, spans: Sequence[Span]) -> list[Sentence]:
     texts = [strip_dateline(s.text)[0] if i == 0 else s.text for i, s in enumerate(spans)]
     scores = _score(texts)
@@ -94,7 +178,7 @@ def _sentences(article_id: str, spans: Sequence[Span]) -> list[Sentence]:
         score = scores[i]
         out.append(Sentence(
             article_id, i, text, span.end - len(text), span.end, refine_type(text, score["type"]),
-            round(score["checkworthiness"], 4), attribute(text), score["features"],
+            round(score["checkworthiness"], 4), Attribution(), score["features"],
         ))
     return out
 
@@ -136,31 +220,41 @@ def _entities(article_id: str, sentences: Sequence[Sentence]) -> list[Entity]:
     return out
 
 
-NER_ONLY = ("parser", "corroborator_sentence_repair", "corroborator_paragraphs")
+NER_ONLY = ("tagger", "parser", "corroborator_sentence_repair", "corroborator_paragraphs")
 TRAINED_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
+NER_BATCH = 256
 
 
 def relabel_ambiguous(entities: list[Entity], sentences: Sequence[Sentence]) -> None:
+    """Ask the trained NER about one article's mentions the rules could not label."""
+    ext = Extraction(article_id="", sentences=list(sentences), entities=entities)
+    relabel_ambiguous_batch([ext])
+
+
+def relabel_ambiguous_batch(extractions: Sequence[Extraction]) -> None:
     """Ask the trained NER about mentions the rules could not label (``MISC``).
 
-    Only sentences holding such a mention go through the model (tok2vec + ner, no
-    parser), which keeps extraction fast; the rules' spans and titles are kept.
+    Only sentences holding such a mention go through the model (tok2vec + ner: no tagger,
+    no parser), batched across all articles; the rules' spans and titles are kept.
     """
-    ambiguous = [e for e in entities if e.label == "MISC"]
-    if not ambiguous:
+    wanted = sorted({(n, e.sentence_index) for n, ext in enumerate(extractions)
+                     for e in ext.entities if e.label == "MISC"})
+    if not wanted:
         return
     nlp = _trained_pipeline()
     if nlp is None:
         return
-    indices = sorted({e.sentence_index for e in ambiguous})
-    docs = nlp.pipe([sentences[i].text for i in indices], disable=NER_ONLY)
-    labels: dict[tuple[int, str], str] = {}
-    for index, doc in zip(indices, docs, strict=True):
-        for ent in doc.ents:
-            for word in ent.text.split():
-                labels[(index, word)] = TRAINED_LABELS.get(ent.label_, "MISC")
-    for e in ambiguous:
-        e.label = labels.get((e.sentence_index, e.text.split()[-1]), "MISC")
+    texts = [extractions[n].sentences[i].text for n, i in wanted]
+    labels: dict[tuple[int, int, str], str] = {}
+    with nlp.select_pipes(disable=[p for p in NER_ONLY if p in nlp.pipe_names]):
+        for key, doc in zip(wanted, nlp.pipe(texts, batch_size=NER_BATCH), strict=True):
+            for ent in doc.ents:
+                for word in ent.text.split():
+                    labels[(*key, word)] = TRAINED_LABELS.get(ent.label_, "MISC")
+    for n, ext in enumerate(extractions):
+        for e in ext.entities:
+            if e.label == "MISC":
+                e.label = labels.get((n, e.sentence_index, e.text.split()[-1]), "MISC")
 
 
 def _trained_pipeline():
@@ -174,16 +268,23 @@ def _trained_pipeline():
         return None
 
 
-def _attribute_quoted(ext: Extraction) -> None:
-    """A sentence carrying a quote with a known speaker is attributed to that speaker."""
+def _attribute_quoted(ext: Extraction, body: str) -> None:
+    """A sentence carrying (part of) a quote with a known speaker is attributed to them."""
+    starts = [s.start for s in ext.sentences]
     for quote in ext.quotes:
-        if not quote.speaker or not 0 <= quote.sentence_index < len(ext.sentences):
+        if not quote.speaker or not quote.direct or not (
+                0 <= quote.sentence_index < len(ext.sentences)):
             continue
-        sentence = ext.sentences[quote.sentence_index]
-        if sentence.attribution.kind in ("none", "hedged"):
-            kind = attribute(f"{quote.speaker} said this.").kind
-            kind = kind if kind in ("anonymous", "wire") else "named"
-            sentence.attribution = Attribution(kind, quote.speaker, quote.speaker)
+        first = ext.sentences[quote.sentence_index]
+        at = body.find(quote.text, first.start) if quote.direct else first.start
+        end = at + len(quote.text) if at >= 0 else first.end
+        kind = classify(quote.speaker)
+        kind = kind if kind in ("anonymous", "wire", "hedged") else "named"
+        last = max(quote.sentence_index, bisect.bisect_right(starts, end - 1) - 1)
+        for sentence in ext.sentences[quote.sentence_index:last + 1]:
+            if sentence.attribution.kind in ("none", "hedged") or (
+                    sentence.attribution.source is None and sentence.attribution.kind != "none"):
+                sentence.attribution = Attribution(kind, quote.speaker, quote.speaker)
 
 
 def _is_claim(sentence: Sentence) -> bool:

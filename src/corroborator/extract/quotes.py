@@ -1,161 +1,289 @@
 """Direct and reported quotes, with the speaker resolved.
 
 Direct quotes are found over the whole body (so a quote may span sentences) in straight or
-curly marks; the speaker comes from the words around the closing or opening mark ("…,”
-Seeley stated", "said the letter signed by Brigadier General Seely", "X told reporters:
-“…”"). A pronoun speaker ("she said", "it said") resolves to the last person, or the last
-document, named before it. Reported speech ("X said that …", "according to X, …") gives
-indirect quotes. Document quotes are attributed to the document and, where the article
-names one, its author.
+curly marks. The speaker is the source of the reporting clause next to the quote (see
+``sources.py``): after it ("…,” the staffer said"; "…,” said Ana Ruiz, a spokeswoman"),
+before it ("Ruiz told reporters: “…”"), or elsewhere in the quote's sentence ("One person
+said the battery lasts “about a day”"). A pronoun speaker resolves to the nearest
+compatible antecedent (``Antecedents``): he / she / I to the last person who spoke or
+was named, they / it / we and "the company" to the last organisation or group. A quote
+with no reporting clause continues the previous quote's speaker, or takes the speaker
+of a sentence ending in a colon just before it. Reported speech ("X said that …",
+"according to X, …") gives indirect quotes.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from corroborator.extract.attribution import SPEECH_VERBS
+from corroborator.extract.attribution import COMPANY_WORDS
 from corroborator.extract.sentences import Span
+from corroborator.extract.sources import Source, classify, find_source
 from corroborator.models import Entity, Quote
 
 MIN_QUOTE_WORDS = 3
-_QUOTE = re.compile(r"“(?P<a>[^“”]{3,}?)”|\"(?P<b>[^\"\n]{3,}?)\"")
-_NAME = (r"(?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*(?:\s+(?:III|II|IV|Jr\.|\d{1,4}))?")
-_DOC = r"(?i:the|a|an|their|his|her|its)\s+(?:\w+\s+)?(?:letter|memo|memorandum|statement|report|email|e-mail|document|note|notice|filing|release|post|tweet)"
-_AFTER_VERB_FIRST = re.compile(
-    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?:{SPEECH_VERBS}|read|reads|continued)\s+"
-    rf"(?P<who>{_DOC}(?:\s+(?:signed|written|sent)\s+by\s+(?P<author>{_NAME}))?|{_NAME}|"
-    rf"(?:the|a|an)\s+[\w\s-]{{0,40}}?(?:spokes(?:man|woman|person)|official|officer))"
-)
-_AFTER_NAME_FIRST = re.compile(
-    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?P<who>{_NAME}|he|she|it|they|we|I)\s+"
-    rf"(?:{SPEECH_VERBS}|continued)\b"
-)
-_AFTER_DOC_FIRST = re.compile(
-    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*(?P<who>{_DOC})\s+(?:says|said|states|stated|reads|read|adds|added)\b"
-)
-_BEFORE = re.compile(
-    rf"(?P<who>{_DOC}(?:\s+(?:signed|written|sent)\s+by\s+(?:[a-z]+\s+){{0,3}}"
-    rf"(?P<author>{_NAME}))?|{_NAME}|he|she|it|they)\s+(?:{SPEECH_VERBS})(?:\s+\w+){{0,2}}"
-    rf"\s*[:,]?\s*$"
-)
-_GROUP = (r"(?i:a|an|the|his|her|its|their|two|three|four|five|six|several|some|many|\d+)\s+[\w\s'’-]{0,50}?"
-          r"(?:people|persons|officials?|sources?|spokes(?:man|woman|person)|officers?|"
-          r"residents?|workers?|analysts?|executives?|ministry|company|union|police|campaign|"
-          r"agency|authority|office|department|statement)(?:\s+[a-z][\w'’-]*){0,6}?")
-_REPORTED = re.compile(
-    rf"(?P<who>{_NAME}|{_GROUP})(?:,\s[^,“”\"]{{3,140}},)?\s+(?:{SPEECH_VERBS})"
-    rf"(?:\s+(?:reporters|journalists|us|them|him|her|lawmakers|residents))?"
-    rf"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
-    rf"\s+(?:that\s+)?(?!(?:on|in|at|last|early|late|citing|after|before)\b)"
-    rf"(?P<what>[a-z][^“”\"]{{10,}})"
-)
-_ACCORDING = re.compile(rf"according to (?P<who>{_NAME}|(?:the|a|an)\s+[\w\s-]{{3,40}}?),")
-_AFTER_ACCORDING = re.compile(
-    rf"^\s*[,.!?]?\s*[”\"]?\s*,?\s*according to (?P<who>{_NAME}|(?:the|a|an)\s+[\w\s-]{{3,40}}?)[.,;]"
-)
-_SIGNED_BY = re.compile(rf"(?P<doc>letter|memo|memorandum|statement)\s+(?:was\s+)?(?:signed|written|sent)\s+by\s+(?P<author>{_NAME})")
-PRONOUNS_PERSON = {"he", "she", "they", "we", "i"}
-PRONOUNS_THING = {"it"}
+MAX_QUOTES = 2000          # per article; beyond this, quotes are not resolved
+CONTEXT_CHARS = 200        # reporting clause searched this far after a closing mark
+# A quote closes at its mark, or, in the multi-paragraph style, runs to the end of a
+# paragraph whose next paragraph opens with a quotation mark again.
+_QUOTE = re.compile(r"“(?P<a>[^“”]{3,}?)”|\"(?P<b>[^\"\n]{3,}?)\"|"
+                    r"“(?P<c>[^“”\n]{3,}?)(?=\n\s*\n\s*“)|\"(?P<d>[^\"\n]{3,}?)(?=\n\s*\n\s*\")")
+_DOC_READ = re.compile(r"^\W*(?P<src>(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+                       r"(?:post|statement|letter|message|sign|note|tweet|headline|caption|"
+                       r"report|release|memo|website|page|article))\s+(?:read|reads|stated|"
+                       r"states|says|said)\b", re.IGNORECASE)
+_QUOTED_AS = re.compile(r"\bquoted\s+(?P<src>(?:an?|the|one|two|several)\s+[\w\s.-]{2,60}?|"
+                        r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})\s+as\s+saying\b")
+_PARTICIPLE = re.compile(r",?\s*\b(?:saying|adding|writing|telling|noting|declaring|insisting|"
+                         r"explaining|arguing|warning|stating|tweeting)\b")
+_MAIN_SUBJECT = re.compile(r"^(?:[^,]{0,90},\s+)?(?P<src>.{2,120}?)\s+(?:would|will|has|had|"
+                           r"have|was|is|did|does|also|later|then|vowed|promised|[a-z]+ed|"
+                           r"[a-z]+s)\b")
+MAX_GAP = 200   # a quote with no reporting clause continues one ending this close before
+SHORT_CLAUSE = 80   # ...even across a paragraph break, after a short reporting clause
+_LEAD_READ = re.compile(r"(?P<src>(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?:post|statement|letter|message|note|tweet|report|release|memo|"
+                        r"website|page|article))\s+(?:read|reads)\s*:$", re.IGNORECASE)
+_DOC = re.compile(r"^(?:the|a|an|their|his|her|its)\s+(?:\w+\s+)?(?:letter|memo|memorandum|"
+                  r"statement|report|email|e-mail|document|note|notice|filing|release|post|"
+                  r"tweet)\b", re.IGNORECASE)
+_SIGNED_BY = re.compile(r"(?:letter|memo|memorandum|statement)\s+(?:was\s+)?(?:signed|written|"
+                        r"sent)\s+by\s+(?:[a-z]+\s+){0,3}(?P<author>(?:[A-Z][\w.’'\-]*\s+){0,5}"
+                        r"[A-Z][\w’'\-]*(?:\s+(?:III|II|IV|Jr\.))?)")
+PERSON_PRONOUNS = frozenset({"he", "she", "i"})
+GROUP_PRONOUNS = frozenset({"they", "it", "we"})
+COMPANY_CUES = re.compile(
+    r"\b(Inc|Corp|Corporation|Company|Co|Ltd|LLC|Group|Holdings|Minerals|Mining|Systems|"
+    r"Industries|Technologies|Foods|Airlines|Motors|Energy|Bank|Partners|Media|Lines)\b\.?")
+
+
+@dataclass
+class Antecedents:
+    """Who could be meant by a pronoun at a given offset: people and organisations named
+    (entities) and sources that spoke, in the order they appear."""
+
+    people: list[tuple[int, str]] = field(default_factory=list)
+    speakers: list[tuple[int, str]] = field(default_factory=list)
+    groups: list[tuple[int, str, str]] = field(default_factory=list)
+    organisations: list[tuple[int, str]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, entities: Sequence[Entity], sources: Sequence[tuple[int, Source]]
+              ) -> Antecedents:
+        """From the article's entities and each sentence's resolved source (with offset)."""
+        out = cls()
+        for e in entities:
+            if e.label == "PERSON":
+                out.people.append((e.start, e.canonical or e.text))
+            elif e.label == "ORG":
+                out.organisations.append((e.start, e.canonical or e.text))
+        for offset, source in sources:
+            out.add_speaker(offset, source.text, source.kind)
+        out.people.sort()
+        out.speakers.sort()
+        out.groups.sort()
+        out.organisations.sort()
+        return out
+
+    def add_speaker(self, offset: int, text: str, kind: str) -> None:
+        """Record a resolved speaker as a possible antecedent."""
+        if kind == "named" and _looks_like_person(text):
+            bisect.insort(self.speakers, (offset, text))
+        elif kind in ("named", "anonymous", "wire"):
+            bisect.insort(self.groups, (offset, text, kind))
+
+    def resolve(self, pronoun: str, offset: int) -> tuple[str, str] | None:
+        """The nearest compatible antecedent before `offset`, with its kind."""
+        low = pronoun.lower()
+        if low in PERSON_PRONOUNS or PERSON_ANAPHOR.match(low):
+            speaker = _last_before(self.speakers, offset)
+            if speaker and offset - speaker[0] <= SPEAKER_WINDOW:
+                return speaker[1], "named"
+            found = _last_before(self.people, offset) or speaker
+            return (found[1], "named") if found else None
+        if ORG_ANAPHOR.match(low):
+            org = _last_before(self.organisations, offset)
+            return (org[1], "named") if org else None
+        if low in COMPANY_WORDS:
+            main = self.main_organisation(offset)
+            return (main, "named") if main else None
+        if low in GROUP_PRONOUNS:
+            group = _last_before(self.groups, offset)
+            org = _last_before(self.organisations, offset)
+            if group and (not org or group[0] >= org[0]):
+                return group[1], group[2]
+            return (org[1], "named") if org else None
+        return None
+
+    def main_organisation(self, offset: int) -> str | None:
+        """"The company": the organisation named most often before `offset`."""
+        seen = [name for at, name in self.organisations if at < offset]
+        for wanted in (lambda n: bool(COMPANY_CUES.search(n)), lambda n: True):
+            counts: dict[str, int] = {}
+            for name in filter(wanted, seen):
+                counts[name] = counts.get(name, 0) + 1
+            if counts:
+                return max(counts, key=lambda k: (counts[k], len(k)))
+        return None
+
+
+SPEAKER_WINDOW = 700   # a pronoun prefers a person who spoke this close before it
+PERSON_ANAPHOR = re.compile(
+    r"^the (?:\d+-year-old|(?:[\w-]+ ){0,2}(?:chief executive|executive|minister|secretary|"
+    r"president|congressman|congresswoman|senator|governor|mayor|anchor|actor|actress|"
+    r"singer|star|rapper|player|coach|general|lawyer|judge|pilot|leader|chairman|"
+    r"chairwoman|director|founder|ceo|prosecutor|ambassador|king|queen|prince|"
+    r"princess|pope|cleric|sheikh|preacher|author|artist|musician|guitarist|swimmer|"
+    r"golfer|scientist|professor|doctor|woman|man))$", re.IGNORECASE)
+ORG_ANAPHOR = re.compile(
+    r"^the (?:[\w-]+ ){0,2}(?:organi[sz]ation|agency|department|ministry|network|newspaper|"
+    r"outlet|channel|broadcaster|paper|magazine|website|site|office)$", re.IGNORECASE)
+
+
+def _last_before(items: list, offset: int):
+    index = bisect.bisect_left(items, (offset,))
+    return items[index - 1] if index else None
+
+
+_PERSON_NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Adm|Sgt|Det|Prof)\.?\s+)?"
+                          r"[^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){0,3}$")
+_NOT_PERSON = re.compile(r"\b(?:News|Times|Post|Journal|Department|Ministry|Police|Council|"
+                         r"Agency|Office|Court|Inc|Corp|Group|Company|University|Government|"
+                         r"Press|Online|Media|Television|TV|Radio|Health|Center|Centre)\b")
+
+
+def _looks_like_person(text: str) -> bool:
+    text = text.split(" of ")[0]
+    words = text.split()
+    return (bool(_PERSON_NAME.match(text)) and not _NOT_PERSON.search(text)
+            and all(w[:1].isupper() for w in words) and not text.isupper())
 
 
 def find_quotes(article_id: str, body: str, sentences: Sequence[Span],
-                entities: Sequence[Entity]) -> list[Quote]:
-    """All direct and reported quotes of one article body, in order."""
-    quotes = _direct_quotes(article_id, body, sentences, entities)
-    quoted_sentences = {q.sentence_index for q in quotes}
-    for index, span in enumerate(sentences):
-        if index not in quoted_sentences:
-            quotes.extend(_reported(article_id, span.text, index, entities))
+                entities: Sequence[Entity], sources: Sequence[Source | None] | None = None
+                ) -> list[Quote]:
+    """All direct and reported quotes of one article body, in order.
+
+    Args:
+        sources: optional, each sentence's source as found by ``find_source`` (computed
+            here when not given).
+    """
+    if sources is None:
+        sources = [find_source(s.text) for s in sentences]
+    located = [(s.start, src) for s, src in zip(sentences, sources, strict=True)
+               if src is not None and src.kind != "pronoun"]
+    context = Antecedents.build(entities, located)
+    quotes = _direct_quotes(article_id, body, sentences, context)
+    quoted = {q.sentence_index for q in quotes}
+    for index, (span, source) in enumerate(zip(sentences, sources, strict=True)):
+        if index not in quoted and source is not None:
+            quotes.extend(_reported(article_id, span, index, source, context))
     quotes.sort(key=lambda q: q.sentence_index)
     return quotes
 
 
 def _direct_quotes(article_id: str, body: str, sentences: Sequence[Span],
-                   entities: Sequence[Entity]) -> list[Quote]:
-    found, last_doc = [], _document_author(body)
-    for match in _QUOTE.finditer(body):
-        text = (match.group("a") or match.group("b")).strip().rstrip(",")
+                   context: Antecedents) -> list[Quote]:
+    found: list[Quote] = []
+    starts = [s.start for s in sentences]
+    author = _document_author(body)
+    previous_end = -1
+    for n, match in enumerate(_QUOTE.finditer(body)):
+        if n >= MAX_QUOTES:
+            break
+        text = next(g for g in match.groups() if g is not None).strip().rstrip(",")
         if len(text.split()) < MIN_QUOTE_WORDS:
             continue
-        index = _sentence_at(sentences, match.start())
-        speaker, kind = _speaker(body, match, sentences, index, entities, last_doc)
-        if speaker is None and sentences:
-            reported = _REPORTED.search(sentences[index].text)
-            if reported:
-                speaker, kind = reported.group("who").strip(), "reported"
+        index = max(0, bisect.bisect_right(starts, match.start()) - 1)
+        speaker, kind = _speaker(body, match, sentences, index, context, author)
+        gap = body[previous_end:match.start()]
+        opens_sentence = not body[sentences[index].start:match.start()].strip() if sentences else True
+        if speaker is None and opens_sentence and found and found[-1].speaker and len(gap) <= MAX_GAP and (
+                "\n\n" not in gap or len(gap) <= SHORT_CLAUSE):
+            speaker, kind = found[-1].speaker, "continuation"
+        if speaker and kind not in ("pronoun", "continuation"):
+            context.add_speaker(match.start(), speaker, classify(speaker))
         found.append(Quote(article_id, text, speaker, True, index, kind))
-    _fill_continuations(found)
+        previous_end = match.end()
     return found
 
 
 def _speaker(body: str, match: re.Match, sentences: Sequence[Span], index: int,
-             entities: Sequence[Entity], document: str | None) -> tuple[str | None, str | None]:
-    after = body[match.end():match.end() + 160]
-    line_start = body.rfind("\n", 0, match.start()) + 1
-    before = body[max(line_start, match.start() - 160):match.start()]
-    for pattern, text in ((_AFTER_VERB_FIRST, after), (_AFTER_NAME_FIRST, after),
-                          (_AFTER_DOC_FIRST, after), (_AFTER_ACCORDING, after),
-                          (_BEFORE, before)):
-        found = pattern.search(text)
-        if found:
-            return _resolve(found, sentences, index, entities, document)
+             context: Antecedents, author: str | None) -> tuple[str | None, str | None]:
+    sentence = sentences[index] if sentences else None
+    end_of = sentence.end if sentence and sentence.end > match.end() else len(body)
+    after = body[match.end():min(end_of, match.end() + CONTEXT_CHARS)]
+    after = after.split("“")[0].split("\n")[0]
+    candidates = [_special_after(after), find_source("“x x x,” " + after.lstrip())]
+    if sentence is not None:
+        before = body[max(sentence.start, match.start() - 400):match.start()]
+        if before.strip():
+            candidates.append(find_source(before + "“x x x.”"))
+            candidates.append(_participle_subject(before))
+        candidates.append(_colon_lead_in(sentences, index, body, match.start()))
+    for source in candidates:
+        if source is not None:
+            return _resolve(source, match.start(), context, author)
     return None, None
 
 
-def _resolve(found: re.Match, sentences: Sequence[Span], index: int,
-             entities: Sequence[Entity], document: str | None) -> tuple[str | None, str]:
-    who = found.group("who").strip()
-    author = found.groupdict().get("author")
-    low = who.lower()
-    doc = re.match(_DOC, who)
-    if doc:
-        author = author or document
-        name = _doc_name(doc.group())
-        return (f"{name} ({author.strip()})" if author else name), "document"
-    if author:
-        return author.strip(), "document"
-    if low in PRONOUNS_PERSON:
-        return _recent_speaker(sentences, index) or _last_person(entities, index), "pronoun"
-    if low in PRONOUNS_THING:
-        return (document or _last_person(entities, index)), "pronoun"
-    if low in COMPANY_WORDS:
-        return _main_organisation(entities, index) or who, "coreference"
-    return who, "named"
-
-
-COMPANY_CUES = re.compile(
-    r"\b(Inc|Corp|Corporation|Company|Co|Ltd|LLC|Group|Holdings|Minerals|Mining|Systems|"
-    r"Industries|Technologies|Foods|Airlines|Motors|Energy|Bank|Partners|Media)\b\.?")
-COMPANY_WORDS = {"the company", "the firm", "the group", "the business", "the operator"}
-
-
-def _main_organisation(entities: Sequence[Entity], index: int) -> str | None:
-    """"The company": the organisation named most often up to this sentence."""
-    seen = [e for e in entities if e.sentence_index <= index]
-    for wanted in (lambda e: e.label == "ORG" and COMPANY_CUES.search(e.canonical),
-                   lambda e: e.label == "ORG", lambda e: e.label == "MISC"):
-        counts: dict[str, int] = {}
-        for e in filter(wanted, seen):
-            counts[e.canonical] = counts.get(e.canonical, 0) + 1
-        if counts:
-            return max(counts, key=lambda k: (counts[k], len(k)))
+def _special_after(after: str) -> Source | None:
+    """"…,” the post read." and "…,” the paper quoted a police source as saying."."""
+    for pattern in (_DOC_READ, _QUOTED_AS):
+        match = pattern.search(after)
+        if match and (pattern is _QUOTED_AS or match.start() == 0):
+            text = match.group("src").strip()
+            return Source(text, classify(text), 0, len(text), "said")
     return None
 
 
-def _recent_speaker(sentences: Sequence[Span], index: int) -> str | None:
-    """A pronoun's antecedent: the named speaker of this or the previous sentence."""
-    for i in (index, index - 1):
-        if 0 <= i < len(sentences):
-            found = _REPORTED.search(sentences[i].text)
-            if found and found.group("who").split()[0].lower() not in PRONOUNS_PERSON | {
-                    "it", "the", "a", "an", "his", "her", "its", "their"}:
-                return found.group("who").strip()
-    return None
+def _participle_subject(before: str) -> Source | None:
+    """"X would not comment, saying “…”": the quote belongs to the clause's subject."""
+    if not _PARTICIPLE.search(before):
+        return None
+    clause = before[:_PARTICIPLE.search(before).start()]
+    match = _MAIN_SUBJECT.match(clause.strip())
+    if match is None:
+        return None
+    text = match.group("src").strip(" ,")
+    words = text.split()
+    if not words or len(words) > 12 or text[:1].islower():
+        return None
+    return Source(text, classify(text), 0, len(text), "said")
 
 
-def _doc_name(phrase: str) -> str:
-    return re.sub(r"^(the|a|an|their|his|her|its)\s+", "the ", phrase)
+def _colon_lead_in(sentences: Sequence[Span], index: int, body: str, at: int) -> Source | None:
+    """"Thomas told NT News:" followed by the quote in the next sentence or paragraph."""
+    lead = body[max(0, at - 300):at].rstrip()
+    if not lead.endswith(":") or index == 0 and sentences[0].start >= at:
+        return None
+    start = max(lead.rfind(". "), lead.rfind("\n")) + 1
+    read = _LEAD_READ.search(lead[start:])
+    if read:
+        text = read.group("src")
+        return Source(text, classify(text), 0, len(text), "read")
+    return find_source(lead[start:] + " “x x x.”")
+
+
+def _resolve(source: Source, offset: int, context: Antecedents,
+             author: str | None) -> tuple[str | None, str]:
+    text = source.text
+    if _DOC.match(text):
+        parts = re.split(r"\s+(?:signed|written|sent)\s+by\s+", text, maxsplit=1)
+        name, signer = parts[0], parts[1] if len(parts) > 1 else ""
+        name = re.sub(r"^(the|a|an|their|his|her|its)\s+", "the ", name, flags=re.IGNORECASE)
+        signer = re.sub(r"^(?:[a-z]+\s+){0,3}", "", signer).strip() or author
+        return (f"{name} ({signer})" if signer else name), "document"
+    if (source.kind == "pronoun" or text.lower() in COMPANY_WORDS
+            or PERSON_ANAPHOR.match(text) or ORG_ANAPHOR.match(text)):
+        resolved = context.resolve(text, offset)
+        if resolved is None:
+            return (None if source.kind == "pronoun" else text), "pronoun"
+        return resolved[0], "pronoun" if source.kind == "pronoun" else "coreference"
+    return text, "named" if source.kind in ("named", "wire") else source.kind
 
 
 def _document_author(body: str) -> str | None:
@@ -163,47 +291,28 @@ def _document_author(body: str) -> str | None:
     return match.group("author").strip() if match else None
 
 
-def _last_person(entities: Sequence[Entity], index: int) -> str | None:
-    people = [e for e in entities if e.label == "PERSON" and e.sentence_index <= index]
-    return people[-1].text if people else None
+_THAT = re.compile(r"^\s*(?:(?:reporters|journalists|us|them|him|her|lawmakers|residents|"
+                   r"the \w+(?: \w+)?)\s+)?(?:(?:on|late|early|last|this)\s+\w+"
+                   r"(?:\s+(?:morning|afternoon|evening|night))?\s+)?(?:that\s+)?")
 
 
-def _fill_continuations(quotes: list[Quote]) -> None:
-    """A quote with no speaker right after a quote of one speaker continues that speaker."""
-    for previous, current in zip(quotes, quotes[1:], strict=False):
-        if current.speaker is None and previous.speaker is not None and (
-            current.sentence_index - previous.sentence_index <= 1
-        ):
-            current.speaker, current.speaker_kind = previous.speaker, "continuation"
-
-
-def _reported(article_id: str, sentence: str, index: int,
-              entities: Sequence[Entity] | None = None) -> list[Quote]:
-    match = _REPORTED.search(sentence) or _ACCORDING.search(sentence)
-    if not match:
-        return []
-    who = re.sub(r"^(?:As|But|And|Meanwhile|However|Soon|Then)\s+", "", match.group("who").strip())
-    if not who or who.split()[0].lower() in PRONOUNS_PERSON | PRONOUNS_THING | {"the", "a", "an"} and (
-        len(who.split()) == 1
-    ):
-        return []
-    company = re.search(r"\bthe (?:company|firm|group)$", who, re.IGNORECASE)
-    if company:
-        who = company.group()
-    if who.lower() in COMPANY_WORDS and entities is not None:
-        who = _main_organisation(entities, index) or who
-    what = match.groupdict().get("what") or sentence[match.end():]
+def _reported(article_id: str, span: Span, index: int, source: Source,
+              context: Antecedents) -> list[Quote]:
+    """Reported speech: the words after the reporting verb, credited to its source."""
+    if not source.verb or source.verb == "according to":
+        what = span.text[:source.start].rstrip(" ,")
+    else:
+        at = span.text.find(source.verb, source.end)
+        if at < 0:
+            at = span.text.find(source.verb)
+            what = span.text[:source.start].rstrip(" ,") if at < source.start else ""
+        else:
+            what = span.text[at + len(source.verb):]
+            what = what[_THAT.match(what).end():]
     what = what.strip().rstrip(".")
-    if len(what.split()) < MIN_QUOTE_WORDS:
+    if len(what.split()) < MIN_QUOTE_WORDS or not what[:1].isalpha():
         return []
-    return [Quote(article_id, what, who, False, index, "reported")]
-
-
-def _sentence_at(sentences: Sequence[Span], offset: int) -> int:
-    """The index of the last sentence starting at or before `offset`."""
-    index = 0
-    for i, span in enumerate(sentences):
-        if span.start > offset:
-            break
-        index = i
-    return index
+    who, kind = _resolve(source, span.start, context, None)
+    if who is None:
+        return []
+    return [Quote(article_id, what, who, False, index, "reported" if kind == "named" else kind)]

@@ -38,7 +38,9 @@ DATELINE = re.compile(
     r"(?:,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?)"
     r"\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+"
 )
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# A run of marks is matched once, from its first mark, with possessive quantifiers: a
+# 100,000-character run of "." costs one linear scan, not a quadratic backtrack.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 MAX_SENTENCE_CHARS = 2000
