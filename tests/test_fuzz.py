@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from corroborator.models import Article
 EXAMPLES = 20
 #: Seconds one hostile input may take to ingest, extract or compare (small inputs).
 TIME_CAP_S = 10.0
+#: Python memory one small hostile input may take to ingest (tracemalloc peak).
+MEMORY_CAP_BYTES = 100_000_000
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large])
@@ -59,9 +62,16 @@ def _check_results(results: list[object]) -> None:
 
 
 def _ingest(path: Path) -> list[object]:
+    """Read `path` within the time cap and the Python-memory cap; check the results."""
+    tracemalloc.start()
     started = time.monotonic()
-    results = list(read_articles([path]))
+    try:
+        results = list(read_articles([path]))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert time.monotonic() - started < TIME_CAP_S
+    assert peak < MEMORY_CAP_BYTES, peak
     _check_results(results)
     return results
 
