@@ -115,7 +115,8 @@ def time_read(label: str, path: Path) -> Timing:
 
 
 def write_report(timings: list[Timing], count: int, corpus_mb: float,
-                 legacy: list[tuple[str, int, int, int, float, float]]) -> None:
+                 legacy: list[tuple[str, int, int, int, float, float]],
+                 http: tuple[int, float, float]) -> None:
     """Write the Markdown report with the figures and the exact command."""
     legacy_rows = "\n".join(
         f"| {name} | {texts} | {old / texts:.0%} | {new / texts:.0%} | {old_s * 1000:.2f} "
@@ -150,6 +151,13 @@ Command:
 ```
 {COMMAND}
 ```
+
+## HTTP fetching (httpx)
+
+{http[0]} pages of ~2 KB fetched one after another from a loopback server with
+`corroborator.ingest.http.fetch` (httpx, a new connection per URL, total deadline and
+streaming caps): {http[1]:.2f} s, {http[0] / max(http[1], 1e-9):.0f} pages/s,
+{http[2] * 1000 / max(http[0], 1):.2f} CPU-ms per page.
 
 ## Undeclared 8-bit text (charset guessing)
 
@@ -209,6 +217,43 @@ def legacy_decoding(count: int) -> list[tuple[str, int, int, float, float]]:
     return rows
 
 
+def http_fetch_rate(count: int, fetch_function: object = None) -> tuple[int, float, float]:
+    """Fetch `count` pages from a loopback server; (fetched, seconds, CPU seconds).
+
+    `fetch_function` replaces `corroborator.ingest.http.fetch` (to time an older one).
+    """
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from corroborator.ingest import IngestOptions
+    from corroborator.ingest.http import fetch
+
+    page = ("<html><head><title>Harbor</title></head><body><article><p>"
+            + " ".join(VOCABULARY[:60]) + ".</p></article></body></html>").encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    get = fetch_function or fetch
+    started, cpu = time.perf_counter(), time.process_time()
+    fetched = sum(bool(get(f"{base}/p{i}.html", IngestOptions()).body)  # type: ignore[operator]
+                  for i in range(count))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server.shutdown()
+    return fetched, seconds, cpu
+
+
 def _old_fallback(data: bytes) -> str:
     """The hand-written rule before charset-normalizer: UTF-8, cp1252, latin-1."""
     for encoding in ("utf-8", "cp1252"):
@@ -224,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000, help="articles to generate")
     parser.add_argument("--no-report", action="store_true", help="do not write the Markdown")
+    parser.add_argument("--http", type=int, default=300, help="pages fetched over loopback")
     parser.add_argument("--legacy", type=int, default=200,
                         help="texts per legacy encoding for the charset-guessing comparison")
     args = parser.parse_args(argv)
@@ -243,13 +289,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{timing.rate:8,.0f} articles/s  {timing.cpu_rate:8,.0f} articles/CPU-s  "
             f"({timing.errors} errors)"
         )
+    http = http_fetch_rate(args.http) if args.http else (0, 0.0, 0.0)
+    if args.http:
+        print(f"HTTP fetch over loopback: {http[0]} pages in {http[1]:.2f} s "
+              f"({http[0] / http[1]:.0f}/s, {http[2] * 1000 / http[0]:.2f} CPU-ms each)")
     legacy = legacy_decoding(args.legacy) if args.legacy else []
     for name, texts, old, new, old_s, new_s in legacy:
         print(f"undeclared {name:7s} {texts} texts: old rule {old / texts:4.0%} right "
               f"({old_s * 1000:.2f} ms each), charset-normalizer {new / texts:4.0%} right "
               f"({new_s * 1000:.2f} ms each)")
     if not args.no_report:
-        write_report(timings, args.count, corpus_mb, legacy)
+        write_report(timings, args.count, corpus_mb, legacy, http)
         print(f"wrote {REPORT}")
     return 0
 
