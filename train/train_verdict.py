@@ -109,7 +109,7 @@ def choose_thresholds(probs: np.ndarray, y: np.ndarray, cands) -> tuple[float, f
     return round(best[1], 2), round(best[1] * 0.6, 2), round(best[2], 2)
 
 
-TARGET_FALSE_ALARM = 0.12     # on tune-story agree/agree pairs (the benchmark allows 0.15)
+TARGET_FALSE_ALARM = 0.15     # on tune-story agree/agree pairs, as in the benchmark
 
 
 def pair_scores(pairs, bodies) -> list[tuple[float, bool]]:
@@ -145,6 +145,8 @@ def choose_status_threshold(conflict, agreeing) -> float:
     best = 0.95
     for t in np.arange(0.95, 0.19, -0.025):
         fa = np.mean([p >= t or aligned for p, aligned in agreeing])
+        recall = np.mean([p >= t or aligned for p, aligned in conflict])
+        log(f"  t={t:.3f} recall {recall:.3f} false alarm {fa:.3f}")
         if fa <= TARGET_FALSE_ALARM:
             best = float(t)
     recall = np.mean([p >= best or aligned for p, aligned in conflict])

@@ -54,6 +54,8 @@ NOT_A_CLAIM = re.compile(
     r"https?://|^\s*[@#]|\b(click here|read more|subscribe|sign up|follow us)\b|"
     r"^\W*\(?(photo|image|video|credit)s?\b",
     re.IGNORECASE)
+# Hand-set, not calibrated: how far an explicit rule finding is trusted as a dispute.
+RULE_DISPUTE_PROBABILITY = {"negation": 0.6, "number": 0.7, "date": 0.7}
 STATUS_ORDER = {"disputed": 0, "corroborated": 1, "unclear": 2, "single-source": 3}
 
 
@@ -284,24 +286,30 @@ def _source_key(article_id: str, group: ClaimGroup, duplicates: Mapping[str, str
 
 
 def _reconcile(groups: Sequence[ClaimGroup], comparison: Comparison) -> None:
-    """Statuses and discrepancies never contradict each other: a group whose claim is one
-    side of a negation, number or date discrepancy is at least ``unclear``, and the
-    article on the other side is shown as its evidence."""
+    """Statuses and discrepancies never contradict each other. A negation, number or date
+    discrepancy is an explicit finding of the rules (one side negates a predicate both
+    sentences share, or gives an incompatible figure for the same thing): the article on
+    the other side disputes the group whose claim it names, with at least the rule's
+    probability, and the group is disputed."""
     for d in comparison.discrepancies:
-        if d.kind not in ("negation", "number", "date"):
+        if d.kind not in RULE_DISPUTE_PROBABILITY:
             continue
         texts = set(d.evidence.values())
         for group in groups:
             mine = {c.text for c in group.claims}
-            if not mine & texts or group.status == "disputed":
+            if not mine & texts:
                 continue
-            others = [aid for aid, t in d.evidence.items() if t not in mine]
+            others = {aid: t for aid, t in d.evidence.items() if t not in mine}
             for stance in group.stances:
-                if stance.article_id in others and stance.label != "agree":
-                    stance.label = "discuss"
-                    stance.evidence = d.evidence[stance.article_id]
-                    stance.reasons = [*stance.reasons, f"{d.kind} discrepancy"]
-            group.status = "unclear"
+                if stance.article_id not in others or stance.label == "agree":
+                    continue
+                stance.label = "disagree"
+                stance.evidence = others[stance.article_id]
+                stance.score = max(stance.probabilities.get("disagree", 0.0),
+                                   RULE_DISPUTE_PROBABILITY[d.kind])
+                stance.reasons = [*stance.reasons, f"{d.kind} discrepancy"]
+            if any(s.label == "disagree" for s in group.stances):
+                group.status = "disputed"
 
 
 def _claim_conflicts(groups: Sequence[ClaimGroup], comparison: Comparison) -> list[Discrepancy]:

@@ -24,6 +24,7 @@ import numpy as np
 
 from corroborator.errors import CorroboratorError
 
+
 class ModelError(CorroboratorError):
     """A bundled model cannot be loaded (missing or damaged files)."""
 

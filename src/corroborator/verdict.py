@@ -49,7 +49,7 @@ DENIAL = re.compile(
     r"\b(den(?:y|ies|ied|ying)|refut\w+|reject\w*|dismiss\w*|rebut\w*|disput\w+|"
     r"contradict\w*|retract\w*|walk(?:ed|s)? back|no plans?|not (?:been )?(?:made|decided|"
     r"final|signed)|unsigned|could ?n[o']t (?:confirm|verify)|cannot (?:confirm|verify)|"
-    r"unable to (?:confirm|verify)|has not|have not|did not|does not|never)\b",
+    r"unable to (?:confirm|verify)|has not|have not|had not|did not|does not|do not|never|(?:is|was|are|were) not|isn't|wasn't|weren't|aren't|hasn't|haven't|didn't|doesn't)\b",
     re.IGNORECASE)
 REPORT_FRAME = re.compile(
     r"\b(claim(?:s|ed)?|report(?:s|ed)?|rumou?r(?:s|ed)?|stor(?:y|ies)|quote|post(?:s|ed)?|"
