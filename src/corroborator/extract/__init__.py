@@ -223,6 +223,7 @@ def _entities(article_id: str, sentences: Sequence[Sentence]) -> list[Entity]:
 NER_ONLY = ("tagger", "parser", "corroborator_sentence_repair", "corroborator_paragraphs")
 TRAINED_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
 NER_BATCH = 256
+MAX_NER_SENTENCES = 200   # distinct names per article; beyond this the rules' labels stand
 
 
 def relabel_ambiguous(entities: list[Entity], sentences: Sequence[Sentence]) -> None:
@@ -232,29 +233,68 @@ def relabel_ambiguous(entities: list[Entity], sentences: Sequence[Sentence]) -> 
 
 
 def relabel_ambiguous_batch(extractions: Sequence[Extraction]) -> None:
-    """Ask the trained NER about mentions the rules could not label (``MISC``).
+    """Label the mentions the rules could not (``MISC``), batched across all articles.
 
-    Only sentences holding such a mention go through the model (tok2vec + ner: no tagger,
-    no parser), batched across all articles; the rules' spans and titles are kept.
+    First the article's own evidence: a word of a person's name mentioned elsewhere in
+    it ("Kim" after "Kim Jong-un") takes that type. Then the trained NER (tok2vec + ner,
+    no tagger or parser) reads one short window around each distinct remaining name per
+    article, all windows of the batch in one ``nlp.pipe``; its label applies to every
+    mention of that name in the article. The rules' spans and titles are kept.
     """
-    wanted = sorted({(n, e.sentence_index) for n, ext in enumerate(extractions)
-                     for e in ext.entities if e.label == "MISC"})
-    if not wanted:
+    asks: list[tuple[int, str, str]] = []
+    for n, ext in enumerate(extractions):
+        _label_from_article(ext)
+        for text, window in _windows(ext):
+            asks.append((n, text, window))
+    if not asks:
         return
     nlp = _trained_pipeline()
     if nlp is None:
         return
-    texts = [extractions[n].sentences[i].text for n, i in wanted]
-    labels: dict[tuple[int, int, str], str] = {}
+    labels: dict[tuple[int, str], str] = {}
     with nlp.select_pipes(disable=[p for p in NER_ONLY if p in nlp.pipe_names]):
-        for key, doc in zip(wanted, nlp.pipe(texts, batch_size=NER_BATCH), strict=True):
-            for ent in doc.ents:
-                for word in ent.text.split():
-                    labels[(*key, word)] = TRAINED_LABELS.get(ent.label_, "MISC")
+        docs = nlp.pipe([w for _, _, w in asks], batch_size=NER_BATCH)
+        for (n, text, _), doc in zip(asks, docs, strict=True):
+            label = next((TRAINED_LABELS.get(e.label_, "MISC") for e in doc.ents
+                          if text.split()[-1] in e.text.split()), "MISC")
+            labels[(n, text)] = label
     for n, ext in enumerate(extractions):
         for e in ext.entities:
             if e.label == "MISC":
-                e.label = labels.get((n, e.sentence_index, e.text.split()[-1]), "MISC")
+                e.label = labels.get((n, e.text), "MISC")
+
+
+WINDOW_CHARS = 50   # context the NER reads on each side of an ambiguous name
+
+
+def _label_from_article(ext: Extraction) -> None:
+    words = {w: e.label for e in ext.entities if e.label == "PERSON" for w in e.text.split()}
+    words.update({e.text: e.label for e in ext.entities if e.label in ("ORG", "GPE")})
+    for e in ext.entities:
+        if e.label == "MISC" and e.text in words:
+            e.label = words[e.text]
+
+
+def _windows(ext: Extraction) -> list[tuple[str, str]]:
+    """One short window of text around the first mention of each distinct MISC name."""
+    seen: dict[str, str] = {}
+    for e in ext.entities:
+        if e.label != "MISC" or e.text in seen or len(seen) >= MAX_NER_SENTENCES:
+            continue
+        if not 0 <= e.sentence_index < len(ext.sentences):
+            continue
+        sentence = ext.sentences[e.sentence_index]
+        at = e.start - sentence.start
+        if not 0 <= at <= len(sentence.text):
+            at = max(0, sentence.text.find(e.text))
+        left = sentence.text.rfind(" ", 0, max(0, at - WINDOW_CHARS)) + 1
+        right = sentence.text.find(" ", min(len(sentence.text), at + len(e.text) + WINDOW_CHARS))
+        seen[e.text] = sentence.text[left:right if right > 0 else len(sentence.text)]
+    distinct = len({e.text for e in ext.entities if e.label == "MISC"})
+    if distinct > MAX_NER_SENTENCES:
+        ext.warnings.append(f"trained NER asked about the first {MAX_NER_SENTENCES} of "
+                            f"{distinct} unlabelled names")
+    return list(seen.items())
 
 
 def _trained_pipeline():

@@ -107,7 +107,15 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+_UNANCHORED = ("contributed", "editing by", "image:", "photo", "picture", "click here", "view ",
+               "rights reserved", "/ ", "{", "}", ";", "function", "@", "#", "t.co/",
+               "pic.twitter", "wire services", "(", "[", "=", "©")
+
+
 def _is_junk_line(line: str) -> bool:
+    low = line.lower()
+    if len(line) > 400 and not any(k in low for k in _UNANCHORED):
+        return False  # a long line of prose: nothing below can match
     if _LINE_JUNK.search(line) or _CODE.search(line) or _EMAIL_LINE.match(line):
         return True
     short = len(line) <= MAX_EMBED_CHARS

@@ -1,8 +1,11 @@
 """Named-entity mentions: the trained pipeline where available, else capitalised-span rules.
 
-The rules find runs of capitalised words (with titles such as "Brig. Gen.", initials and
-suffixes such as "III") and label them PERSON, ORG or GPE by cue words and a small
-gazetteer. Titles are kept apart from the name so "Gen. Mark Milley" and "Milley" can
+The rules find runs of capitalised words in any script ("José Pérez", "Łódź"; with
+titles such as "Brig. Gen.", initials and suffixes such as "III") and label them PERSON,
+ORG or GPE from evidence in the name itself: place cues ("Kestrel Bay", "Tamsin River",
+"City Hall", "Elm Street", "Mount ..."), organisation cues ("... Inc.", "... Minerals",
+"... Systems", "... Lines", a web domain), titles, and a small gazetteer. Demonyms
+("Syrian", "British") and capitalised function words ("It", "We're") are not entities. Titles are kept apart from the name so "Gen. Mark Milley" and "Milley" can
 later resolve to one person.
 """
 
@@ -11,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 TITLE_WORDS = (
     r"(?:Brig(?:adier)?\.?\s+Gen(?:eral)?\.?|Maj(?:or)?\.?\s+Gen(?:eral)?\.?|"
     r"Lt\.?\s+Gen(?:eral)?\.?|Lt\.?\s+Col(?:onel)?\.?|Gen(?:eral)?\.?|Col(?:onel)?\.?|"
@@ -18,13 +23,18 @@ TITLE_WORDS = (
     r"President|Vice President|Prime Minister|Minister|Secretary(?: of [A-Z][a-z]+)?|"
     r"Sen(?:ator)?\.?|Rep(?:resentative)?\.?|Gov(?:ernor)?\.?|Mayor|Director|Chief|Judge|"
     r"Justice|Commissioner|Chancellor|King|Queen|Prince|Princess|Pope|Ayatollah|Sheikh|"
-    r"Spokes(?:man|woman|person)|Commander|Inspector|Deputy|Chairman|Chairwoman|Chair)"
+    r"Spokes(?:man|woman|person)|Commander|Inspector|Deputy|Chairman|Chairwoman|Chair|"
+    r"CEO|CFO|COO|CTO|Founder|Co-founder|Rear Adm\.?|Det\.?|Sgt|Dr)"
 )
 _TITLE = re.compile(rf"(?:{TITLE_WORDS}\s+)+")
-_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][a-zA-Z'’\-]*[a-z][a-zA-Z'’\-]*|[A-Z]{2,}|[A-Z]\.)"
-_CONNECTOR = r"(?:\s+(?:of|de|del|da|van|von|al|bin|the|for|on)(?=\s+[A-Z]))"
-_SPAN = re.compile(
-    rf"(?:{TITLE_WORDS}\s+)*{_NAME_WORD}(?:(?:{_CONNECTOR})?[\s-]+{_NAME_WORD})*"
+# Name words of any script: "José", "Łódź", "McAllister", "O'Brien", "al-Momani", "U.S.".
+_NAME_WORD = (r"(?:(?:\p{Lu}\.){2,}|(?:(?:al|el|bin|ibn|abu|de|van|von)-)?\p{Lu}[\p{L}\p{M}'’\-]{0,40}"
+              r"\p{Ll}[\p{L}\p{M}'’\-]{0,40}|\p{Lu}[\p{Lu}\d]{1,12}|\p{Lu}\.)")
+_CALENDAR = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+             r"March|April|May|June|July|August|September|October|November|December)\b")
+_CONNECTOR = rf"(?:\s+(?:of|de|del|da|van|von|al|bin|the|for|on)(?=\s+(?!{_CALENDAR})\p{{Lu}}))"
+_SPAN = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}\d])(?:{TITLE_WORDS}\s+)*{_NAME_WORD}(?:(?:{_CONNECTOR})?[ \t-]+{_NAME_WORD}){{0,9}}"
     rf"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV))?"
 )
 SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
@@ -38,7 +48,8 @@ ORG_CUES = frozenset(
     Project Service Services Industries Holdings Network Radio Television Mining Port
     Hospital School Church Club League Federation Organization Organisation Administration
     Bureau Cabinet Assembly Government Airlines Airways Energy Motors Systems Technologies
-    State Airport Station Plant Mine Harbor Harbour Minerals Foods Lantern Courier Review
+    State Plant Mine Minerals Foods Lantern Courier Review Lines Brigade Front Movement Studios
+    Records Entertainment Pictures Games Magazine Channel Broadcasting Online Chronicles
     Newswire Daily Gazette Chronicle Observer Monitor Insider Wire Securities Capital Partners
     Electric Power Steel Oil Gas Pharmaceuticals Labs Ministry Council""".split()
 )
@@ -65,8 +76,27 @@ STOP_STARTS = frozenset(
     Although Though Despite Under Over With Without From For By To Of Every Each All Both
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Nobody Everyone Everybody Somebody
     Someone Anyone Anybody Nothing Everything Something Please Thank Thanks According Call
-    Closing Damn Here Let Like Unlike Given Whatever Whoever Perhaps Maybe Indeed Still""".split()
+    Closing Damn Here Let Like Unlike Given Whatever Whoever Perhaps Maybe Indeed Still
+    One Another Last Next First Second Third People Sources Officials My Your Me Us Him
+    Editing Reporting Writing Additional Photo Image Video Watch Follow Share Related Update
+    Today Yesterday Tomorrow Tonight Earlier Later Once Never Ever Again Where Mr Mrs Ms
+    Oct Sept Sep Nov Dec Jan Feb Mar Apr Jun Jul Aug Breaking Exclusive Advertisement""".split()
 )
+_CONTRACTION = re.compile(r"^\w+['’](?:m|re|ve|ll|d|s|t)$", re.IGNORECASE)
+# Demonyms and other adjectives of origin are not named entities here.
+_DEMONYM = regex.compile(r"^\p{Lu}\p{Ll}+(?:ian|ican|ean|ese|ish|i|ic|ist|ern|ch)s?$")
+DEMONYMS = frozenset("""Arab Arabs Muslim Muslims Christian Christians Catholic Catholics Sunni
+    Shia Shiite Jewish Jew Jews Kurd Kurds Thai Swiss Dutch French Greek Turk Turks Afghan
+    Afghans Pakistani Filipino Latino Hispanic Asian Asians Western Eastern Islamist Islamists
+    Islamic Democrat Democrats Republican Republicans""".split())
+PLACE_CUES = frozenset("""Bay River Hall Street St Road Rd Avenue Ave Boulevard Blvd Lane Square
+    City Town Village County Province District Lake Lakes Mountain Mountains Mount Mt Island
+    Islands Valley Park Bridge Beach Coast Peninsula Strait Sea Ocean Gulf Desert Canyon Falls
+    Heights Harbor Harbour Port Airport Mall Palace Plaza Camp Fort Creek Hill Hills Forest
+    Cape Point Springs Estuary Sound Reservoir Dam Zone Region Territory Square Station
+    Stadium Arena Campus""".split())
+PLACE_PREFIXES = frozenset("Mount Mt Lake Port Fort Camp Cape Saint St".split())
+_DOMAIN = re.compile(r"\.(?:com|org|net|gov|edu|co|io|info|tv|news)(?:\.\w{2})?$", re.IGNORECASE)
 MONTHS = frozenset(
     "January February March April May June July August September October November "
     "December".split()
@@ -89,13 +119,23 @@ def find_entities(sentence: str) -> list[EntitySpan]:
     found = []
     for match in _SPAN.finditer(sentence):
         for start, end in _split_at_titles(sentence, match.start(), match.end()):
-            span = _clean(sentence, start, end)
-            if span is not None:
-                found.append(span)
+            for s, e in _split_person_of(sentence, start, end):
+                span = _clean(sentence, s, e)
+                if span is not None:
+                    found.append(span)
     return found
 
 
-_INNER_TITLE = re.compile(rf"\s(?={TITLE_WORDS}\s+[A-Z])")
+def _split_person_of(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
+    """"Ana Ruiz of Dunmore Minerals": a person, then the organisation or place."""
+    text = sentence[start:end]
+    at = text.find(" of ")
+    if at < 0 or not _looks_like_person(text[:at]):
+        return [(start, end)]
+    return [(start, start + at), (start + at + 4, end)]
+
+
+_INNER_TITLE = regex.compile(rf"\s(?={TITLE_WORDS}\s+\p{{Lu}})")
 
 
 def _split_at_titles(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -115,7 +155,8 @@ def _split_at_titles(sentence: str, start: int, end: int) -> list[tuple[int, int
 def _clean(sentence: str, start: int, end: int) -> EntitySpan | None:
     text = sentence[start:end]
     words = text.split()
-    while words and (words[0] in STOP_STARTS or words[0] in MONTHS):
+    while words and (words[0] in STOP_STARTS or words[0] in MONTHS
+                     or _CONTRACTION.match(words[0])):
         start += len(words[0]) + 1
         words = words[1:]
     while words and (words[-1] in MONTHS or words[-1] in CONNECTORS):
@@ -123,7 +164,7 @@ def _clean(sentence: str, start: int, end: int) -> EntitySpan | None:
     if words:
         words[-1] = POSSESSIVE.sub("", words[-1])
     text = " ".join(words)
-    if not words or _is_noise(text):
+    if not words or _is_noise(text) or _is_demonym(text):
         return None
     title_match = _TITLE.match(text)
     title = title_match.group().strip() if title_match else ""
@@ -132,6 +173,12 @@ def _clean(sentence: str, start: int, end: int) -> EntitySpan | None:
         return None
     end = start + len(" ".join(words))
     return EntitySpan(name, label_for(name, title), start + len(text) - len(name), end, title)
+
+
+def _is_demonym(text: str) -> bool:
+    """"Syrian", "British", "Americans", "Muslims": adjectives and nouns of origin."""
+    return " " not in text and text not in GPE_NAMES and (
+        text in DEMONYMS or bool(_DEMONYM.match(text)))
 
 
 def _is_noise(text: str) -> bool:
@@ -143,9 +190,15 @@ def _is_noise(text: str) -> bool:
 def label_for(name: str, title: str = "") -> str:
     """PERSON, ORG or GPE from cue words, a small gazetteer and the title."""
     words = set(name.replace("’s", "").replace("'s", "").split())
-    if name in GPE_NAMES or " ".join(name.split()) in {p.strip() for p in GPE_PHRASES} or (
+    parts = name.split()
+    if name in GPE_NAMES or " ".join(parts) in _GPE_PHRASES or (
         len(words) == 1 and words <= GPE_NAMES
     ):
+        return "GPE"
+    if _DOMAIN.search(name):
+        return "ORG"
+    if len(parts) > 1 and (parts[-1] in PLACE_CUES or parts[0] in PLACE_PREFIXES) and not (
+            words & ORG_CUES - {"State"}):
         return "GPE"
     if words & ORG_CUES or (name.isupper() and len(name) <= 6):
         return "ORG"
@@ -156,12 +209,23 @@ def label_for(name: str, title: str = "") -> str:
     return "ORG" if len(words) > 2 else "MISC"
 
 
+_GPE_PHRASES = frozenset(p.strip() for p in GPE_PHRASES)
+
+
 def _looks_like_person(name: str) -> bool:
-    parts = [p for p in name.split() if p not in SUFFIXES]
+    parts = [re.sub(r"^(?:al|el|bin|ibn|abu|de|van|von)-", "", p) for p in name.split()
+             if p not in SUFFIXES]
     if not 2 <= len(parts) <= 4:
         return False
+    if any(p in PLACE_CUES or p in DEMONYMS for p in parts):
+        return False
     return all(p[0].isupper() and (p[1:].islower() or p.endswith(".") or "-" in p or "’" in p
-                                    or "'" in p) for p in parts)
+                                    or "'" in p or _mixed_case_name(p)) for p in parts)
+
+
+def _mixed_case_name(word: str) -> bool:
+    """"McAllister", "DeJesus", "LeFevre": a capital inside a name word."""
+    return word[:1].isupper() and any(c.islower() for c in word[1:3]) and not word.isupper()
 
 
 def surname(name: str) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cpt sgt cpl pvt adm cmdr brig
     gov sen rep reps sens pres supt insp det rev hon amb atty gens
@@ -40,7 +42,9 @@ DATELINE = re.compile(
 )
 # A run of marks is matched once, from its first mark, with possessive quantifiers: a
 # 100,000-character run of "." costs one linear scan, not a quadratic backtrack.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# Any script's capitals (or caseless letters) may open the next sentence.
+_BOUNDARY = regex.compile(
+    r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[\p{Lu}\p{Lo}\p{Nd}])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 MAX_SENTENCE_CHARS = 2000

@@ -14,6 +14,7 @@ bounded window, so a hostile sentence costs linear time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -90,9 +91,9 @@ _ADVERBS = (r"(?:[ \t]+(?:also|later|earlier|then|flatly|publicly|officially|pre
             r"reportedly|allegedly|purportedly|supposedly|apparently|"
             r"has|have|had|again|recently|once|further|initially|repeatedly|privately|"
             r"separately|since|in a statement|in an interview|on \p{Lu}\p{Ll}+)){0,3}")
-_VERB = regex.compile(rf"(?<![\p{{L}}-])(?<!\b(?:the|a|an|his|her|its|their|these|those|such|"
-                      rf"news|press|media|initial|earlier|other|recent) )"
-                      rf"(?:{SPEECH_VERBS})(?![\p{{L}}-])", _FLAGS)
+_VERB = re.compile(rf"(?<![\w-])(?:{SPEECH_VERBS})(?![\w-])", re.IGNORECASE)
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|its|their|these|those|such|news|press|media|"
+                          r"initial|earlier|other|recent)\s$", re.IGNORECASE)
 _LEFT = regex.compile(
     rf"(?:^|(?<=[.;:!?”\"]\s)|(?<=,\s)|(?<=\s[—–-]\s)|(?<=\bthat\s)|(?<=\band\s)|(?<=\bbut\s))"
     rf"(?P<src>{SUBJECT})(?:,[ \t][^,“”\"]{{2,140}}?(?=,))?{_APPOSITIVE}?{_ADVERBS}[ \t]*$", _FLAGS)
@@ -126,8 +127,9 @@ def find_source(sentence: str) -> Source | None:
     """The source of `sentence`: its closing reporting clause, "according to X", or the
     subject of its first reporting verb outside quotation marks."""
     masked = _mask_quotes(sentence)
-    found = _closing_clause(masked) or _according(masked)
-    first = _first_subject(masked)
+    verbs = _verbs(masked)
+    found = _closing_clause(masked, verbs) or _according(masked)
+    first = _first_subject(masked, verbs)
     if found is None or (first is not None and first[0] < found[0]
                          and _WIRE_FULL.match(sentence[found[0]:found[1]])
                          and not _WIRE_FULL.match(sentence[first[0]:first[1]])):
@@ -141,8 +143,16 @@ def find_source(sentence: str) -> Source | None:
     return Source(text, classify(text), start, start + len(text), verb)
 
 
-def _first_subject(masked: str) -> tuple[int, int, str] | None:
-    for verb in _VERB.finditer(masked):
+def _verbs(masked: str) -> list[re.Match]:
+    """Reporting verbs of a sentence, not read as nouns ("the reports")."""
+    if "accord" not in masked and not _VERB.search(masked):
+        return []
+    return [v for v in _VERB.finditer(masked)
+            if not _NOUN_BEFORE.search(masked, max(0, v.start() - 12), v.start())]
+
+
+def _first_subject(masked: str, verbs: list[re.Match]) -> tuple[int, int, str] | None:
+    for verb in verbs:
         found = _subject_of(masked, verb)
         if found is not None:
             return found
@@ -153,7 +163,7 @@ def sources_in(sentence: str) -> list[Source]:
     """Every reporting verb's source in `sentence` (outside quotes), in order."""
     masked = _mask_quotes(sentence)
     out = []
-    for verb in _VERB.finditer(masked):
+    for verb in _verbs(masked):
         found = _subject_of(masked, verb)
         if found is not None:
             start, end, word = found
@@ -171,10 +181,10 @@ def _mask_quotes(sentence: str) -> str:
 CLOSING_TAIL = 60   # a closing reporting clause ends this close to the sentence end
 
 
-def _closing_clause(masked: str) -> tuple[int, int, str] | None:
+def _closing_clause(masked: str, verbs: list[re.Match]) -> tuple[int, int, str] | None:
     """A reporting clause closing the sentence: "..., officials said on Monday."."""
     end = len(masked.rstrip(" .!?\"”’'"))
-    for verb in _VERB.finditer(masked, max(0, end - CLOSING_TAIL - 160)):
+    for verb in verbs:
         if end - verb.end() > CLOSING_TAIL or "," not in masked[max(0, verb.start() - 100):
                                                                     verb.start()]:
             continue
@@ -191,7 +201,7 @@ def _according(masked: str) -> tuple[int, int, str] | None:
     return match.start("src"), match.end("src"), "according to"
 
 
-def _subject_of(masked: str, verb: regex.Match, min_start: int = 0
+def _subject_of(masked: str, verb: re.Match, min_start: int = 0
                 ) -> tuple[int, int, str] | None:
     """The subject left of `verb`, or, after a quote or comma, the one right of it."""
     left_from = max(min_start, verb.start() - WINDOW)

@@ -376,6 +376,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX stories_disputed ON stories(n_disputed DESC, id);
         """,
     ),
+    # -- 0007: typed quantities (issue 12) ----------------------------------------------------
+    (
+        "0007_typed_quantities",
+        """
+        ALTER TABLE mentions ADD COLUMN head TEXT;
+        ALTER TABLE mentions ADD COLUMN bound TEXT NOT NULL DEFAULT 'exact';
+        ALTER TABLE mentions ADD COLUMN aspect TEXT NOT NULL DEFAULT 'total';
+        """,
+    ),
     # -- 0008: analyze progress (issue 13) --------------------------------------------------
     (
         "0008_analyze_progress",

@@ -233,10 +233,10 @@ class Store:
                  for q in extraction.quotes],
             )
             conn.executemany(
-                "INSERT INTO mentions (article_id, sentence_idx, kind, text, value, unit, context) "
-                "VALUES (?,?,?,?,?,?,?)",
-                [(aid, m.sentence_index, m.kind, m.text, json.dumps(m.value), m.unit, m.context)
-                 for m in extraction.mentions],
+                "INSERT INTO mentions (article_id, sentence_idx, kind, text, value, unit, context, "
+                "head, bound, aspect) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(aid, m.sentence_index, m.kind, m.text, json.dumps(m.value), m.unit, m.context,
+                  m.head, m.bound, m.aspect) for m in extraction.mentions],
             )
             conn.executemany(
                 "INSERT OR REPLACE INTO claims (id, article_id, sentence_idx, text, "
@@ -272,7 +272,8 @@ class Store:
         for r in self.query("SELECT * FROM mentions WHERE article_id = ? ORDER BY id",
                             (article_id,)):
             ext.mentions.append(Mention(article_id, r["text"], r["kind"], json.loads(r["value"]),
-                                        r["sentence_idx"], r["unit"], r["context"]))
+                                        r["sentence_idx"], r["unit"], r["context"], r["head"],
+                                        r["bound"], r["aspect"]))
         for r in self.query("SELECT * FROM claims WHERE article_id = ? ORDER BY sentence_idx",
                             (article_id,)):
             ext.claims.append(Claim(article_id, r["sentence_idx"], r["text"], r["checkworthiness"],
