@@ -22,9 +22,15 @@ FNC_BODIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "fnc1" / 
 def local_ray():
     """One local Ray with 2 CPUs for the module; the engine uses it as it is."""
     started = not ray.is_initialized()
-    if started:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-                 logging_level="WARNING")
+    for attempt in range(3) if started else ():
+        try:                      # a loaded machine can miss Ray's 30 s start-up window
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+                     logging_level="WARNING")
+            break
+        except Exception:
+            ray.shutdown()
+            if attempt == 2:
+                raise
     yield ray
     if started:
         ray.shutdown()

@@ -183,9 +183,16 @@ class RayEngine:
         if self._owns:
             env = {k: v for k, v in os.environ.items()
                    if k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "CORROBORATOR_DB")}
-            ray.init(address=address, num_cpus=None if address else workers,
-                     include_dashboard=False, log_to_driver=False, logging_level="WARNING",
-                     runtime_env={"env_vars": env} if env else None)
+            try:
+                ray.init(address=address, num_cpus=None if address else workers,
+                         include_dashboard=False, log_to_driver=False,
+                         logging_level="WARNING",
+                         runtime_env={"env_vars": env} if env else None)
+            except Exception as exc:           # Ray raises bare Exceptions on start-up
+                ray.shutdown()
+                where = f"join Ray at {address}" if address else "start a local Ray"
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise WorkerError(f"could not {where}: {reason}") from exc
         self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self._corroborate = ray.remote(max_retries=RAY_MAX_RETRIES)(corroborate_stories)
 
