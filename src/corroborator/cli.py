@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corroborator import __version__
 from corroborator.errors import CorroboratorError
+from corroborator.vocabulary import plural
 
 FORMATS = click.Choice(["text", "json"])
 DB_HELP = "SQLite file (default: $CORROBORATOR_DB or the user data directory)."
@@ -291,7 +292,8 @@ def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> Non
         return
     rows = data["stories"]
     for r in rows:
-        click.echo(f"{r['id'][:12]}  {r['n_articles']:>3} articles  {r['n_sources']:>3} sources"
+        click.echo(f"{r['id'][:12]}  {plural(r['n_articles'], 'article'):>12}  "
+                   f"{plural(r['n_sources'], 'source'):>11}"
                    f"  {(r['first_seen'] or '?')[:10]} → {(r['last_seen'] or '?')[:10]}  "
                    f"{r['title']}\n              outlets: {', '.join(r['outlets'])}")
     if not rows:
@@ -462,6 +464,8 @@ def eval_stance(stances: str, bodies: str, predictions: str | None, fmt: str) ->
     from corroborator.evaluation.stance import evaluate_stance
 
     _report(_run(evaluate_stance, stances, bodies, predictions_out=predictions), fmt)
+    if predictions:
+        click.echo(f"wrote {Path(predictions).resolve()}", err=True)
 
 
 @evaluate.command(name="nli")
