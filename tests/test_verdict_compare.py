@@ -1,0 +1,62 @@
+"""Verdicts end to end through `compare`, on short articles written for the test."""
+
+from __future__ import annotations
+
+from corroborator.compare import compare
+from corroborator.models import Article
+
+
+def article(outlet: str, text: str) -> Article:
+    return Article(text=text, title="", outlet=outlet)
+
+
+def numbers_in_conflict(result) -> list:
+    return [d for d in result.discrepancies if d.kind == "number"]
+
+
+FERRY_A = article("Harbour Times", "The ferry Northern Star sank off Cape Mallow on Sunday. "
+                  "The ferry was carrying more than 400 people aboard when it sank, port "
+                  "officials said. Rescue boats searched the area through the night.")
+FERRY_B = article("Coast Daily", "The ferry Northern Star sank off Cape Mallow on Sunday. "
+                  "The ferry was carrying 214 passengers when it sank, the coast guard said. "
+                  "Divers reached the wreck on Monday.")
+FERRY_C = article("Bay Radio", "The ferry Northern Star sank off Cape Mallow on Sunday. "
+                  "The ferry was carrying about 200 people when it sank, the coast guard said. "
+                  "Families gathered at the port.")
+
+
+def test_more_than_400_people_against_214_passengers_is_a_conflict() -> None:
+    result = compare([FERRY_A, FERRY_B])
+    found = numbers_in_conflict(result)
+    assert found and {"400 people", "214 passengers"} <= {v for d in found for v in d.values}
+    assert any(g.status == "disputed" for g in result.claim_groups)
+
+
+def test_about_200_people_is_compatible_with_214_passengers() -> None:
+    assert not numbers_in_conflict(compare([FERRY_B, FERRY_C]))
+
+
+RECOUNT_A = article("Kestrel Ledger", "Councillor Mara Rowan won the ward recount by 203 "
+                    "votes on Friday, the election office said. Turnout was low.")
+RECOUNT_B = article("Valley Post", "Councillor Mara Rowan gained 17 votes in the ward recount "
+                    "on Friday, the election office said. Her rival conceded.")
+
+
+def test_a_margin_is_not_compared_with_a_gain() -> None:
+    assert not numbers_in_conflict(compare([RECOUNT_A, RECOUNT_B]))
+
+
+HOAX_A = article("Morning Wire", "The city will ban cars from the old town from May, the "
+                 "mayor announced on Tuesday. Shop owners said they feared losing customers.")
+HOAX_B = article("Fact Desk", "A hoax report claims the city will ban cars from the old town. "
+                 "The mayor's office said the report is false and no ban is planned.")
+
+
+def test_a_hoax_report_disputes_rather_than_supports() -> None:
+    result = compare([HOAX_A, HOAX_B])
+    ban = [g for g in result.claim_groups if "ban cars" in g.text]
+    assert ban and all(g.status != "corroborated" for g in ban)
+    assert all("hoax" not in g.text.lower() for g in result.claim_groups
+               if g.status == "corroborated")
+    stances = [s for g in ban for s in g.stances if s.article_id == HOAX_B.id]
+    assert stances and all(s.label in ("disagree", "discuss") for s in stances)
