@@ -116,3 +116,23 @@ def test_streams_in_batches(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         first = next(rows)
         assert first["id"]
         assert len(list(rows)) == _count(db, "articles") - 1
+
+
+def test_parquet_without_pyarrow_names_the_extra(db: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from corroborator.errors import MissingExtraError
+
+    real_import = builtins.__import__
+
+    def no_pyarrow(name, *args, **kwargs):
+        if name.startswith("pyarrow"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    with open_store(db, readonly=True) as store, \
+            pytest.raises(MissingExtraError, match=r"corroborator\[parquet\]"):
+        export(store, "claims", tmp_path / "c.parquet")
+    assert not (tmp_path / "c.parquet").exists()
