@@ -70,6 +70,8 @@ def test_views_return_rows(examples_db: Path) -> None:
     assert disputes and all(row["disputing_evidence"] for row in disputes)
     coverage = _json(examples_db, "/examples/outlet_coverage.json?_shape=array")
     assert sum(row["articles"] for row in coverage) == 22
+    faceted = _json(examples_db, "/examples/claim_stances.json")
+    assert {"stance", "outlet"} <= set(faceted["facet_results"])
 
 
 def test_internal_tables_hidden_and_metadata_shown(examples_db: Path) -> None:

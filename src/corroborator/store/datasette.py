@@ -33,6 +33,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "title": "Articles",
         "description": "One row per ingested article. " + ARTICLES_NOTE,
         "sort_desc": "published",
+        "label_column": "title",
+        "facets": ["outlet", "language"],
         "columns": {
             "id": "Stable id: a hash of the normalised text and URL.",
             "outlet": "Publisher, as given by the input or its metadata.",
@@ -46,6 +48,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "claims": {
         "title": "Claims",
         "description": "Check-worthy sentences extracted from each article.",
+        "label_column": "text",
+        "facets": ["attribution_kind"],
         "columns": {
             "checkworthiness": "Probability (0–1) that the sentence states a checkable fact.",
             "attribution_kind": "named, wire, anonymous, hedged or none.",
@@ -56,6 +60,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "title": "Stories",
         "description": "Real-world events: articles clustered by what they report.",
         "sort_desc": "last_seen",
+        "label_column": "title",
         "columns": {
             "n_sources": "Independent sources (copies of one wire story count once).",
             "n_disputed": "Claim groups whose status is 'disputed'.",
@@ -68,12 +73,15 @@ TABLES: dict[str, dict[str, Any]] = {
         "title": "Claim groups",
         "description": "The same assertion made by one or more articles of a story, with "
                        "its status: corroborated, disputed, unclear or single-source.",
+        "label_column": "text",
+        "facets": ["status"],
     },
     "claim_group_members": {"title": "Claim group members",
                             "description": "The claims making up each claim group."},
     "stances": {
         "title": "Stances",
         "description": "Each article's stance toward each claim group of its story.",
+        "facets": ["label"],
         "columns": {
             "label": "agree, disagree, discuss or unrelated.",
             "score": "Calibrated probability (0–1) of the label.",
@@ -85,6 +93,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "title": "Discrepancies",
         "description": "Places where articles disagree on a name, number, date or claim, "
                        "or a headline outruns its body.",
+        "facets": ["kind"],
         "columns": {"values": "The differing values (JSON list).",
                     "articles": "Ids of the articles involved (JSON list).",
                     "evidence": "Article id → the sentence showing its value (JSON)."},
@@ -106,6 +115,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "title": "Claim stances",
         "description": "Who says what: each outlet's stance toward each claim, with the "
                        "probability and the sentence that shows it.",
+        "facets": ["stance", "outlet"],
         "columns": {"probability": "Calibrated probability (0–1) of the stance."},
     },
     "story_disputes": {
