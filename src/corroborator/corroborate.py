@@ -47,7 +47,8 @@ from corroborator.verdict import (
 MAX_SINGLE_SOURCE_CLAIMS = 6     # per article: its most check-worthy unshared claims
 MAX_GROUPS = 80                  # per story: shared claims first, then single-source ones
 MIN_SINGLE_CHECKWORTHINESS = 0.02  # the rest of an article is ranked, not cut
-INFERENCE_BUDGET = 1200          # candidate sentences per story sent to the inference model
+INFERENCE_PER_ARTICLE = 12       # candidate sentences per article sent to the inference model
+INFERENCE_MAX = 400              # ...and per story at most (the rest: cues and overlap only)
 HEDGED_MAKER_PROBABILITY = 0.75  # a claim its own article only reports as hedged
 NOT_A_CLAIM = re.compile(
     r"\?\s*$|^\W*(reporting|editing|writing|additional reporting) by\b|pic\.twitter\.com|"
@@ -217,7 +218,8 @@ def _verdicts(groups: Sequence[ClaimGroup],
                 keys.append((group.id, article.id))
     if not jobs:
         return {}
-    return dict(zip(keys, judge(jobs, budget=INFERENCE_BUDGET), strict=True))
+    budget = min(INFERENCE_MAX, INFERENCE_PER_ARTICLE * len(comparison.articles))
+    return dict(zip(keys, judge(jobs, budget=budget), strict=True))
 
 
 def _claim_view(group: ClaimGroup, comparison: Comparison) -> ClaimView:

@@ -34,6 +34,7 @@ LABELS = ("entailment", "neutral", "contradiction")
 ENTAIL, NEUTRAL, CONTRA = range(3)
 BATCH = 32
 MAX_CHARS = 2000     # per side: anything longer is cut before tokenising
+MAX_TOKENS = 96      # per pair at run time (training used up to 128): cost grows with length
 
 
 class NLIModel:
@@ -61,7 +62,7 @@ class NLIModel:
         self._tokenizer_path = directory / "tokenizer.json"
         self._local = threading.local()
         self.temperature = float(self.meta.get("temperature", 1.0))
-        self.max_tokens = int(self.meta.get("max_tokens", 128))
+        self.max_tokens = min(MAX_TOKENS, int(self.meta.get("max_tokens", MAX_TOKENS)))
 
     @property
     def name(self) -> str:
