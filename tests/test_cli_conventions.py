@@ -17,6 +17,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "txt"
 READERS = [
     ["analyze"], ["stories"], ["story", "abcd"], ["report"], ["search", "bridge"],
     ["export", "--what", "claims", "-o", "x.csv"], ["datasette-metadata"],
+    ["serve", "--get", "/api/stories"],
 ]
 NEW_COMMANDS = ["export", "datasette-metadata"]
 
