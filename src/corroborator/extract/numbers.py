@@ -108,7 +108,10 @@ IRREGULAR = {"people": "people", "men": "man", "women": "woman", "children": "ch
              "persons": "person", "police": "police", "data": "data", "media": "media",
              "aircraft": "aircraft", "series": "series", "species": "species",
              "news": "news", "lives": "life", "wives": "wife", "knives": "knife",
-             "dollars": "dollar", "euros": "euro", "pounds": "pound", "yen": "yen"}
+             "dollars": "dollar", "euros": "euro", "pounds": "pound", "yen": "yen",
+             "buses": "bus", "gases": "gas", "viruses": "virus", "bonuses": "bonus",
+             "campuses": "campus", "censuses": "census", "crises": "crisis",
+             "analyses": "analysis", "theses": "thesis", "statuses": "status"}
 NO_HEAD_UNITS = frozenset("percent per cent".split())
 
 
