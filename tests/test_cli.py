@@ -109,7 +109,7 @@ def test_search_finds_ingested_words(db_path):
     run("ingest", EXAMPLES / "txt", "--db", db_path)
     result = run("search", "lighthouse", "--db", db_path, "--format", "json")
     assert result.exit_code == 0
-    assert any("Marrow Point" in r["title"] for r in json.loads(result.stdout))
+    assert any("Marrow Point" in r["title"] for r in json.loads(result.stdout)["articles"])
 
 
 def test_search_on_missing_database_is_a_clear_error(tmp_path):

@@ -86,3 +86,19 @@ def test_docs_name_every_schema_and_field() -> None:
         assert f"{name}.schema.json" in doc
         for field in schema(name)["required"]:
             assert f"`{field}`" in doc, (name, field)
+
+
+def test_search_same_object_from_cli_and_api(db: Path) -> None:
+    cli = _cli("search", "cracks", "--db", db, "--format", "json")
+    assert cli == _api(db, "/api/search?q=cracks")
+    assert cli["schema_version"] == SCHEMA_VERSION and cli["articles"]
+
+
+def test_every_json_command_is_versioned(tmp_path: Path) -> None:
+    from corroborator import cli
+
+    assert cli.SCHEMA_VERSION == SCHEMA_VERSION
+    text = ROOT / "examples" / "txt" / "cpa-calloway-redfern-memo.txt"
+    assert _cli("extract", text, "--format", "json")["schema_version"] == SCHEMA_VERSION
+    added = _cli("ingest", text, "--db", tmp_path / "v.db", "--format", "json")
+    assert added["schema_version"] == SCHEMA_VERSION and len(added["added"]) == 1

@@ -122,7 +122,7 @@ def test_single_article_story_is_all_single_source(stories, examples_db):
 def test_claims_are_full_text_searchable(examples_db):
     result = run("search", "scrubbers", "--claims", "--db", examples_db, "--format", "json")
     assert result.exit_code == 0
-    assert any("scrubbers" in r["text"] for r in json.loads(result.stdout))
+    assert any("scrubbers" in r["text"] for r in json.loads(result.stdout)["claims"])
 
 
 def test_articles_without_claims_compare_without_crashing():

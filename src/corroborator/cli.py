@@ -20,6 +20,8 @@ from corroborator.errors import CorroboratorError
 from corroborator.vocabulary import plural
 
 FORMATS = click.Choice(["text", "json"])
+SCHEMA_VERSION = 1
+"""The JSON contract's version (docs/json.md); equal to corroborator.views.SCHEMA_VERSION."""
 DB_HELP = "SQLite file (default: $CORROBORATOR_DB or the user data directory)."
 err = Console(stderr=True)
 
@@ -118,7 +120,8 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
     if fmt == "json":
-        click.echo(json.dumps({"added": report.added, "duplicates": report.duplicates,
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION,
+                               "added": report.added, "duplicates": report.duplicates,
                                "failed": [str(e) for e in report.errors]}, indent=2))
     else:
         click.echo(report.summary())
@@ -169,7 +172,8 @@ def analyze(db: str | None, rebuild: bool, workers: int | None, engine: str,
         report = _run(run_analyze, store, rebuild=rebuild, workers=workers, engine=engine,
                       ray_address=ray_address, progress=ProgressLines() if plain else step)
     if fmt == "json":
-        click.echo(json.dumps(report.__dict__, indent=2, default=str))
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **report.__dict__}, indent=2,
+                              default=str))
     else:
         click.echo(report.summary())
     click.echo(f"database: {store.path}", err=True)
@@ -236,7 +240,7 @@ def extract(source: str, fmt: str) -> None:
     extraction = _run(run_extract, article)
     for warning in extraction.warnings:
         click.echo(f"warning: {source}: {warning}", err=True)
-    data = extraction_dict(extraction)
+    data = {"schema_version": SCHEMA_VERSION, **extraction_dict(extraction)}
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json"
                else extraction_text(article, data))
 
@@ -255,11 +259,14 @@ def search(words: str, db: str | None, claims: bool, limit: int, fmt: str) -> No
       corroborator search "leaked memo" --db news.db
       corroborator search halvorsen --claims --format json
     """
+    from corroborator.views import search_view
+
     store = _open(db, readonly=True)
-    rows = _run(store.search_claims if claims else store.search_articles, words, limit)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    if fmt == "json":  # the same object as /api/search?q=WORDS: articles and claims
+        data = _run(search_view, store, words, limit)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    rows = _run(store.search_claims if claims else store.search_articles, words, limit)
     for r in rows:
         label = r.get("snippet") or r.get("text")
         click.echo(f"{r.get('article_id', r['id'])[:12]}  {r.get('outlet') or '?'}: "
