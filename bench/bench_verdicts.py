@@ -33,6 +33,7 @@ NLI_HELD_OUT = (
     "cad_snli_revised_hypothesis/test.jsonl", "cad_snli_revised_premise/test.jsonl",
     "mnli_binary/dev.jsonl", "fever_nli_binary/dev.jsonl", "fever_symmetric/v02_dev.jsonl",
     "fever_symmetric/v02_test.jsonl", "perspectrum/dev.jsonl", "perspectrum/test.jsonl",
+    "breaking_nli/test.jsonl#test", "wikifactcheck_contrastive/dev.jsonl#test",
 )
 CONFLICT_PAIRS = 120     # per kind (agree/disagree and agree/agree), sampled with a seed
 OUT = ROOT / "bench" / "out" / "verdicts.json"
@@ -42,7 +43,7 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def nli_figures(quick: bool) -> dict:
+def nli_figures(quick: bool, files: str = "") -> dict:
     """Accuracy and macro-F1 on each held-out NLI file (RTE/GLUE pairs seen in training
     are removed first)."""
     import tempfile
@@ -53,7 +54,7 @@ def nli_figures(quick: bool) -> dict:
 
     seen = {pair_key(r) for r in training_rows(random.Random(13))}
     out = {}
-    for name in NLI_HELD_OUT:
+    for name in (files.split(",") if files else NLI_HELD_OUT):
         rows = [r for r in nli_rows(name) if pair_key(r) not in seen]
         if quick:
             rows = rows[:300]
@@ -200,6 +201,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small samples")
     parser.add_argument("--only", default="nli,fnc,conflict,speed")
     parser.add_argument("--part", default="test", help="FNC-1 story part (test or tune)")
+    parser.add_argument("--files", default="", help="NLI files to score (default: all held out)")
     args = parser.parse_args()
     if not (SHARED / "data").exists():
         print(f"skipped: {SHARED / 'data'} is absent")
@@ -207,7 +209,8 @@ def main() -> None:
     wanted = set(args.only.split(","))
     results = json.loads(OUT.read_text()) if OUT.exists() else {}
     if "nli" in wanted:
-        results["nli_held_out"] = nli_figures(args.quick)
+        results["nli_held_out"] = results.get("nli_held_out", {}) | nli_figures(
+            args.quick, args.files)
     if "fnc" in wanted:
         results[f"fnc_{args.part}_stories"] = fnc_figures(args.part)
     if "conflict" in wanted:
