@@ -164,3 +164,16 @@ def test_datasette_metadata_command(db_path: Path) -> None:
     assert all(tables[t]["hidden"] for t in HIDDEN_TABLES)
     assert data["license"].startswith("Apache-2.0")
     assert write_metadata(db_path, tmp := db_path.with_name("m.json")) == tmp
+
+
+def test_read_only_commands_upgrade_an_old_database_once(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _old_database(path)
+    out = tmp_path / "stances.csv"
+    result = CliRunner().invoke(main, ["export", "--db", str(path), "--what", "stances",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "upgrading database" in result.output
+    assert database.pending_migrations(path) == []
+    again = CliRunner().invoke(main, ["stories", "--db", str(path)])
+    assert again.exit_code == 0 and "upgrading" not in again.output

@@ -44,6 +44,7 @@ def _run(fn, *args: Any, **kwargs: Any) -> Any:
 def _open(db: str | None, readonly: bool = False, create: bool = False):
     """Open the database; unless `create`, fail with one line when the file does not exist."""
     from corroborator.store import default_db_path, open_store
+    from corroborator.store.database import pending_migrations
 
     path = Path(db) if db else default_db_path()
     if not create and not path.exists():
@@ -51,6 +52,9 @@ def _open(db: str | None, readonly: bool = False, create: bool = False):
                        f"--db {path}')")
     if create and not path.exists():
         click.echo(f"creating database {path}", err=True)
+    if readonly and _run(pending_migrations, path):
+        click.echo(f"upgrading database {path} to the current schema", err=True)
+        _run(open_store, path).close()
     return _run(open_store, path, readonly=readonly)
 
 

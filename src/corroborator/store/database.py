@@ -121,6 +121,20 @@ def _apply(conn: sqlite3.Connection, number: int, name: str, sql: str) -> None:
         raise
 
 
+def pending_migrations(path: Path) -> list[str]:
+    """Names of the migrations the database at `path` has not had yet (read-only check).
+
+    Read-only commands use this to upgrade an old database in place once before reading.
+    """
+    conn = _open_readonly(path)
+    try:
+        done = {row[0] for row in _guard(path, lambda: conn.execute(
+            "SELECT name FROM migrations").fetchall())}
+    finally:
+        conn.close()
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
 def _statements(sql: str) -> list[str]:
     """Split a migration script into statements, keeping trigger bodies whole."""
     statements, current = [], []
