@@ -775,3 +775,10 @@ def test_html_with_50000_attributes_is_refused_quickly(tmp_path: Path) -> None:
     error = only_error(read_articles([path]))
     assert "more than 1000 attributes" in error.problem
     assert time.process_time() - started < 2.0
+
+
+def test_csv_with_old_mac_line_endings_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b"title,text\rA,Body one.\rB,Body two.\r")
+    articles, errors = split(read_articles([path]))
+    assert [a.text for a in articles] == ["Body one.", "Body two."] and not errors

@@ -9,8 +9,8 @@ row becomes one `InputError` carrying its line number; the other rows go on.
 from __future__ import annotations
 
 import csv
-import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -35,6 +35,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Delimiters the CSV sniffer may choose from.
 CSV_DELIMITERS = ",;\t"
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 Record = dict[str, Any]
 Result = Article | InputError
@@ -173,9 +175,7 @@ def read_csv(data: bytes | str, source: str) -> Iterator[Result]:
         decoded = decode_bytes(data, source, rows=True)
         data, warnings = decoded.text, decoded.warnings
     _raise_field_limit()
-    reader = csv.reader(
-        io.StringIO(data.lstrip("\ufeff"), newline=""), delimiter=_sniff_delimiter(data)
-    )
+    reader = csv.reader(_lines(data.lstrip("\ufeff")), delimiter=_sniff_delimiter(data))
     header = next(reader, None)
     columns = [name.strip() for name in header or []]
     if not _has_text_column(columns):
@@ -333,6 +333,14 @@ def _has_text_column(columns: list[str]) -> bool:
 def _aliases(name: str) -> str:
     """The aliases of a field, comma-separated, for messages."""
     return ", ".join(FIELD_ALIASES[name])
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings (CRLF, LF or CR), one slice at a time
+    (``io.StringIO`` would copy the whole text into a four-byte-per-character buffer)."""
+    for match in _LINE.finditer(text):
+        if match.group(0):
+            yield match.group(0)
 
 
 def _sniff_delimiter(text: str) -> str:
