@@ -85,12 +85,29 @@ def fnc_figures(part: str) -> dict:
 
     rows, bodies = fnc_rows(part)
     start = time.perf_counter()
-    labels = [v.label for v in verdict_stances(rows, bodies)]
+    verdicts = verdict_stances(rows, bodies)
+    labels = [v.label for v in verdicts]
     result = score_predictions([s for _, _, s in rows], labels)
+    result["expected_calibration_error"] = calibration_error(
+        [v.probability for v in verdicts], [v.label == s for v, (_, _, s) in
+                                            zip(verdicts, rows, strict=True)])
     result["seconds"] = round(time.perf_counter() - start, 1)
     log(f"fnc {part}: relative {result['fnc_score']:.3f} macro-F1 {result['macro_f1']:.3f} "
         f"disagree F1 {result['per_class_f1']['disagree']:.3f} n={result['n']}")
     return result
+
+
+def calibration_error(confidence: list[float], correct: list[bool], bins: int = 10) -> float:
+    """Expected calibration error of the probability given with each label."""
+    total, n = 0.0, len(confidence)
+    for b in range(bins):
+        inside = [i for i, c in enumerate(confidence)
+                  if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c == 1.0)]
+        if inside:
+            gap = abs(sum(confidence[i] for i in inside) / len(inside)
+                      - sum(correct[i] for i in inside) / len(inside))
+            total += gap * len(inside) / n
+    return round(total, 4)
 
 
 def conflict_pairs(part: str, limit: int) -> tuple[list, list, dict]:
