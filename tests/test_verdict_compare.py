@@ -60,3 +60,20 @@ def test_a_hoax_report_disputes_rather_than_supports() -> None:
                if g.status == "corroborated")
     stances = [s for g in ban for s in g.stances if s.article_id == HOAX_B.id]
     assert stances and all(s.label in ("disagree", "discuss") for s in stances)
+
+
+def test_hedged_support_is_weaker_than_a_direct_assertion() -> None:
+    from corroborator.corroborate import check_claim
+    from corroborator.extract import extract
+
+    direct = article("Sport Daily", "The striker will join Northern United next season, the "
+                     "club confirmed on Friday. He signed a four-year contract.")
+    hedged = article("Transfer Talk", "The striker will reportedly join Northern United next "
+                     "season, according to unnamed sources. Talks are said to be advanced.")
+    verdicts = dict((a.outlet, v) for a, v in check_claim(
+        "The striker will join Northern United next season.", [direct, hedged],
+        {a.id: extract(a) for a in (direct, hedged)}))
+    assert verdicts["Sport Daily"].label == "agree"
+    assert (verdicts["Transfer Talk"].probabilities["agree"]
+            < verdicts["Sport Daily"].probabilities["agree"])
+    assert verdicts["Transfer Talk"].label != "disagree"
