@@ -122,8 +122,29 @@ def find_entities(sentence: str) -> list[EntitySpan]:
             for s, e in _split_person_of(sentence, start, end):
                 span = _clean(sentence, s, e)
                 if span is not None:
-                    found.append(span)
+                    found.append(_person_evidence(sentence, span))
     return found
+
+
+_SAYS_AFTER = regex.compile(r"^(?:,\s(?:\d{1,3},|(?:a|an|the|who|whose)\s)|\s(?:has\s|had\s|also\s)?"
+                            r"(?:said|says|told|added|wrote|tweeted|stated|explained|argued)\b)")
+_SAYS_BEFORE = regex.compile(r"(?:\b(?:said|says|told|according to|by)|\b\p{Ll}{3,}(?<!\bthe)(?<!\band)"
+                             r"(?<!\bof)(?<!\bin)(?<!\bat)(?<!\bon)(?<!\bfor)(?<!\bto)(?<!\bfrom)"
+                             r"(?<!\bwith)(?<!\bnear)(?<!\bover))\s$")
+
+
+def _person_evidence(sentence: str, span: EntitySpan) -> EntitySpan:
+    """A name shaped like a person's is typed PERSON only with evidence around it: a
+    title, an age or appositive after it ("Ana Ruiz, 31,"; "Ana Ruiz, a spokeswoman"), a
+    reporting verb next to it, or a role noun before it ("spokeswoman Ana Ruiz").
+    Otherwise it stays ambiguous ("Apple Watch", "Prime Steakhouse") for the NER."""
+    if span.label != "PERSON" or span.title:
+        return span
+    after = sentence[span.end:span.end + 30]
+    before = sentence[max(0, span.start - 30):span.start]
+    if _SAYS_AFTER.match(after) or _SAYS_BEFORE.search(before):
+        return span
+    return EntitySpan(span.text, "MISC", span.start, span.end, span.title)
 
 
 def _split_person_of(sentence: str, start: int, end: int) -> list[tuple[int, int]]:

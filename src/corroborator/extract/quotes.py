@@ -76,7 +76,8 @@ class Antecedents:
         """From the article's entities and each sentence's resolved source (with offset)."""
         out = cls()
         for e in entities:
-            if e.label == "PERSON":
+            if e.label == "PERSON" or (e.label == "MISC" and len(e.text.split()) > 1
+                                       and _looks_like_person(e.text)):
                 out.people.append((e.start, e.canonical or e.text))
             elif e.label == "ORG":
                 out.organisations.append((e.start, e.canonical or e.text))
