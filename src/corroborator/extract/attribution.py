@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from corroborator.extract.sources import SPEECH_VERBS, WIRE, Source, find_source
+from corroborator.extract.sources import (
+    ORG_ANAPHOR,
+    PERSON_ANAPHOR,
+    SPEECH_VERBS,
+    WIRE,
+    Source,
+    find_source,
+)
 from corroborator.models import Attribution
 
 __all__ = ["SPEECH_VERBS", "attribute", "Resolver"]
@@ -38,7 +45,8 @@ _HEDGE = re.compile(
     r"(?:is|are|was|were) suspected of|appears? to|appears? likely|seems? to|"
     r"it is claimed|claims? to have|may have|might have|could have|word has it|"
     r"could not be (?:immediately |independently )?(?:verified|confirmed)|"
-    r"^(?:unconfirmed |unverified )?(?:reports|rumou?rs) (?:that|of))\b",
+    r"^(?:unconfirmed |unverified )?(?:reports|rumou?rs) (?:that|of)|believed to|"
+    r"(?:earlier |unconfirmed )?suggestions?|reports? (?:emerged|surfaced|circulated))\b",
     re.IGNORECASE,
 )
 _NO_SOURCE = re.compile(r"\b(?:could not be reached|did not (?:immediately )?respond|"
@@ -88,8 +96,11 @@ def _from_source(sentence: str, source: Source, resolve: Resolver | None) -> Att
         return Attribution("hedged", None, hedge.group())
     span = sentence[min(source.start, _verb_at(sentence, source)):source.end].strip()
     text, kind = source.text, source.kind
-    if kind == "pronoun" or text.lower() in COMPANY_WORDS:
+    if (kind == "pronoun" or text.lower() in COMPANY_WORDS or PERSON_ANAPHOR.match(text)
+            or ORG_ANAPHOR.match(text)):
         resolved = resolve(text) if resolve else None
+        if resolved is None and kind != "pronoun":
+            return Attribution(kind, text, span)
         if resolved is None:
             return None if kind == "pronoun" else Attribution("named", text, span)
         text, kind = resolved

@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 
 from corroborator.extract.attribution import COMPANY_WORDS
 from corroborator.extract.sentences import Span
-from corroborator.extract.sources import Source, classify, find_source
+from corroborator.extract.sources import (
+    ORG_ANAPHOR,
+    PERSON_ANAPHOR,
+    Source,
+    classify,
+    find_source,
+)
 from corroborator.models import Entity, Quote
 
 MIN_QUOTE_WORDS = 3
@@ -132,16 +138,6 @@ class Antecedents:
 
 
 SPEAKER_WINDOW = 700   # a pronoun prefers a person who spoke this close before it
-PERSON_ANAPHOR = re.compile(
-    r"^the (?:\d+-year-old|(?:[\w-]+ ){0,2}(?:chief executive|executive|minister|secretary|"
-    r"president|congressman|congresswoman|senator|governor|mayor|anchor|actor|actress|"
-    r"singer|star|rapper|player|coach|general|lawyer|judge|pilot|leader|chairman|"
-    r"chairwoman|director|founder|ceo|prosecutor|ambassador|king|queen|prince|"
-    r"princess|pope|cleric|sheikh|preacher|author|artist|musician|guitarist|swimmer|"
-    r"golfer|scientist|professor|doctor|woman|man))$", re.IGNORECASE)
-ORG_ANAPHOR = re.compile(
-    r"^the (?:[\w-]+ ){0,2}(?:organi[sz]ation|agency|department|ministry|network|newspaper|"
-    r"outlet|channel|broadcaster|paper|magazine|website|site|office)$", re.IGNORECASE)
 
 
 def _last_before(items: list, offset: int):

@@ -63,7 +63,7 @@ DETERMINERS = ("the|a|an|one|two|three|four|five|six|another|some|several|many|m
 _FLAGS = regex.VERSION1 | regex.IGNORECASE
 _UPPER_WORD = (rf"(?:(?:al|el|ad|as|ash|bin|ibn|abu|de|di|da|van|von|le|la)-)?"
                rf"\p{{Lu}}[\p{{L}}\p{{M}}\d.&/-]{{0,{MAX_WORD}}}(?:['’]\p{{Lu}}[\p{{L}}\p{{M}}-]{{0,30}})?")
-_CONNECT = r"(?:of|de|del|da|van|von|der|al|el|bin|ibn|la|le|du|dos|das|y|and|for|on|the)"
+_CONNECT = r"(?:of|de|del|da|van|von|der|al|el|bin|ibn|la|le|du|dos|das|y|and|for|on|the|to)"
 _FRONTED = (r"(?:On|In|At|After|Before|During|When|While|Though|Although|But|And|However|"
             r"Meanwhile|Later|Earlier|Late|Early|Last|This|Since|As|If|Speaking|According|Asked|Reached|"
             r"Yesterday|Today|Then|Now|Also|Still|Separately|Instead)\b")
@@ -81,7 +81,7 @@ BARE_PLURAL = (r"(?:(?:U\.S\.|\p{Lu}\p{Ll}+)[ \t]+)?(?:officials|sources|reports
                r"management|bloggers|friends|relatives|neighbou?rs|shoppers|others|some)")
 _GROUP_NOUNS = (r"(?:officials?|sources?|spokes(?:man|woman|person)|experts?|analysts?|"
                 r"researchers?|scientists?|executives?|staff|employees?|workers?|agents?)")
-_ROLE_BEFORE_NAME = (r"(?-i:(?:\p{Lu}[\p{L}-]*[ \t]+)?(?:\p{Ll}[\p{Ll}-]*[ \t]+){1,3}"
+_ROLE_BEFORE_NAME = (r"(?-i:(?:\p{Lu}[\p{L}-]*[ \t]+){0,3}(?:\p{Ll}[\p{Ll}-]*[ \t]+){1,3}"
                      r"(?=\p{Lu}))")
 SUBJECT = (rf"(?:{WIRE}|{_ROLE_BEFORE_NAME}?{NAME}(?:[ \t]+(?:\p{{Ll}}+[ \t]+)?{_GROUP_NOUNS})?|"
            rf"{DESCRIPTOR}|{BARE_PLURAL}|he|she|it|they|we|I)")
@@ -109,6 +109,16 @@ _ACCORDING = regex.compile(
     _FLAGS)
 _TRAIL = regex.compile(r"(?:[ \t]+(?:on|in|at|during|via|to|from|late|early|last|this|"
                        r"with|said|says|told)\b.*)$", _FLAGS)
+PERSON_ANAPHOR = regex.compile(
+    r"^the (?:\d+-year-old|(?:[\w-]+ ){0,2}(?:chief executive|executive|minister|secretary|"
+    r"president|congressman|congresswoman|senator|governor|mayor|anchor|actor|actress|"
+    r"singer|star|rapper|player|coach|general|lawyer|judge|pilot|leader|chairman|"
+    r"chairwoman|director|founder|ceo|prosecutor|ambassador|king|queen|prince|"
+    r"princess|pope|cleric|sheikh|preacher|author|artist|musician|guitarist|swimmer|"
+    r"golfer|scientist|professor|doctor|woman|man))$", regex.IGNORECASE)
+ORG_ANAPHOR = regex.compile(
+    r"^the (?:[\w-]+ ){0,2}(?:organi[sz]ation|agency|department|ministry|network|newspaper|"
+    r"outlet|channel|broadcaster|paper|magazine|website|site|office)$", regex.IGNORECASE)
 _QUOTED = regex.compile(r"“[^”]{0,3000}”|\"[^\"\n]{0,3000}\"")
 
 
@@ -264,12 +274,15 @@ def classify(source: str) -> str:
     if all(_WIRE_FULL.match(part) for part in regex.split(r"\s*(?:,|\band\b)\s*", source)
            if part):
         return "wire"
-    first, head = words[0].lower(), words[-1].lower().strip(".,’'")
+    core = regex.split(r"\s(?:of|for|at|with|in|from|on|to)\s", source, maxsplit=1)[0].split()
+    first, head = words[0].lower(), core[-1].lower().strip(".,’'")
     determined = bool(_DETERMINER.match(source))
+    if first == "the" and head in ROLE_HEADS and len(core) <= 4:
+        return "named"  # "the post", "the report": a document the article has named
     common = GENERIC_HEADS | INSTITUTION_HEADS | HEDGED_HEADS
     body = words[1:] if determined or first in common else words
     org_like = [w for w in body[:-1] if _org_word(w)]
-    if body and _PROPER.match(body[-1]) and head not in common:
+    if body and _PROPER.match(core[-1]) and head not in common:
         return "named"
     if head in HEDGED_HEADS and not org_like:
         return "hedged"
