@@ -270,7 +270,9 @@ def test_story_page_leads_with_disputes_and_coverage(client) -> None:
     page = client.get(f"/story/{STORY_ID}").text
     assert page.index('id="h-disputes"') < page.index('id="h-agree"') < page.index('id="h-timeline"')
     assert "Engineers had warned about cracks in 2019." in page
-    assert "1 outlet agree" in page and "1 outlet dispute" in page and "1 outlet silent" in page
+    legend = re.sub(r"<[^>]+>", "", page.split('class="coverage-legend"', 1)[1].split("</ul>")[0])
+    assert "Agree 1 outlet: Evening Post" in legend and "Dispute 1 outlet: Coast Radio" in legend
+    assert "Silent 1 outlet: Daily Ledger" in legend
     assert "1 articles" not in page
 
 
