@@ -782,3 +782,14 @@ def test_csv_with_old_mac_line_endings_is_read(tmp_path: Path) -> None:
     path.write_bytes(b"title,text\rA,Body one.\rB,Body two.\r")
     articles, errors = split(read_articles([path]))
     assert [a.text for a in articles] == ["Body one.", "Body two."] and not errors
+
+
+def test_feed_declaring_utf16_with_a_nul_in_one_entry_keeps_the_others(tmp_path: Path) -> None:
+    rss = ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>G</title>'
+           "<item><title>A</title><description>First body.</description></item>"
+           "<item><title>B</title><description>Bad\x00body.</description></item>"
+           "<item><title>C</title><description>Third body.</description></item>"
+           "</channel></rss>")
+    (tmp_path / "nul.rss").write_bytes(rss.encode("utf-8"))
+    articles, _ = split(read_articles([tmp_path / "nul.rss"]))
+    assert {"First body.", "Third body."} <= {a.text for a in articles}

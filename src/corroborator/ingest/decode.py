@@ -120,10 +120,11 @@ def check_not_binary(data: bytes, source: str, rows: bool = False) -> None:
 
 
 def repair_declared_encoding(data: bytes) -> bytes:
-    """XML whose declaration names a wide encoding (UTF-16/32) without a BOM or any NUL
-    byte is really 8-bit: rewrite the declaration to the encoding that decodes it."""
+    """XML whose declaration names a wide encoding (UTF-16/32) but is itself written one
+    byte per character (readable here as ASCII, no BOM) is really 8-bit: rewrite the
+    declaration to the encoding that decodes it."""
     match = _XML_ENCODING.search(data[:2048])
-    if not match or _bom_encoding(data) or b"\x00" in data[:SNIFF_BYTES]:
+    if not match or _bom_encoding(data):
         return data
     name = match.group(1).decode("ascii", "ignore").lower().replace("_", "-")
     if not name.startswith(_WIDE):
