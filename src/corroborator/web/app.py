@@ -42,8 +42,8 @@ MAX_OFFSET = 1_000_000
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
 #: Views built at once and requests allowed to wait, per gate; seconds a request may wait.
-HEAVY_SLOTS, HEAVY_QUEUE, HEAVY_WAIT_S = 2, 32, 20.0
-LIGHT_SLOTS, LIGHT_QUEUE, LIGHT_WAIT_S = 8, 128, 10.0
+HEAVY_SLOTS, HEAVY_QUEUE, HEAVY_WAIT_S = 2, 64, 20.0
+LIGHT_SLOTS, LIGHT_QUEUE, LIGHT_WAIT_S = 8, 256, 10.0
 #: Seconds a client is told to wait after a 503.
 RETRY_AFTER_S = 2
 #: Host names always served (the port is ignored).
