@@ -32,6 +32,7 @@ from corroborator.models import Article, Extraction  # noqa: E402
 from realnews_data import SHARED, LabelledDoc, available, load  # noqa: E402
 
 SPEED_BODIES = 300
+OUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "realnews.md"
 TYPED = ("PERSON", "ORG", "GPE")
 
 
@@ -290,11 +291,34 @@ def speed(n: int = SPEED_BODIES) -> dict:
             "articles_per_cpu_second": round(len(articles) / cpu, 1)}
 
 
+def hostile() -> dict:
+    """CPU seconds of `extract` on issue 15's inputs: a 100 KB run of full stops and 1 MB
+    of real FNC-1 text (bodies joined)."""
+    import csv
+
+    from corroborator.extract import extract
+
+    csv.field_size_limit(1 << 27)
+    with (SHARED / "fnc1" / "train_bodies.csv").open(encoding="utf-8", newline="") as handle:
+        text = "\n\n".join(row["articleBody"] for _, row in zip(range(800), csv.DictReader(
+            handle), strict=False))[:1_000_000]
+    out = {}
+    for name, body in (("dots_100kb", "Headline\n\n" + "." * 100_000), ("real_1mb", text)):
+        extract(Article(text="Warm the models up."))
+        start = time.process_time()
+        extract(Article(text=body))
+        out[f"{name}_cpu_s"] = round(time.process_time() - start, 2)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--errors", choices=("attr", "ent", "date", "qty"), action="append")
+    parser.add_argument("--write", action="store_true", help=f"also write {OUT}")
+    parser.add_argument("--no-hostile", action="store_true",
+                        help="skip the 100 KB / 1 MB timings (the pre-issue-12 code hangs there)")
     args = parser.parse_args()
     if not available():
         sys.exit(f"{SHARED}: FNC-1 and GUM data not found; nothing to evaluate")
@@ -312,7 +336,13 @@ def main() -> None:
     result["gum_dev_news"], _ = evaluate(gum_dev, with_ner_anchor=True)
     if not args.no_speed:
         result["speed"] = speed()
+        if not args.no_hostile:
+            result["hostile"] = hostile()
     print(json.dumps(result, indent=1))
+    if args.write:
+        OUT.write_text("# Extraction on real news (issue 12)\n\nCommand: `.venv/bin/python "
+                       "bench/bench_realnews.py --write` (2 CPU cores, shared).\n\n```json\n"
+                       + json.dumps(result, indent=1) + "\n```\n")
 
 
 GUM_DEV = {"GUM_news_homeopathic", "GUM_news_iodine"}  # GUM's own dev split, news genre
