@@ -22,7 +22,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from corroborator.extract.entities import SUFFIXES, surname
+from corroborator.extract.entities import SUFFIXES, _looks_like_person, surname
 from corroborator.models import Entity
 
 MAX_SURNAME_EDITS = 1
@@ -48,7 +48,8 @@ class CanonicalEntity:
 
 def canonicalize(entities: Sequence[Entity]) -> list[CanonicalEntity]:
     """Group mentions into canonical entities and set each mention's ``canonical``."""
-    people = [e for e in entities if e.label == "PERSON"]
+    people = [e for e in entities if e.label == "PERSON" or (
+        e.label == "MISC" and len(e.text.split()) > 1 and _looks_like_person(e.text))]
     surnames = {_fold(surname(e.text)) for e in people}
     singles = [e for e in entities if e.label == "MISC" and _fold(e.text) in surnames]
     single_ids = {id(e) for e in singles}
@@ -142,9 +143,23 @@ def _firsts_compatible(a: list[str], b: list[str]) -> bool:
 
 
 def _group_by_form(mentions: list[Entity]) -> list[list[Entity]]:
+    """Same normalised form and type; a bare first word ("Calloway") joins the one
+    organisation of that article it begins ("Calloway Minerals")."""
     groups: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+    leading: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for m in mentions:
-        groups[(_fold(m.text).removeprefix("the "), m.label)].append(m)
+        key = (_fold(m.text).removeprefix("the "), m.label)
+        groups[key].append(m)
+        if m.label == "ORG" and len(m.text.split()) > 1:
+            leading[(m.article_id, _fold(m.text.split()[0]))].add(key)
+    for key in list(groups):
+        form, label = key
+        if label != "MISC" or " " in form:
+            continue
+        by_article = {m.article_id for m in groups[key]}
+        owners = set().union(*(leading.get((a, form), set()) for a in by_article))
+        if len(owners) == 1:
+            groups[owners.pop()].extend(groups.pop(key))
     return list(groups.values())
 
 

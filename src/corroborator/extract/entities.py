@@ -84,11 +84,22 @@ STOP_STARTS = frozenset(
 )
 _CONTRACTION = re.compile(r"^\w+['’](?:m|re|ve|ll|d|s|t)$", re.IGNORECASE)
 # Demonyms and other adjectives of origin are not named entities here.
-_DEMONYM = regex.compile(r"^\p{Lu}\p{Ll}+(?:ian|ican|ean|ese|ish|i|ic|ist|ern|ch)s?$")
-DEMONYMS = frozenset("""Arab Arabs Muslim Muslims Christian Christians Catholic Catholics Sunni
-    Shia Shiite Jewish Jew Jews Kurd Kurds Thai Swiss Dutch French Greek Turk Turks Afghan
-    Afghans Pakistani Filipino Latino Hispanic Asian Asians Western Eastern Islamist Islamists
-    Islamic Democrat Democrats Republican Republicans""".split())
+_DEMONYM = regex.compile(r"^\p{Lu}\p{Ll}+(?:ican|ese|ish)s?$")
+DEMONYMS = frozenset("""American Americans British Syrian Syrians Iraqi Iraqis Iranian Iranians
+    Israeli Israelis Palestinian Palestinians Russian Russians Ukrainian Ukrainians Korean
+    Koreans Indian Indians Pakistani Pakistanis Afghan Afghans Saudi Saudis Egyptian
+    Egyptians Libyan Libyans Nigerian Nigerians Kenyan Kenyans Somali Somalis Yemeni Yemenis
+    Jordanian Jordanians Kurd Kurds Canadian Canadians Australian Australians Italian
+    Italians German Germans European Europeans African Africans Asian Asians Arab Arabs
+    Muslim Muslims Christian Christians Catholic Catholics Sunni Sunnis Shia Shiite Shiites
+    Jewish Jew Jews Islamic Islamist Islamists Western Eastern Soviet Nicaraguan Nicaraguans
+    Cuban Cubans Venezuelan Venezuelans Brazilian Brazilians Chechen Chechens Thai Swiss
+    Dutch French Greek Greeks Turk Turks Filipino Filipinos Latino Latinos Hispanic
+    Hispanics Democrat Democrats Republican Republicans Nepali Bangladeshi Omani Kuwaiti
+    Qatari Emirati Sudanese Lebanese Vietnamese Chinese Japanese Norwegian Swedish Danish
+    Finnish Polish Irish Scottish Welsh Belgian Austrian Hungarian Romanian Bulgarian Serbian
+    Croatian Mongolian Tunisian Algerian Moroccan Moroccans Ethiopian Ghanaian Zimbabwean
+    Colombian Peruvian Chilean Argentine Argentinian Mexicans""".split())
 PLACE_CUES = frozenset("""Bay River Hall Street St Road Rd Avenue Ave Boulevard Blvd Lane Square
     City Town Village County Province District Lake Lakes Mountain Mountains Mount Mt Island
     Islands Valley Park Bridge Beach Coast Peninsula Strait Sea Ocean Gulf Desert Canyon Falls

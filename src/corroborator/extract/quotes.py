@@ -49,6 +49,7 @@ _MAIN_SUBJECT = re.compile(r"^(?:[^,]{0,90},\s+)?(?P<src>.{2,120}?)\s+(?:would|w
                            r"have|was|is|did|does|also|later|then|vowed|promised|[a-z]+ed|"
                            r"[a-z]+s)\b")
 MAX_GAP = 200   # a quote with no reporting clause continues one ending this close before
+MAX_REPORTER_WORDS = 6   # a longer "source" phrase is a description, not a reporter
 SHORT_CLAUSE = 80   # ...even across a paragraph break, after a short reporting clause
 _LEAD_READ = re.compile(r"(?P<src>(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
                         r"(?:post|statement|letter|message|note|tweet|report|release|memo|"
@@ -107,9 +108,10 @@ class Antecedents:
         low = pronoun.lower()
         if low in PERSON_PRONOUNS or PERSON_ANAPHOR.match(low):
             speaker = _last_before(self.speakers, offset)
+            mention = _last_before(self.people, offset)
             if speaker and offset - speaker[0] <= SPEAKER_WINDOW:
                 return speaker[1], "named"
-            found = _last_before(self.people, offset) or speaker
+            found = mention or speaker
             return (found[1], "named") if found else None
         if ORG_ANAPHOR.match(low):
             org = _last_before(self.organisations, offset)
@@ -214,16 +216,20 @@ def _speaker(body: str, match: re.Match, sentences: Sequence[Span], index: int,
     end_of = sentence.end if sentence and sentence.end > match.end() else len(body)
     after = body[match.end():min(end_of, match.end() + CONTEXT_CHARS)]
     after = after.split("“")[0].split("\n")[0]
-    candidates = [_special_after(after), find_source("“x x x,” " + after.lstrip())]
+    at = match.start()
+    candidates = [(_special_after(after), at), (find_source("“x x x,” " + after.lstrip()), at)]
     if sentence is not None:
-        before = body[max(sentence.start, match.start() - 400):match.start()]
+        from_ = max(sentence.start, match.start() - 400)
+        before = body[from_:match.start()]
         if before.strip():
-            candidates.append(find_source(before + "“x x x.”"))
-            candidates.append(_participle_subject(before))
-        candidates.append(_colon_lead_in(sentences, index, body, match.start()))
-    for source in candidates:
+            found = find_source(before + "“x x x.”")
+            # "She told X that ... “…”": the pronoun is resolved where it stands
+            candidates.append((found, from_ + found.start if found else at))
+            candidates.append((_participle_subject(before), at))
+        candidates.append((_colon_lead_in(sentences, index, body, match.start()), at))
+    for source, offset in candidates:
         if source is not None:
-            return _resolve(source, match.start(), context, author)
+            return _resolve(source, offset, context, author)
     return None, None
 
 
@@ -296,6 +302,8 @@ _THAT = re.compile(r"^\s*(?:(?:reporters|journalists|us|them|him|her|lawmakers|r
 def _reported(article_id: str, span: Span, index: int, source: Source,
               context: Antecedents) -> list[Quote]:
     """Reported speech: the words after the reporting verb, credited to its source."""
+    if source.kind == "hedged" or len(source.text.split()) > MAX_REPORTER_WORDS:
+        return []
     if not source.verb or source.verb == "according to":
         what = span.text[:source.start].rstrip(" ,")
     else:
