@@ -202,8 +202,13 @@ class RayEngine:
     def extract(self, batches: Iterable[list[Article]], n_batches: int
                 ) -> Iterator[list[Extracted]]:
         """Stream Ray Data results back in input order, one dataset per chunk of articles."""
+        import logging
+
         ray = _import_ray()
-        ray.data.DataContext.get_current().execution_options.preserve_order = True
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False             # analyze prints its own progress
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
         chunk: list[Article] = []
         for batch in batches:
             chunk.extend(batch)
