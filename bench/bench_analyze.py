@@ -129,20 +129,25 @@ def placement_at_scale(n: int) -> dict:
         return placement_latency(path, built, dim, model)
 
 
-def cold_help() -> float:
+def cold_help() -> dict:
+    """Median wall and CPU seconds of 5 cold `corroborator --help` processes."""
     cli = ROOT / ".venv" / "bin" / "corroborator"
-    times = []
+    walls, cpus = [], []
     for _ in range(5):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([str(cli), "--help"], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return round(statistics.median(times), 3)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {"wall_s": round(statistics.median(walls), 3),
+            "cpu_s": round(statistics.median(cpus), 3)}
 
 
 def markdown(r: dict) -> str:
-    n = r["n"]
-    lines = [f"Command: `{r['command']}` — {n:,} real FNC-1 training bodies, "
-             f"{r['cores']} cores{r['note']}.", "",
+    n = r.get("n", 0)
+    lines = [f"Command: `{r.get('command', '')}` — {n:,} real FNC-1 training bodies, "
+             f"{r['cores']} cores{r.get('note', '')}.", "",
              "| run | wall s | articles/s | CPU s | extract s | cluster s | corroborate s |",
              "|---|---|---|---|---|---|---|"]
     for name in ("local_w1", "local_w2", "ray_1cpu", "ray_2cpu"):
@@ -162,8 +167,41 @@ def markdown(r: dict) -> str:
         p = r["placement"]
         lines += [f"Placement at {r['placement_n']:,} stored articles (real ISO dates): "
                   f"median **{p['median_ms']} ms**, p95 {p['p95_ms']} ms."]
-    lines += [f"Cold `corroborator --help`: median **{r['help_s']} s** of 5."]
+    if "help" in r:
+        lines += [f"Cold `corroborator --help`: median **{r['help']['wall_s']} s** wall, "
+                  f"{r['help']['cpu_s']} CPU-s, of 5."]
+    if "workers_equal" in r:
+        lines += [f"1 and 2 workers give equal databases: **{r['workers_equal']}**."]
     return "\n".join(lines)
+
+
+PARTS = ("help", "local", "w1", "incremental", "ray", "placement")
+
+
+def run_parts(parts: list[str], articles: list, args: argparse.Namespace, r: dict) -> None:
+    """Run the chosen parts; the ones comparing databases need "local" (2 workers)."""
+    if "help" in parts:
+        r["help"] = cold_help()
+    if "placement" in parts:
+        r["placement_n"] = args.placement_n
+        r["placement"] = placement_at_scale(args.placement_n)
+    if not {"local", "w1", "incremental", "ray"} & set(parts):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        r["local_w2"] = one_run(tmp / "w2.db", articles, workers=2)
+        print(json.dumps(r["local_w2"]), file=sys.stderr)
+        if "w1" in parts:
+            r["local_w1"] = one_run(tmp / "w1.db", articles, workers=1)
+            r["workers_equal"] = equal(tmp / "w1.db", tmp / "w2.db")
+        if "incremental" in parts:
+            r["incremental"] = incremental(tmp / "inc.db", articles, args.batches, 2)
+            r["incremental_equal"] = equal(tmp / "inc.db", tmp / "w2.db")
+        if "ray" in parts:
+            for cpus in (1, 2):
+                r[f"ray_{cpus}cpu"] = ray_run(tmp / f"ray{cpus}.db", articles, cpus)
+                print(json.dumps(r[f"ray_{cpus}cpu"]), file=sys.stderr)
+            r["ray_equal"] = equal(tmp / "ray2.db", tmp / "w2.db")
 
 
 def main() -> None:
@@ -171,34 +209,19 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--batches", type=int, default=8)
     parser.add_argument("--placement-n", type=int, default=100_000)
-    parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["w1", "incremental", "ray", "placement"])
+    parser.add_argument("--only", nargs="*", choices=PARTS, default=list(PARTS),
+                        help="parts to run; results merge into docs/benchmarks/analyze.json")
     parser.add_argument("--note", default="", help="e.g. why N was reduced")
     args = parser.parse_args()
     if not FNC_BODIES.exists():
         sys.exit(f"{FNC_BODIES} not found: the FNC-1 data must sit in ../shared")
     articles = fnc_articles(args.n)
-    r: dict = {"n": len(articles), "cores": os.cpu_count(), "note": args.note and
-               f" ({args.note})", "command": "python bench/bench_analyze.py "
-               + " ".join(sys.argv[1:])}
-    r["help_s"] = cold_help()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        r["local_w2"] = one_run(tmp / "w2.db", articles, workers=2)
-        print(json.dumps(r["local_w2"]), file=sys.stderr)
-        if "w1" not in args.skip:
-            r["local_w1"] = one_run(tmp / "w1.db", articles, workers=1)
-            r["workers_equal"] = equal(tmp / "w1.db", tmp / "w2.db")
-        if "incremental" not in args.skip:
-            r["incremental"] = incremental(tmp / "inc.db", articles, args.batches, 2)
-            r["incremental_equal"] = equal(tmp / "inc.db", tmp / "w2.db")
-        if "ray" not in args.skip:
-            for cpus in (1, 2):
-                r[f"ray_{cpus}cpu"] = ray_run(tmp / f"ray{cpus}.db", articles, cpus)
-            r["ray_equal"] = equal(tmp / "ray2.db", tmp / "w2.db")
-    if "placement" not in args.skip:
-        r["placement_n"] = args.placement_n
-        r["placement"] = placement_at_scale(args.placement_n)
+    r: dict = json.loads(OUT.read_text()) if OUT.exists() and args.only != list(PARTS) else {}
+    if {"local", "w1", "incremental", "ray"} & set(args.only):
+        r |= {"n": len(articles), "note": args.note and f" ({args.note})",
+              "command": "python bench/bench_analyze.py " + " ".join(sys.argv[1:])}
+    r["cores"] = os.cpu_count()
+    run_parts(args.only, articles, args, r)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(r, indent=1) + "\n", encoding="utf-8")
     print(markdown(r))
