@@ -35,7 +35,16 @@ _LAZY = {
     "read_articles": "corroborator.ingest",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = [
+    "Embedder",
+    "__version__",
+    "analyze",
+    "compare",
+    "extract",
+    "ingest",
+    "open_store",
+    "read_articles",
+]
 
 if TYPE_CHECKING:
     from corroborator.compare import compare
