@@ -121,3 +121,17 @@ def test_eval_nli_names_a_bad_line(tmp_path) -> None:
     result = CliRunner().invoke(main, ["eval", "nli", str(bad)])
     assert result.exit_code != 0
     assert "bad.jsonl:2" in result.output
+
+
+def test_inference_is_safe_across_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = get_nli_model()
+    pairs = [(f"Workers repaired {n} bridges in the city.", "Bridges were repaired.")
+             for n in range(24)]
+    chunks = [pairs[i:i + 4] for i in range(0, 24, 4)]
+    expected = [model.predict(chunk) for chunk in chunks]   # same batches, one thread
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(model.predict, chunks * 3))
+    for i, got in enumerate(results):
+        assert abs(got - expected[i % len(chunks)]).max() < 1e-5

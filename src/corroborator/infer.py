@@ -5,6 +5,11 @@ training parts of the shared NLI sets and FNC-1 training stories, exported to ON
 and run with ``onnxruntime`` and ``tokenizers``: no torch at run time, no download.
 Probabilities are temperature-calibrated on held-out pairs (``meta.json``).
 
+The int8 weights use dynamic quantisation, which scales activations per batch: a pair's
+probabilities can move by a few hundredths with the pairs batched beside it. Batches are
+formed deterministically (pairs sorted by length, in input order), so the same input
+always gives the same output.
+
 Example:
     >>> model = get_nli_model()
     >>> p = model.predict([("The minister denied the report.", "The minister resigned.")])

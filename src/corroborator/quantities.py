@@ -3,7 +3,7 @@
 Two figures are compared only when they count the same thing (kind, aspect, head noun or
 unit: "214 passengers" and "more than 400 people aboard" are both counts of people; a
 margin "by 203 votes" is not a gain "17 votes"), each as the interval its bound allows:
-"more than 400" is [400, ∞), "about 200" is 200 ± 15 %, an exact figure allows rounding.
+"more than 400" is [400, ∞), "about 200" is 200 ± 10 %, an exact figure allows rounding.
 A weekday conflicts with a calendar date that does not fall on it.
 """
 
@@ -16,7 +16,7 @@ from datetime import date
 
 from corroborator.models import Mention
 
-APPROX_TOLERANCE = 0.15        # "about 200" covers 170..230
+APPROX_TOLERANCE = 0.10        # "about 200" covers 180..220
 EXACT_TOLERANCE = 0.02         # rounding between two exact figures
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -59,18 +59,17 @@ def _people(head: str) -> bool:
 
 
 def quantity_conflict(a: Sequence[Mention], b: Sequence[Mention]) -> tuple[str, str] | None:
-    """The first pair of figures for the same thing whose ranges cannot both hold; none
-    when the other side also gives a compatible figure for it."""
-    for ma in a:
-        ra = value_range(ma) if ma.kind != "date" else None
-        if ra is None:
+    """The first pair of figures for the same thing whose ranges cannot both hold (pairs
+    with the very same head noun first); none when the other side also gives a compatible
+    figure for it."""
+    pairs = [(ma, mb) for ma in a for mb in b if same_quantity(ma, mb)]
+    pairs.sort(key=lambda p: p[0].head != p[1].head)
+    for ma, mb in pairs:
+        ra, rb = value_range(ma), value_range(mb)
+        if ra is None or rb is None:
             continue
-        for mb in b:
-            rb = value_range(mb) if mb.kind != "date" else None
-            if rb is None or not same_quantity(ma, mb):
-                continue
-            if _disjoint(ra, rb) and not _any_compatible(ma, b) and not _any_compatible(mb, a):
-                return ma.text, mb.text
+        if _disjoint(ra, rb) and not _any_compatible(ma, b) and not _any_compatible(mb, a):
+            return ma.text, mb.text
     return None
 
 
