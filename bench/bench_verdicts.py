@@ -134,13 +134,13 @@ def flagged(comparison) -> bool:
                    for d in comparison.discrepancies))
 
 
-def conflict_figures(part: str, limit: int) -> dict:
+def pair_comparisons(pairs, bodies):
+    """The comparison of each (headline, body, body) pair, bodies extracted once."""
     from corroborator.corroborate import corroborate_articles
     from corroborator.embed import get_embedder
     from corroborator.extract import extract
     from corroborator.models import Article
 
-    conflict, agreeing, bodies = conflict_pairs(part, limit)
     embedder = get_embedder("fast")
     cache: dict[str, tuple] = {}
 
@@ -150,11 +150,16 @@ def conflict_figures(part: str, limit: int) -> dict:
             cache[body_id] = (a, extract(a))
         return cache[body_id]
 
+    for _, x, y in pairs:
+        (a, ea), (b, eb) = article(x), article(y)
+        yield corroborate_articles([a, b], {a.id: ea, b.id: eb}, embedder)
+
+
+def conflict_figures(part: str, limit: int) -> dict:
+    conflict, agreeing, bodies = conflict_pairs(part, limit)
+
     def rate(pairs) -> float:
-        hits = 0
-        for _, x, y in pairs:
-            (a, ea), (b, eb) = article(x), article(y)
-            hits += flagged(corroborate_articles([a, b], {a.id: ea, b.id: eb}, embedder))
+        hits = sum(flagged(c) for c in pair_comparisons(pairs, bodies))
         return hits / len(pairs) if pairs else 0.0
 
     start = time.perf_counter()

@@ -40,6 +40,7 @@ from corroborator.verdict import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))     # the conflict pairs are the benchmark's own
 DATA = ROOT.parent / "shared" / "data" / "fnc1"
 C = 1.0
 FOLDS = 5
@@ -115,23 +116,10 @@ TARGET_FALSE_ALARM = 0.15     # on tune-story agree/agree pairs, as in the bench
 def pair_scores(pairs, bodies) -> list[tuple[float, bool]]:
     """For each body pair: the highest P(disagree) of any claim group, and whether the
     aligner found a negation, number or date discrepancy on its own."""
-    from corroborator.corroborate import corroborate_articles
-    from corroborator.embed import get_embedder
-    from corroborator.extract import extract
-    from corroborator.models import Article
-
-    cache: dict[str, tuple] = {}
-
-    def article(body_id: str):
-        if body_id not in cache:
-            a = Article(text=bodies[body_id], title="", outlet=f"body {body_id}")
-            cache[body_id] = (a, extract(a))
-        return cache[body_id]
+    from bench_verdicts import pair_comparisons
 
     out = []
-    for _, x, y in pairs:
-        (a, ea), (b, eb) = article(x), article(y)
-        result = corroborate_articles([a, b], {a.id: ea, b.id: eb}, get_embedder("fast"))
+    for result in pair_comparisons(pairs, bodies):
         top = max((s.probabilities.get("disagree", 0.0) for g in result.claim_groups
                    for s in g.stances), default=0.0)
         aligned = any(d.kind in ("negation", "number", "date") for d in result.discrepancies)
@@ -181,7 +169,6 @@ def main() -> None:
                   "C": C, "class_weight": CLASS_WEIGHT,
                   "cv_on_tune": {k: cv[k] for k in ("fnc_score", "macro_f1", "per_class_f1")}}
     if args.status:
-        sys.path.insert(0, str(ROOT / "bench"))
         from bench_verdicts import conflict_pairs
 
         conflict, agreeing, bodies = conflict_pairs("tune", 120)
