@@ -152,10 +152,8 @@ def test_html_outlet_argument_wins(tmp_path: Path) -> None:
 def test_html_falls_back_to_lxml_when_trafilatura_finds_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(
-        importlib.import_module("corroborator.ingest.html").trafilatura, "bare_extraction",
-        lambda *a, **k: None
-    )
+    monkeypatch.setattr(importlib.import_module("trafilatura"), "bare_extraction",
+                        lambda *a, **k: None)
     html = (
         "<html><head><title>Fallback</title><style>p {color: red}</style></head><body>"
         f"<nav>Menu</nav><div><p>{LONG_BODY}</p><ul><li>One</li><li>Two</li></ul></div>"
