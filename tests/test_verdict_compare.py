@@ -77,3 +77,15 @@ def test_hedged_support_is_weaker_than_a_direct_assertion() -> None:
     assert (verdicts["Transfer Talk"].probabilities["agree"]
             < verdicts["Sport Daily"].probabilities["agree"])
     assert verdicts["Transfer Talk"].label != "disagree"
+
+
+def test_very_long_articles_are_compared_in_bounded_memory_with_a_warning() -> None:
+    from corroborator.comparison import MAX_ALIGNED_SENTENCES
+
+    body = " ".join(f"Crews repaired {n} streets in the north district on Monday."
+                    for n in range(MAX_ALIGNED_SENTENCES + 100))
+    first = article("Long One", body)
+    second = article("Long Two", body.replace("north", "south"))
+    result = compare([first, second])
+    warnings = result.extractions[first.id].warnings
+    assert any(f"only the first {MAX_ALIGNED_SENTENCES}" in w for w in warnings)

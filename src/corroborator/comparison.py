@@ -39,6 +39,7 @@ from corroborator.signals import describe
 MIN_SHARED_QUOTE_WORDS = 4
 GROUP_MIN_COSINE = 0.55        # a shared statement's members stay this close to its medoid
 QUOTE_MATCH_JACCARD = 0.8
+MAX_ALIGNED_SENTENCES = 1500   # per article: a similarity matrix of two is at most 9 MB
 
 
 @dataclass
@@ -141,12 +142,19 @@ def _align_all(articles: Sequence[Article], extractions: dict[str, Extraction],
     units = {a.id: make_units(extractions[a.id].sentences, extractions[a.id].mentions)
              for a in articles}
     vectors = {a.id: embedder.encode([u.sentence.text for u in units[a.id]]) for a in articles}
+    for a in articles:
+        if len(units[a.id]) > MAX_ALIGNED_SENTENCES:
+            extractions[a.id].warnings.append(
+                f"only the first {MAX_ALIGNED_SENTENCES} of {len(units[a.id])} sentences "
+                "were compared with other articles")
+            units[a.id] = units[a.id][:MAX_ALIGNED_SENTENCES]
     weights = concept_weights([u for us in units.values() for u in us])
     pairs = []
     for i, a in enumerate(articles):
         for b in articles[i + 1:]:
-            pairs.extend(align_pair(units[a.id], units[b.id], vectors[a.id], vectors[b.id],
-                                    weights))
+            na, nb = len(units[a.id]), len(units[b.id])
+            pairs.extend(align_pair(units[a.id], units[b.id], vectors[a.id][:na],
+                                    vectors[b.id][:nb], weights))
     return pairs, vectors
 
 
