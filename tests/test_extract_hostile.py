@@ -66,7 +66,7 @@ def test_canonicalising_thousands_of_names_is_not_all_pairs():
     mentions = [Entity(f"a{i % 7}", name, "PERSON") for i, name in enumerate(names)]
     mentions += [Entity("a0", name.split()[-1], "MISC") for name in names[:2_000]]
     groups, seconds = _cpu(lambda: canonicalize(mentions))
-    assert seconds < 3.0  # all pairs took minutes at this size
+    assert seconds < 6.0  # all pairs took minutes at this size; ~2.4 CPU-s when idle
     assert sum(len(g.mentions) for g in groups) == len(mentions)
     assert all(m.canonical for m in mentions)
 
