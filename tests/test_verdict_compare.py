@@ -89,3 +89,15 @@ def test_very_long_articles_are_compared_in_bounded_memory_with_a_warning() -> N
     result = compare([first, second])
     warnings = result.extractions[first.id].warnings
     assert any(f"only the first {MAX_ALIGNED_SENTENCES}" in w for w in warnings)
+
+
+def test_an_explicit_company_denial_disputes_the_claim() -> None:
+    from corroborator.corroborate import check_claim
+    from corroborator.extract import extract
+
+    denial = article("Ledger", "Harlow Foods on Monday disputed reports that it will close its "
+                     "Eastgate plant, saying a leaked memo was an early draft.")
+    [(_, verdict)] = check_claim("Harlow Foods will close its Eastgate plant.", [denial],
+                                 {denial.id: extract(denial)})
+    assert verdict.label == "disagree" and "disputed reports" in verdict.evidence
+    assert any("denies" in r for r in verdict.reasons)

@@ -36,6 +36,7 @@ from corroborator.store import Store
 from corroborator.verdict import (
     DEBUNK,
     HEDGE,
+    RULE_REASON,
     ArticleView,
     ClaimView,
     Verdict,
@@ -262,7 +263,8 @@ def _status(group: ClaimGroup, duplicates: Mapping[str, str], model) -> tuple[st
              if s.label == "agree"}
     others = [s for s in group.stances if s.label != "agree"]
     against = max((s.probabilities.get("disagree", 0.0) for s in others), default=0.0)
-    if against >= model.status_threshold:
+    ruled = any(s.label == "disagree" and RULE_REASON in s.reasons for s in others)
+    if against >= model.status_threshold or ruled:
         return "disputed", len(agree)
     for s in others:
         if s.label == "disagree":

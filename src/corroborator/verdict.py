@@ -51,6 +51,15 @@ DENIAL = re.compile(
     r"final|signed)|unsigned|could ?n[o']t (?:confirm|verify)|cannot (?:confirm|verify)|"
     r"unable to (?:confirm|verify)|has not|have not|had not|did not|does not|do not|never|(?:is|was|are|were) not|isn't|wasn't|weren't|aren't|hasn't|haven't|didn't|doesn't)\b",
     re.IGNORECASE)
+EXPLICIT_DENIAL = re.compile(
+    r"\b(den(?:y|ies|ied|ying)|disput(?:ed|es|ing)|refut(?:ed|es|ing)|rebut\w*|"
+    r"reject(?:ed|s|ing) (?:the )?(?:claims?|reports?|allegations?|suggestions?)|"
+    r"hoax(?:es)?|fake|phony|phoney|debunk\w*|untrue|not true|no evidence|baseless|"
+    r"unfounded|(?:is|was|are|were) (?:still |actually |in fact )?alive)\b",
+    re.IGNORECASE)
+EXPLICIT_MIN_SHARED = 0.5      # of the claim's concepts, for an explicit denial to count
+RULE_DENIAL_PROBABILITY = 0.6  # hand-set, not calibrated: an explicit denial of the claim
+RULE_REASON = "explicitly denies or debunks it"
 REPORT_FRAME = re.compile(
     r"\b(claim(?:s|ed)?|report(?:s|ed)?|rumou?r(?:s|ed)?|stor(?:y|ies)|quote|post(?:s|ed)?|"
     r"article|tweet(?:s|ed)?|viral|circulat\w+|purport\w*|alleg\w+|supposed\w*)\b",
@@ -71,6 +80,7 @@ class Cue:
     reported: bool = False     # reports a claim without asserting it ("a report claims")
     hedged: bool = False
     polarity_flip: bool = False
+    explicit: bool = False     # an explicit denial or debunk ("denied", "a hoax")
     quantity: tuple[str, str] | None = None   # conflicting figures (claim's, evidence's)
     weekday: tuple[str, str] | None = None
 
@@ -136,6 +146,7 @@ def read_cues(claim: str, evidence: str, claim_mentions: Sequence[Mention] = (),
         reported=bool(REPORT_FRAME.search(evidence)) and not REPORT_FRAME.search(claim),
         hedged=bool(HEDGE.search(evidence)),
         polarity_flip=not same_polarity(claim, evidence),
+        explicit=bool(EXPLICIT_DENIAL.search(evidence)) and not EXPLICIT_DENIAL.search(claim),
         quantity=quantity_conflict(claim_mentions, evidence_mentions),
         weekday=weekday_conflict(claim_mentions, evidence_mentions, claim, evidence),
     )
@@ -269,6 +280,11 @@ def decide(probabilities: np.ndarray, candidates: Sequence[Candidate],
            model: VerdictModel) -> Verdict:
     """The label, probability and evidence sentence from the model's probabilities."""
     probs = {s: round(float(p), 4) for s, p in zip(STANCES, probabilities, strict=True)}
+    denial = _explicit_denial(candidates)
+    if denial is not None and probs["disagree"] < model.dispute_threshold:
+        reasons = [RULE_REASON, *[r for r in denial.cue.reasons() if r != "hedged"]]
+        return Verdict("disagree", max(probs["disagree"], RULE_DENIAL_PROBABILITY),
+                       denial.text, probs, reasons, denial.index)
     if probs["disagree"] >= model.dispute_threshold:
         label = "disagree"
     elif probs["agree"] >= model.agree_threshold:
@@ -283,6 +299,12 @@ def decide(probabilities: np.ndarray, candidates: Sequence[Candidate],
     reasons = best.cue.reasons() if label in ("disagree", "discuss") else (
         ["hedged"] if best.cue.hedged else [])
     return Verdict(label, probs[label], best.text, probs, reasons, best.index)
+
+
+def _explicit_denial(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The most related candidate that explicitly denies or debunks the claim."""
+    found = [c for c in candidates if c.cue.explicit and c.shared >= EXPLICIT_MIN_SHARED]
+    return max(found, key=lambda c: c.shared + c.cosine, default=None)
 
 
 def _evidence_for(label: str, candidates: Sequence[Candidate]) -> Candidate | None:
