@@ -198,10 +198,7 @@ def article_views(comparison: Comparison) -> dict[str, ArticleView]:
     """Each article prepared for judging, from the comparison's own vectors."""
     out = {}
     for a in comparison.articles:
-        ext = comparison.extractions[a.id]
-        out[a.id] = view_article(a.id, [s.text for s in ext.sentences],
-                                 comparison.vectors[a.id], ext.mentions,
-                                 [s.index for s in ext.sentences])
+        out[a.id] = view_article(comparison.extractions[a.id], comparison.vectors[a.id])
     return out
 
 
@@ -365,10 +362,7 @@ def check_claim(claim: str, articles: Sequence[Article],
             out.append((a, Verdict("unrelated", 1.0, None, reasons=[reason])))
             continue
         ext = extractions[a.id]
-        texts = [s.text for s in ext.sentences]
-        vectors = embedder.encode(texts) if texts else embedder.encode(["."])[:0]
-        jobs.append((view, view_article(a.id, texts, vectors, ext.mentions,
-                                        [s.index for s in ext.sentences])))
+        jobs.append((view, view_article(ext, embedder.encode([s.text for s in ext.sentences]))))
         positions.append(len(out))
         out.append((a, Verdict("unrelated", 1.0, None)))
     for position, verdict in zip(positions, judge(jobs) if jobs else [], strict=True):

@@ -30,7 +30,7 @@ import numpy as np
 
 from corroborator.align import NEGATION, same_polarity
 from corroborator.align.lexical import concepts
-from corroborator.models import Mention
+from corroborator.models import Extraction, Mention
 from corroborator.quantities import quantity_conflict, weekday_conflict
 
 MODEL_PATH = Path(__file__).parent / "resources" / "verdict" / "model.json"
@@ -128,7 +128,6 @@ class Verdict:
     evidence: str | None
     probabilities: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
-    evidence_index: int = -1
 
 
 # ---------------------------------------------------------------- rules
@@ -203,12 +202,11 @@ def article_cue_rates(sentences: Sequence[str]) -> tuple[float, float]:
     return min(1.0, 3 * debunk / n), min(1.0, hedge / n)
 
 
-def body_fraction(claim: str, sentences: Sequence[str]) -> float:
+def body_fraction(wanted: frozenset[str], sentence_concepts: Sequence[frozenset[str]]) -> float:
     """Fraction of the claim's concepts found anywhere in the article."""
-    wanted = concepts(claim)
     if not wanted:
         return 0.0
-    seen = frozenset().union(*(concepts(s) for s in sentences)) if sentences else frozenset()
+    seen = frozenset().union(*sentence_concepts)
     return len(wanted & seen) / len(wanted)
 
 
@@ -260,8 +258,8 @@ def get_verdict_model() -> VerdictModel:
 
 
 def _prior_model() -> VerdictModel:
-    """Hand-set weights used only until a trained model is bundled (and in tests of the
-    training script): entailment agrees, contradiction or a denial cue disputes."""
+    """Hand-set weights, used only when the bundled model file is missing: entailment
+    agrees, contradiction or a denial cue disputes."""
     w = np.zeros((len(STANCES), len(FEATURES)), dtype=np.float32)
     col = {f: i for i, f in enumerate(FEATURES)}
     w[0, col["pe_x_plain"]] = 6.0
@@ -284,7 +282,7 @@ def decide(probabilities: np.ndarray, candidates: Sequence[Candidate],
     if denial is not None and probs["disagree"] < model.dispute_threshold:
         reasons = [RULE_REASON, *[r for r in denial.cue.reasons() if r != "hedged"]]
         return Verdict("disagree", max(probs["disagree"], RULE_DENIAL_PROBABILITY),
-                       denial.text, probs, reasons, denial.index)
+                       denial.text, probs, reasons)
     if probs["disagree"] >= model.dispute_threshold:
         label = "disagree"
     elif probs["agree"] >= model.agree_threshold:
@@ -298,7 +296,7 @@ def decide(probabilities: np.ndarray, candidates: Sequence[Candidate],
         return Verdict(label, probs[label], None, probs)
     reasons = best.cue.reasons() if label in ("disagree", "discuss") else (
         ["hedged"] if best.cue.hedged else [])
-    return Verdict(label, probs[label], best.text, probs, reasons, best.index)
+    return Verdict(label, probs[label], best.text, probs, reasons)
 
 
 def _explicit_denial(candidates: Sequence[Candidate]) -> Candidate | None:
@@ -348,18 +346,16 @@ class ClaimView:
             self.concepts = concepts(self.text)
 
 
-def view_article(article_id: str, sentences: Sequence[str], vectors: np.ndarray,
-                 mentions: Sequence[Mention] = (),
-                 indices: Sequence[int] | None = None) -> ArticleView:
-    """Prepare one article for judging (``indices`` map sentences to mention indices)."""
-    indices = list(indices) if indices is not None else list(range(len(sentences)))
-    position = {idx: i for i, idx in enumerate(indices)}
+def view_article(extraction: Extraction, vectors: np.ndarray) -> ArticleView:
+    """Prepare one extracted article for judging; `vectors` holds one row per sentence."""
+    position = {s.index: i for i, s in enumerate(extraction.sentences)}
     by_sentence: dict[int, list[Mention]] = {}
-    for m in mentions:
+    for m in extraction.mentions:
         if m.sentence_index in position:
             by_sentence.setdefault(position[m.sentence_index], []).append(m)
+    sentences = [s.text for s in extraction.sentences]
     debunk, hedge = article_cue_rates(sentences)
-    return ArticleView(article_id, list(sentences), vectors,
+    return ArticleView(extraction.article_id, sentences, vectors,
                        [concepts(s) for s in sentences], by_sentence, debunk, hedge)
 
 
@@ -418,6 +414,6 @@ def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
         for cand in cands:
             cand.cue = read_cues(claim.text, cand.text, claim.mentions,
                                  article.mentions.get(cand.index, []))
-        frac = body_fraction(claim.text, article.sentences) if article.sentences else 0.0
+        frac = body_fraction(claim.concepts, article.concepts)
         rows.append(features(claim.text, cands, frac, article.debunk_rate, article.hedge_rate))
     return rows, all_cands

@@ -24,10 +24,7 @@ def fnc_jobs(rows: Sequence[tuple[str, str, str]], bodies: Mapping[str, str],
     views: dict[str, ArticleView] = {}
     for body_id in dict.fromkeys(b for _, b, _ in rows):
         ext = extract(Article(text=bodies[body_id], title=""))
-        texts = [s.text for s in ext.sentences]
-        vectors = embedder.encode(texts) if texts else embedder.encode(["."])[:0]
-        views[body_id] = view_article(body_id, texts, vectors, ext.mentions,
-                                      [s.index for s in ext.sentences])
+        views[body_id] = view_article(ext, embedder.encode([s.text for s in ext.sentences]))
     heads = list(dict.fromkeys(h for h, _, _ in rows))
     head_vecs = dict(zip(heads, embedder.encode(heads), strict=True))
     claims = {h: ClaimView(h, head_vecs[h], find_mentions("claim", h, 0)) for h in heads}
