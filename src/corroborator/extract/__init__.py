@@ -30,6 +30,12 @@ from corroborator.extract.sentences import (
     strip_dateline,
 )
 from corroborator.extract.sources import Source, classify, find_source
+from corroborator.extract.speakers import (
+    MAX_PARSE_SENTENCES,
+    needs_parse,
+    parse_sentences,
+    parsed_source,
+)
 from corroborator.models import Article, Attribution, Claim, Entity, Extraction, Sentence
 from corroborator.signals import PROFANITY, outside_quotes
 
@@ -45,13 +51,15 @@ __all__ = ["EXTRACTOR_VERSION", "CanonicalEntity", "canonicalize", "extract", "e
 def extract(article: Article, trained_ner: bool = True) -> Extraction:
     """Extract sentences, entities, quotes, numbers, dates and claims from one article.
 
-    With ``trained_ner`` the bundled spaCy NER labels the mentions the rules leave
-    ambiguous; loading it costs about two seconds once per process, so one-shot tools may
-    turn it off. Hostile input (no sentences, one 50,000-character sentence, unbalanced
+    With ``trained_ner`` the bundled spaCy pipeline labels the mentions the rules leave
+    ambiguous (its NER) and finds the speakers the patterns miss (its parser, see
+    ``speakers.py``); loading it costs about two seconds once per process, so one-shot
+    tools may turn it off. Hostile input (no sentences, one 50,000-character sentence, unbalanced
     quotes, mixed scripts) gives a partial result with a warning, in bounded time.
     """
     ext, state = _extract_rules(article)
     if trained_ner:
+        parse_speakers([(ext, state)])
         relabel_ambiguous_batch([ext])
     _finish(ext, state, article)
     return ext
@@ -60,11 +68,13 @@ def extract(article: Article, trained_ner: bool = True) -> Extraction:
 def extract_batch(articles: Iterable[Article], trained_ner: bool = True) -> list[Extraction]:
     """`extract` over a batch: the stage's entry point for local and Ray runners.
 
-    The trained NER runs once over the ambiguous mentions of the whole batch.
+    The parser runs once over the sentences of the whole batch whose speaker the patterns
+    leave open, and the trained NER once over its ambiguous mentions.
     """
     articles = list(articles)
     done = [_extract_rules(a) for a in articles]
     if trained_ner:
+        parse_speakers(done)
         relabel_ambiguous_batch([ext for ext, _ in done])
     for (ext, state), article in zip(done, articles, strict=True):
         _finish(ext, state, article)
@@ -100,6 +110,26 @@ def _extract_rules(article: Article) -> tuple[Extraction, _State | None]:
         ext.mentions.extend(find_mentions(article.id, s.text, s.index, anchor))
     sources = [find_source(s.text) for s in ext.sentences]
     return ext, _State(body, spans, sources)
+
+
+def parse_speakers(done: Sequence[tuple[Extraction, _State | None]]) -> None:
+    """Parse, in one batched call, every sentence of the batch whose speaker the patterns
+    leave open, and take the parse's speaker where it finds one."""
+    asks: list[tuple[_State, int, str]] = []
+    for ext, state in done:
+        if state is None:
+            continue
+        chosen = [i for i, (s, src) in enumerate(zip(ext.sentences, state.sources, strict=True))
+                  if needs_parse(s.text, src)]
+        if len(chosen) > MAX_PARSE_SENTENCES:
+            ext.warnings.append(f"parsed the first {MAX_PARSE_SENTENCES} of {len(chosen)} "
+                                "sentences with an unresolved speaker")
+        asks.extend((state, i, ext.sentences[i].text) for i in chosen[:MAX_PARSE_SENTENCES])
+    docs = parse_sentences([text for _, _, text in asks])
+    for (state, i, text), doc in zip(asks, docs, strict=False):
+        found = parsed_source(text, doc)
+        if found is not None:
+            state.sources[i] = found
 
 
 def _finish(ext: Extraction, state: _State | None, article: Article) -> None:
@@ -292,7 +322,8 @@ def _windows(ext: Extraction) -> list[tuple[str, str]]:
     """One short window of text around the first mention of each distinct MISC name."""
     seen: dict[str, str] = {}
     for e in ext.entities:
-        if e.label != "MISC" or e.text in seen or len(seen) >= MAX_NER_SENTENCES:
+        if (e.label != "MISC" or e.text in seen or len(seen) >= MAX_NER_SENTENCES
+                or len(e.text.split()) < MIN_NER_WORDS):  # its label would not be trusted
             continue
         if not 0 <= e.sentence_index < len(ext.sentences):
             continue
@@ -303,7 +334,8 @@ def _windows(ext: Extraction) -> list[tuple[str, str]]:
         left = sentence.text.rfind(" ", 0, max(0, at - WINDOW_CHARS)) + 1
         right = sentence.text.find(" ", min(len(sentence.text), at + len(e.text) + WINDOW_CHARS))
         seen[e.text] = sentence.text[left:right if right > 0 else len(sentence.text)]
-    distinct = len({e.text for e in ext.entities if e.label == "MISC"})
+    distinct = len({e.text for e in ext.entities
+                    if e.label == "MISC" and len(e.text.split()) >= MIN_NER_WORDS})
     if distinct > MAX_NER_SENTENCES:
         ext.warnings.append(f"trained NER asked about the first {MAX_NER_SENTENCES} of "
                             f"{distinct} unlabelled names")

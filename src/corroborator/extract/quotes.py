@@ -175,7 +175,7 @@ def find_quotes(article_id: str, body: str, sentences: Sequence[Span],
     located = [(s.start, src) for s, src in zip(sentences, sources, strict=True)
                if src is not None and src.kind != "pronoun"]
     context = Antecedents.build(entities, located)
-    quotes = _direct_quotes(article_id, body, sentences, context)
+    quotes = _direct_quotes(article_id, body, sentences, context, sources)
     quoted = {q.sentence_index for q in quotes}
     for index, (span, source) in enumerate(zip(sentences, sources, strict=True)):
         if index not in quoted and source is not None:
@@ -185,7 +185,7 @@ def find_quotes(article_id: str, body: str, sentences: Sequence[Span],
 
 
 def _direct_quotes(article_id: str, body: str, sentences: Sequence[Span],
-                   context: Antecedents) -> list[Quote]:
+                   context: Antecedents, sources: Sequence[Source | None]) -> list[Quote]:
     found: list[Quote] = []
     starts = [s.start for s in sentences]
     author = _document_author(body)
@@ -197,7 +197,9 @@ def _direct_quotes(article_id: str, body: str, sentences: Sequence[Span],
         if len(text.split()) < MIN_QUOTE_WORDS:
             continue
         index = max(0, bisect.bisect_right(starts, match.start()) - 1)
-        speaker, kind = _speaker(body, match, sentences, index, context, author)
+        parsed = sources[index] if sources and sources[index] is not None and (
+            sources[index].origin == "parse") else None
+        speaker, kind = _speaker(body, match, sentences, index, context, author, parsed)
         gap = body[previous_end:match.start()]
         opens_sentence = not body[sentences[index].start:match.start()].strip() if sentences else True
         if speaker is None and opens_sentence and found and found[-1].speaker and len(gap) <= MAX_GAP and (
@@ -211,7 +213,10 @@ def _direct_quotes(article_id: str, body: str, sentences: Sequence[Span],
 
 
 def _speaker(body: str, match: re.Match, sentences: Sequence[Span], index: int,
-             context: Antecedents, author: str | None) -> tuple[str | None, str | None]:
+             context: Antecedents, author: str | None, parsed: Source | None = None
+             ) -> tuple[str | None, str | None]:
+    """The quote's speaker from the reporting clause after it, before it, a participle or
+    a colon lead-in (patterns), else the speaker the parse found in its sentence."""
     sentence = sentences[index] if sentences else None
     end_of = sentence.end if sentence and sentence.end > match.end() else len(body)
     after = body[match.end():min(end_of, match.end() + CONTEXT_CHARS)]
@@ -227,6 +232,7 @@ def _speaker(body: str, match: re.Match, sentences: Sequence[Span], index: int,
             candidates.append((found, from_ + found.start if found else at))
             candidates.append((_participle_subject(before), at))
         candidates.append((_colon_lead_in(sentences, index, body, match.start()), at))
+        candidates.append((parsed, sentence.start + parsed.start if parsed else at))
     for source, offset in candidates:
         if source is not None:
             return _resolve(source, offset, context, author)

@@ -92,6 +92,7 @@ _ADVERBS = (r"(?:[ \t]+(?:also|later|earlier|then|flatly|publicly|officially|pre
             r"has|have|had|again|recently|once|further|initially|repeatedly|privately|"
             r"separately|since|in a statement|in an interview|on \p{Lu}\p{Ll}+)){0,3}")
 _VERB = re.compile(rf"(?<![\w-])(?:{SPEECH_VERBS})(?![\w-])", re.IGNORECASE)
+_OUTLET_BEFORE = re.compile(r"(?<![.!?]\s)\b[A-Z][\w.&-]*\s(?:News|Press|Media)\s$")
 _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|its|their|these|those|such|news|press|media|"
                           r"initial|earlier|other|recent)\s$", re.IGNORECASE)
 _LEFT = regex.compile(
@@ -124,19 +125,21 @@ _QUOTED = regex.compile(r"“[^”]{0,3000}”|\"[^\"\n]{0,3000}\"")
 
 @dataclass(frozen=True)
 class Source:
-    """A source phrase of a sentence: its text, kind and character span in the sentence."""
+    """A source phrase of a sentence: its text, kind and character span in the sentence,
+    the reporting verb, and whether the patterns or the parse (``speakers.py``) found it."""
 
     text: str
     kind: str
     start: int
     end: int
     verb: str = ""
+    origin: str = "pattern"
 
 
 def find_source(sentence: str) -> Source | None:
     """The source of `sentence`: its closing reporting clause, "according to X", or the
     subject of its first reporting verb outside quotation marks."""
-    masked = _mask_quotes(sentence)
+    masked = mask_quotes(sentence)
     verbs = _verbs(masked)
     found = _closing_clause(masked, verbs) or _according(masked)
     first = _first_subject(masked, verbs)
@@ -147,10 +150,15 @@ def find_source(sentence: str) -> Source | None:
     if found is None:
         return None
     start, end, verb = found
-    text = _clean(sentence[start:end])
+    text = clean_source(sentence[start:end])
     if not text:
         return None
     return Source(text, classify(text), start, start + len(text), verb)
+
+
+def has_reporting_verb(sentence: str) -> bool:
+    """Whether `sentence` has a reporting verb or "according" outside quotation marks."""
+    return bool(_verbs(mask_quotes(sentence)))
 
 
 def _verbs(masked: str) -> list[re.Match]:
@@ -158,7 +166,8 @@ def _verbs(masked: str) -> list[re.Match]:
     if "accord" not in masked and not _VERB.search(masked):
         return []
     return [v for v in _VERB.finditer(masked)
-            if not _NOUN_BEFORE.search(masked, max(0, v.start() - 12), v.start())]
+            if not _NOUN_BEFORE.search(masked, max(0, v.start() - 12), v.start())
+            or _OUTLET_BEFORE.search(masked, max(0, v.start() - 40), v.start())]
 
 
 def _first_subject(masked: str, verbs: list[re.Match]) -> tuple[int, int, str] | None:
@@ -171,19 +180,20 @@ def _first_subject(masked: str, verbs: list[re.Match]) -> tuple[int, int, str] |
 
 def sources_in(sentence: str) -> list[Source]:
     """Every reporting verb's source in `sentence` (outside quotes), in order."""
-    masked = _mask_quotes(sentence)
+    masked = mask_quotes(sentence)
     out = []
     for verb in _verbs(masked):
         found = _subject_of(masked, verb)
         if found is not None:
             start, end, word = found
-            text = _clean(sentence[start:end])
+            text = clean_source(sentence[start:end])
             if text:
                 out.append(Source(text, classify(text), start, start + len(text), word))
     return out
 
 
-def _mask_quotes(sentence: str) -> str:
+def mask_quotes(sentence: str) -> str:
+    """`sentence` with the inside of each quotation replaced by "x" (offsets kept)."""
     return _QUOTED.sub(lambda m: m.group()[0] + "x" * (len(m.group()) - 2) + m.group()[-1],
                        sentence)
 
@@ -238,7 +248,9 @@ def _is_quote_mask(text: str) -> bool:
     return "xxx" in text
 
 
-def _clean(text: str) -> str:
+def clean_source(text: str) -> str:
+    """A source phrase without trailing clauses, leading conjunctions or bare function
+    words."""
     text = _TRAIL.sub("", text).strip(" ,.;:")
     words = text.split()
     while words and words[0].lower() in ("but", "and", "however", "meanwhile", "so", "yet",
