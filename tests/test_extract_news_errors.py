@@ -172,3 +172,22 @@ def test_heads_are_lemmas_of_the_counted_noun():
     }
     for sentence, head in heads.items():
         assert _quantity(sentence).head == head, sentence
+
+
+def test_a_word_opening_several_names_is_a_brand_not_a_person():
+    from corroborator.extract import not_people
+
+    names = [("Quillfen Watch", "PERSON"), ("Quillfen Stores", "PERSON"),
+             ("Quillfen Watch Edition", "MISC"), ("Ana Ruiz", "PERSON"),
+             ("Dunmore", "GPE"), ("Dunmore Tessa", "PERSON")]
+    doubtful = not_people([Entity("a", text, label, 0, 0, 0) for text, label in names])
+    assert doubtful == {"Quillfen Watch", "Quillfen Stores", "Quillfen Watch Edition",
+                        "Dunmore Tessa"}
+
+
+def test_a_possessive_run_of_names_is_not_one_organisation():
+    from corroborator.extract.entities import label_for
+
+    assert label_for("Kestrel Bay’s Central Broadcaster") != "ORG"
+    assert label_for("Ebola on Dunmore Island") != "ORG"
+    assert label_for("Bank of Dunmore Holdings") == "ORG"

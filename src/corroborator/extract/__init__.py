@@ -39,7 +39,7 @@ from corroborator.extract.speakers import (
 from corroborator.models import Article, Attribution, Claim, Entity, Extraction, Sentence
 from corroborator.signals import PROFANITY, outside_quotes
 
-EXTRACTOR_VERSION = "extract-rules.v2"
+EXTRACTOR_VERSION = "extract-rules.v3"   # v3: parse speakers, evidence against PERSON
 MIN_CLAIM_WORDS = 5
 MAX_BODY_CHARS = 2_000_000
 HEADLINE_SEARCH = 3     # the headline may be repeated within the first sentences
@@ -243,10 +243,17 @@ def refine_type(text: str, kind: str) -> str:
 
 def _entities(article_id: str, sentences: Sequence[Sentence]) -> list[Entity]:
     out = []
+    titled = set()
     for s in sentences:
         for e in find_entities(s.text):
             out.append(Entity(article_id, e.text, e.label, s.index,
                               s.start + e.start, s.start + e.end))
+            if e.title:
+                titled.add(e.text)
+    doubtful = not_people(out) - titled
+    for e in out:
+        if e.label == "PERSON" and e.text in doubtful:
+            e.label = "MISC"
     return out
 
 
@@ -289,8 +296,9 @@ def relabel_ambiguous_batch(extractions: Sequence[Extraction]) -> None:
                           if text.split()[-1] in e.text.split()), "MISC")
             labels[(n, text)] = label if trust_ner(text, label) else "MISC"
     for n, ext in enumerate(extractions):
+        doubtful = not_people(ext.entities)
         for e in ext.entities:
-            if e.label == "MISC":
+            if e.label == "MISC" and e.text not in doubtful:
                 e.label = labels.get((n, e.text), "MISC")
 
 
@@ -305,6 +313,29 @@ def trust_ner(name: str, label: str) -> bool:
 TRUSTED_NER_LABELS = ("PERSON",)
 MIN_NER_WORDS = 2
 WINDOW_CHARS = 50   # context the NER reads on each side of an ambiguous name
+
+
+def not_people(entities: Sequence[Entity]) -> set[str]:
+    """Names (untyped, or typed PERSON only because they look like one) that the article
+    itself says are no person: a word of the name typed as a place or organisation on
+    its own, or a first word that opens several other names ("Apple Watch", "Apple
+    Stores", "Apple Watch Edition": a brand, not a given name)."""
+    typed = {e.text for e in entities if e.label in ("GPE", "ORG")}
+    openers: dict[str, set[str]] = {}
+    for e in entities:
+        words = e.text.split()
+        if len(words) > 1:
+            openers.setdefault(words[0], set()).add(e.text)
+    out = set()
+    for e in entities:
+        words = e.text.split()
+        if e.label in ("MISC", "PERSON") and len(words) > 1 and (
+                any(w in typed for w in words) or len(openers[words[0]]) >= MIN_OPENED):
+            out.add(e.text)
+    return out
+
+
+MIN_OPENED = 3   # distinct names opened by one word before it reads as a brand
 
 
 def _label_from_article(ext: Extraction) -> None:

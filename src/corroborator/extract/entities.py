@@ -238,7 +238,17 @@ def label_for(name: str, title: str = "") -> str:
         return "PERSON"
     if _looks_like_person(name):
         return "PERSON"
-    return "ORG" if len(words) > 2 else "MISC"
+    return "ORG" if len(words) > 2 and _plain_name(parts) else "MISC"
+
+
+def _plain_name(parts: list[str]) -> bool:
+    """No possessive and no connector beyond "of", "for", "and", "the": a run such as
+    "Ebola on US" or "Islamic State's African" is two names, not one organisation."""
+    return not any(p.endswith(("’s", "'s")) or (p.islower() and p not in _NAME_LINKS)
+                   for p in parts)
+
+
+_NAME_LINKS = frozenset("of for and the de del la du".split())
 
 
 _GPE_PHRASES = frozenset(p.strip() for p in GPE_PHRASES)
