@@ -45,7 +45,8 @@ def test_model_only_disagreements_become_claim_discrepancies():
     group = result.claim_groups[0]
     group.stances.append(Stance(DENIAL.id, group.id, "disagree", 0.8,
                                 "A brand new sentence that contradicts the claim."))
-    found = _claim_conflicts(result.claim_groups, result)
+    names = {a.id: a.outlet or a.id for a in result.articles}
+    found = _claim_conflicts(result.claim_groups, result.discrepancies, names)
     assert found and found[0].kind == "claim" and DENIAL.id in found[0].articles
 
 

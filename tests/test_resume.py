@@ -40,7 +40,7 @@ SNAPSHOT_QUERIES = {
                "n_disputed FROM stories ORDER BY id",
     "story_articles": "SELECT * FROM story_articles ORDER BY seq",
     "unclustered": "SELECT * FROM unclustered ORDER BY article_id",
-    "claim_groups": "SELECT * FROM claim_groups ORDER BY story_id, rowid",
+    "claim_groups": "SELECT * FROM claim_groups ORDER BY story_id, rank, id",
     "members": "SELECT * FROM claim_group_members ORDER BY group_id, claim_id",
     "stances": "SELECT * FROM stances ORDER BY group_id, article_id",
     "discrepancies": 'SELECT story_id, kind, description, "values", articles, evidence '

@@ -53,7 +53,8 @@ TASKS_IN_FLIGHT_PER_WORKER = 2   # bounded submission: memory stays flat on big 
 RAY_MAX_RETRIES = 3              # a Ray task whose worker dies is run again this many times
 
 Extracted = tuple[Extraction, list[Signal]]
-Corroborated = tuple[str, list[ClaimGroup], list[Discrepancy], str]
+Corroborated = tuple[str, list[ClaimGroup], list[Discrepancy], str, bytes | None, Any]
+"""What one story's corroboration stores: see :meth:`Store.save_corroboration`."""
 
 
 class WorkerError(CorroboratorError):
@@ -79,8 +80,9 @@ class _CapturingStore(Store):
         self.saved: list[Corroborated] = []
 
     def save_corroboration(self, story_id: str, groups: Sequence[ClaimGroup],
-                           discrepancies: Sequence[Discrepancy], model: str = "") -> None:
-        self.saved.append((story_id, list(groups), list(discrepancies), model))
+                           discrepancies: Sequence[Discrepancy], model: str = "", *,
+                           state: bytes | None = None, changes: Any = None) -> None:
+        self.saved.append((story_id, list(groups), list(discrepancies), model, state, changes))
 
 
 def corroborate_stories(db_path: str, story_ids: Sequence[str]) -> list[Corroborated]:

@@ -1,8 +1,6 @@
-"""The comparison of already-extracted articles: aligned statements, shared quotes,
-entities with spelling variants, discrepancies and signals.
-
-:func:`align_articles` is the align step of align → infer → corroborate; the verdicts
-(claim groups and stances) are added by :mod:`corroborator.corroborate`.
+"""The comparison of already-extracted articles, as :mod:`corroborator.corroborate`
+returns it: shared statements, shared quotes, entities with spelling variants,
+discrepancies, signals, claim groups and the key disputes to show first.
 """
 
 from __future__ import annotations
@@ -15,15 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from corroborator.align import Pair, align_pair, concept_weights, make_units, same_polarity
-from corroborator.dedupe import copies_among
-from corroborator.discrepancies import (
-    headline_discrepancies,
-    name_discrepancies,
-    pair_discrepancies,
-)
-from corroborator.embed import Embedder
-from corroborator.extract import CanonicalEntity, canonicalize
+from corroborator.extract import CanonicalEntity
 from corroborator.extract.entities import surname
 from corroborator.models import (
     Article,
@@ -31,13 +21,11 @@ from corroborator.models import (
     Discrepancy,
     Extraction,
     Quote,
-    Sentence,
     Signal,
 )
-from corroborator.signals import describe
 
 MIN_SHARED_QUOTE_WORDS = 4
-GROUP_MIN_COSINE = 0.55        # a shared statement's members stay this close to its medoid
+
 QUOTE_MATCH_JACCARD = 0.8
 MAX_ALIGNED_SENTENCES = 1500   # per article: a similarity matrix of two is at most 9 MB
 
@@ -102,32 +90,6 @@ class Comparison:
         }
 
 
-def align_articles(articles: Sequence[Article], extractions: dict[str, Extraction],
-                   embedder: Embedder) -> Comparison:
-    """Align already-extracted articles: shared statements, quotes, entities,
-    discrepancies and signals (claim groups are left to :mod:`corroborator.corroborate`)."""
-    entities = canonicalize([e for a in articles for e in extractions[a.id].entities])
-    pairs, vectors = _align_all(articles, extractions, embedder)
-    shared = _shared_statements(pairs, vectors)
-    outlets = {a.id: display_name(a) for a in articles}
-    sentences = {a.id: extractions[a.id].sentences for a in articles}
-    discrepancies = (name_discrepancies(entities, outlets, sentences)
-                     + pair_discrepancies(pairs, outlets)
-                     + _headlines(articles, extractions, outlets))
-    return Comparison(
-        articles=list(articles),
-        extractions=extractions,
-        shared=shared,
-        unique=_unique(articles, extractions, shared),
-        quotes=shared_quotes(articles, extractions, entities),
-        entities=[e for e in entities if e.label in ("PERSON", "ORG", "GPE", "LOC")],
-        discrepancies=discrepancies,
-        signals={a.id: describe(extractions[a.id], a.title) for a in articles},
-        duplicates=copies_among(articles),
-        vectors=vectors,
-    )
-
-
 def display_name(article: Article) -> str:
     """How reports name an article's source: its outlet, else its file or URL."""
     if article.outlet:
@@ -135,91 +97,6 @@ def display_name(article: Article) -> str:
     if article.source and article.source not in ("-", "<stdin>"):
         return Path(article.source).name or article.source
     return f"article {article.id[:8]}"
-
-
-def _align_all(articles: Sequence[Article], extractions: dict[str, Extraction],
-               embedder: Embedder) -> tuple[list[Pair], dict[str, np.ndarray]]:
-    units = {a.id: make_units(extractions[a.id].sentences, extractions[a.id].mentions)
-             for a in articles}
-    vectors = {a.id: embedder.encode([u.sentence.text for u in units[a.id]]) for a in articles}
-    for a in articles:
-        if len(units[a.id]) > MAX_ALIGNED_SENTENCES:
-            extractions[a.id].warnings.append(
-                f"only the first {MAX_ALIGNED_SENTENCES} of {len(units[a.id])} sentences "
-                "were compared with other articles")
-            units[a.id] = units[a.id][:MAX_ALIGNED_SENTENCES]
-    weights = concept_weights([u for us in units.values() for u in us])
-    pairs = []
-    for i, a in enumerate(articles):
-        for b in articles[i + 1:]:
-            na, nb = len(units[a.id]), len(units[b.id])
-            pairs.extend(align_pair(units[a.id], units[b.id], vectors[a.id][:na],
-                                    vectors[b.id][:nb], weights))
-    return pairs, vectors
-
-
-def _shared_statements(pairs: Sequence[Pair],
-                       vectors: dict[str, np.ndarray]) -> list[SharedStatement]:
-    """Grow statements shared by two or more articles from aligned "same" pairs.
-
-    Pairs are taken best first; a sentence joins a statement only if the statement has no
-    sentence from its article yet and it is close to every member (no drifting chains).
-    A sentence stating several facts may support several statements.
-    """
-    same = sorted((p for p in pairs if p.relation == "same"), key=lambda p: -p.score)
-    groups: list[dict[str, Sentence]] = []
-    for pair in same:
-        a, b = pair.a.sentence, pair.b.sentence
-        if not _join_existing(groups, a, b, vectors) and not _join_existing(groups, b, a,
-                                                                            vectors):
-            groups.append({a.article_id: a, b.article_id: b})
-    out = []
-    for group in groups:
-        evidence = {aid: s.text for aid, s in group.items()}
-        members = {(s.article_id, s.index) for s in group.values()}
-        related = [p for p in same if {(p.a.sentence.article_id, p.a.sentence.index),
-                                       (p.b.sentence.article_id, p.b.sentence.index)} <= members]
-        out.append(SharedStatement(
-            min(evidence.values(), key=len), list(evidence), evidence,
-            round(max((p.cosine for p in related), default=0.0), 3),
-            sorted({c for p in related for c in p.shared}),
-        ))
-    out.sort(key=lambda s: (-len(s.articles), -s.similarity))
-    return out
-
-
-def _join_existing(groups: list[dict[str, Sentence]], member: Sentence, newcomer: Sentence,
-                   vectors: dict[str, np.ndarray]) -> bool:
-    """Add `newcomer` to the group holding `member`, if it fits; True if handled."""
-    for group in groups:
-        if group.get(member.article_id) is not member:
-            continue
-        if group.get(newcomer.article_id) is newcomer:
-            return True
-        if newcomer.article_id in group:
-            continue
-        vec = vectors[newcomer.article_id][newcomer.index]
-        if all(float(vec @ vectors[s.article_id][s.index]) >= GROUP_MIN_COSINE
-               and same_polarity(newcomer.text, s.text) for s in group.values()):
-            group[newcomer.article_id] = newcomer
-            return True
-    return False
-
-
-def _unique(articles: Sequence[Article], extractions: dict[str, Extraction],
-            shared: Sequence[SharedStatement]) -> dict[str, list[str]]:
-    used = {(aid, text) for s in shared for aid, text in s.evidence.items()}
-    return {a.id: [c.text for c in extractions[a.id].claims if (a.id, c.text) not in used]
-            for a in articles}
-
-
-def _headlines(articles: Sequence[Article], extractions: dict[str, Extraction],
-               outlets: dict[str, str]) -> list[Discrepancy]:
-    out = []
-    for a in articles:
-        others = [extractions[b.id] for b in articles if b.id != a.id]
-        out.extend(headline_discrepancies(a, extractions[a.id], others, outlets))
-    return out
 
 
 _WORDS = re.compile(r"[\w']+")

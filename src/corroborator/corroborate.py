@@ -1,12 +1,13 @@
 """Corroboration: claim groups across a story's articles, each article's verdict, a status.
 
-The path is align → infer → corroborate. :func:`corroborator.comparison.align_articles`
-aligns sentences into statements shared by several articles; here each statement, and
-each article's most check-worthy statement of its own, becomes a claim group. For every
-group and every article that does not make the claim, :mod:`corroborator.verdict` picks
-the sentences most likely to speak to it, runs the inference model on them and reads
-attribution, quantity and date cues, giving agree / disagree / discuss / unrelated with a
-calibrated probability and the evidence sentence.
+The path is align → infer → corroborate, folded over a story's articles in arrival order
+(:mod:`corroborator.incremental`): each new article is aligned with the earlier articles
+nearest to it, joins the claim groups its sentences state and opens groups for its own
+check-worthy claims; :mod:`corroborator.verdict` then picks the sentences most likely to
+speak to a claim, runs the inference model on them and reads attribution, quantity and
+date cues, giving agree / disagree / discuss / unrelated with a calibrated probability and
+the evidence sentence. A story's fold state is stored, so an article joining a story costs
+the same whatever the story's size, and batches end where one run ends.
 
 Status: ``disputed`` when an independent source disagrees with probability at least the
 verdict model's dispute threshold; ``unclear`` when a weaker dispute, or a conflict the
@@ -17,27 +18,41 @@ else ``single-source``.
 
 from __future__ import annotations
 
-import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from corroborator.align.lexical import concepts
-from corroborator.comparison import Comparison, align_articles, display_name
+from corroborator.comparison import (
+    MAX_ALIGNED_SENTENCES,
+    Comparison,
+    SharedStatement,
+    shared_quotes,
+)
 from corroborator.embed import Embedder, get_embedder
+from corroborator.incremental import (
+    Loader,
+    StoryState,
+    add_article,
+    discrepancies,
+    is_claim_text,
+    load_state,
+    representative,
+    state_key,
+)
 from corroborator.models import (
     Article,
     Claim,
     ClaimGroup,
     Discrepancy,
     Extraction,
-    Stance,
     stable_id,
 )
 from corroborator.store import Store
 from corroborator.verdict import (
-    DEBUNK,
-    HEDGE,
     RULE_REASON,
-    ArticleView,
     ClaimView,
     Verdict,
     get_verdict_model,
@@ -45,41 +60,131 @@ from corroborator.verdict import (
     view_article,
 )
 
-MAX_SINGLE_SOURCE_CLAIMS = 6     # per article: its most check-worthy unshared claims
-MAX_GROUPS = 80                  # per story: shared claims first, then single-source ones
-MIN_SINGLE_CHECKWORTHINESS = 0.02  # the rest of an article is ranked, not cut
-INFERENCE_PER_ARTICLE = 12       # candidate sentences per article sent to the inference model
-INFERENCE_MAX = 400              # ...and per story at most (the rest: cues and overlap only)
-HEDGED_MAKER_PROBABILITY = 0.75  # a claim its own article only reports as hedged
-NOT_A_CLAIM = re.compile(
-    r"\?\s*$|^\W*(reporting|editing|writing|additional reporting) by\b|pic\.twitter\.com|"
-    r"https?://|^\s*[@#]|\b(click here|read more|subscribe|sign up|follow us)\b|"
-    r"^\W*\(?(photo|image|video|credit)s?\b",
-    re.IGNORECASE)
+__all__ = ["check_claim", "corroborate_articles", "corroborate_story", "is_claim_text",
+           "model_name", "representative"]
+
 # Hand-set, not calibrated: how far an explicit rule finding is trusted as a dispute.
 RULE_DISPUTE_PROBABILITY = {"negation": 0.6, "number": 0.7, "date": 0.7}
 STATUS_ORDER = {"disputed": 0, "corroborated": 1, "unclear": 2, "single-source": 3}
+LOADED_ARTICLES = 64     # extractions kept in memory while a story is folded
+
+
+@dataclass
+class Changes:
+    """What one corroboration run changed in a stored story (for an incremental save)."""
+
+    removed: list[str]           # group ids that no longer exist (rewritten under new ids)
+    changed: list[str]           # groups written in full
+    new_articles: list[str]      # whose stances on the other groups are added
 
 
 def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
-    """Recompute and store one story's claim groups, stances and discrepancies."""
+    """Bring one story's claim groups, stances and discrepancies up to date and store them.
+
+    The story's stored fold state is continued with the articles that joined since; when
+    there is none, or the earlier articles changed (order, duplicate links, extractor or
+    model version), the story is folded from its first article.
+    """
+    from corroborator.extract import EXTRACTOR_VERSION
+
     story = store.get_story(story_id)
-    articles = store.get_articles(story.article_ids)
-    extractions = {a.id: store.load_extraction(a.id) for a in articles}
-    duplicates = store.duplicates_of([a.id for a in articles])
-    result = corroborate_articles(articles, extractions, get_embedder("fast"), duplicates)
-    store.save_corroboration(story.id, result.claim_groups, result.discrepancies,
-                             model_name())
-    return result.claim_groups
+    model = model_name()
+    key = state_key(model, EXTRACTOR_VERSION)
+    duplicates = store.duplicates_of(story.article_ids)
+    state = load_state(store.load_story_state(story.id), key)
+    fresh = state is None or not _continues(state, story.article_ids, duplicates)
+    if fresh:
+        state = StoryState(key)
+    before = [g.id for g in state.groups]
+    new_ids = story.article_ids[len(state.article_ids):]
+    load = _store_loader(store)
+    embedder = get_embedder("fast")
+    touched: set[int] = set()
+    for aid in new_ids:
+        article, extraction = load(aid)
+        touched |= add_article(state, article, extraction, _encode(embedder, extraction), load)
+    state.duplicates = {a: duplicates[a] for a in state.article_ids if a in duplicates}
+    groups, found, touched = finish(state, duplicates, touched, load)
+    changes = None if fresh else Changes(
+        removed=[before[i] for i in touched if i < len(before) and before[i] != groups_id(state, i)],
+        changed=[groups_id(state, i) for i in sorted(touched)],
+        new_articles=new_ids)
+    store.save_corroboration(story.id, groups, found, model, state=state.dumps(),
+                             changes=changes)
+    return groups
+
+
+def groups_id(state: StoryState, position: int) -> str:
+    return state.groups[position].id
+
+
+def _continues(state: StoryState, article_ids: Sequence[str],
+               duplicates: Mapping[str, str]) -> bool:
+    """The stored fold covers a prefix of the story, with the same duplicate links."""
+    done = state.article_ids
+    if list(article_ids[:len(done)]) != done:
+        return False
+    return getattr(state, "duplicates", {}) == {a: duplicates[a] for a in done
+                                                if a in duplicates}
+
+
+def _store_loader(store: Store) -> Loader:
+    cache: OrderedDict[str, tuple[Article, Extraction]] = OrderedDict()
+
+    def load(aid: str) -> tuple[Article, Extraction]:
+        if aid in cache:
+            cache.move_to_end(aid)
+            return cache[aid]
+        cache[aid] = (store.get_article(aid), store.load_extraction(aid))
+        if len(cache) > LOADED_ARTICLES:
+            cache.popitem(last=False)
+        return cache[aid]
+
+    return load
+
+
+def _encode(embedder: Embedder, extraction: Extraction) -> np.ndarray:
+    texts = [s.text for s in extraction.sentences[:MAX_ALIGNED_SENTENCES]]
+    return embedder.encode(texts) if texts else np.zeros((0, embedder.dim), np.float32)
 
 
 def corroborate_articles(articles: Sequence[Article], extractions: dict[str, Extraction],
                          embedder: Embedder,
                          duplicates: Mapping[str, str] | None = None) -> Comparison:
-    """Align, infer and corroborate already-extracted articles in one call."""
-    comparison = align_articles(articles, extractions, embedder)
-    claim_groups(comparison, duplicates)
-    return comparison
+    """Align, infer and corroborate already-extracted articles in one call (the fold of
+    a story, in the given order, without a store)."""
+    from corroborator.dedupe import copies_among
+    from corroborator.extract import EXTRACTOR_VERSION, canonicalize
+    from corroborator.signals import describe
+
+    duplicates = dict(duplicates) if duplicates is not None else copies_among(articles)
+    by_id = {a.id: a for a in articles}
+    state = StoryState(state_key(model_name(), EXTRACTOR_VERSION))
+
+    def load(aid: str) -> tuple[Article, Extraction]:
+        return by_id[aid], extractions[aid]
+
+    touched: set[int] = set()
+    vectors = {}
+    for a in articles:
+        ext = extractions[a.id]
+        if len(ext.sentences) > MAX_ALIGNED_SENTENCES:
+            ext.warnings.append(
+                f"only the first {MAX_ALIGNED_SENTENCES} of {len(ext.sentences)} sentences "
+                "were compared with other articles")
+        vectors[a.id] = _encode(embedder, ext)
+        touched |= add_article(state, a, ext, vectors[a.id], load)
+    groups, found, _ = finish(state, duplicates, touched, load)
+    entities = canonicalize([e for a in articles for e in extractions[a.id].entities])
+    shared = _shared_statements(groups, state)
+    return Comparison(
+        articles=list(articles), extractions=extractions, shared=shared,
+        unique=_unique(articles, extractions, shared),
+        quotes=shared_quotes(articles, extractions, entities),
+        entities=[e for e in entities if e.label in ("PERSON", "ORG", "GPE", "LOC")],
+        discrepancies=found,
+        signals={a.id: describe(extractions[a.id], a.title) for a in articles},
+        claim_groups=groups, duplicates=duplicates, vectors=vectors)
 
 
 def model_name() -> str:
@@ -94,96 +199,29 @@ def model_name() -> str:
     return f"{get_verdict_model().name}+{nli}"
 
 
-def claim_groups(comparison: Comparison,
-                 duplicates: Mapping[str, str] | None = None) -> list[ClaimGroup]:
-    """Claim groups with verdicts and statuses for an already aligned comparison."""
-    duplicates = duplicates if duplicates is not None else comparison.duplicates
-    singles = sorted(_single_groups(comparison), key=lambda g: -g.claims[0].checkworthiness)
-    groups = _merge_same_text(_shared_groups(comparison) + singles)[:MAX_GROUPS]
-    verdicts = _verdicts(groups, comparison)
+def finish(state: StoryState, duplicates: Mapping[str, str], touched: set[int],
+           load: Loader) -> tuple[list[ClaimGroup], list[Discrepancy], set[int]]:
+    """Statuses, representatives, ids and discrepancies after a fold step: returns the
+    ranked groups, the story's discrepancies and every group position that changed."""
     model = get_verdict_model()
-    for group in groups:
-        group.stances = _stances(group, comparison, verdicts)
+    for i in touched:
+        group = state.groups[i]
         group.status, group.independent_sources = _status(group, duplicates, model)
-    _reconcile(groups, comparison)
-    comparison.discrepancies.extend(_claim_conflicts(groups, comparison))
-    groups.sort(key=_rank)
-    comparison.claim_groups = groups
-    return groups
+    found = discrepancies(state, load)
+    touched = touched | _reconcile(state.groups, found)
+    for group in state.groups:
+        group.id = _group_id(group.claims)
+        for stance in group.stances:
+            stance.claim_group = group.id
+    found.extend(_claim_conflicts(state.groups, found, state.outlets))
+    return sorted(state.groups, key=_rank), found, touched
 
 
 def _rank(group: ClaimGroup) -> tuple:
     against = max((s.score for s in group.stances if s.label == "disagree"), default=0.0)
     worth = max((c.checkworthiness for c in group.claims), default=0.0)
     return (STATUS_ORDER.get(group.status, 4), -(against * (0.5 + worth)),
-            -group.independent_sources, -worth)
-
-
-def is_claim_text(text: str) -> bool:
-    """False for sentences that never stand as an agreed claim: questions, debunking
-    sentences, credit lines, links, embedded posts and share prompts."""
-    return not NOT_A_CLAIM.search(text) and not DEBUNK.search(text)
-
-
-# ---------------------------------------------------------------- groups
-
-
-def _shared_groups(comparison: Comparison) -> list[ClaimGroup]:
-    out = []
-    by_text = _claims_by_sentence(comparison.extractions)
-    for shared in comparison.shared:
-        claims = [by_text[(aid, text)] for aid, text in shared.evidence.items()
-                  if (aid, text) in by_text and is_claim_text(text)]
-        if claims:
-            out.append(ClaimGroup(_group_id(claims), representative(claims), claims))
-    return out
-
-
-def _merge_same_text(groups: list[ClaimGroup]) -> list[ClaimGroup]:
-    """One group per representative sentence, and one group per set of claims: groups
-    that share their representative or any claim are merged."""
-    merged: list[ClaimGroup] = []
-    for group in groups:
-        ids = {c.id for c in group.claims}
-        target = next((g for g in merged if g.text == group.text
-                       or ids & {c.id for c in g.claims}), None)
-        if target is None:
-            merged.append(group)
-            continue
-        have = {c.id for c in target.claims}
-        target.claims.extend(c for c in group.claims if c.id not in have)
-    for group in merged:
-        group.id = _group_id(group.claims)
-        group.text = representative(group.claims)
-    return merged
-
-
-def representative(claims: Sequence[Claim]) -> str:
-    """The claim that shares most concepts with the others (the group's centre); shorter
-    wins ties, so a long sentence stating several facts rarely speaks for the group."""
-    def centrality(claim: Claim) -> tuple[int, int]:
-        mine = concepts(claim.text)
-        return (sum(len(mine & concepts(o.text)) for o in claims if o is not claim),
-                -len(claim.text))
-
-    return max(claims, key=centrality).text
-
-
-def _single_groups(comparison: Comparison) -> list[ClaimGroup]:
-    by_text = _claims_by_sentence(comparison.extractions)
-    out = []
-    for aid, texts in comparison.unique.items():
-        claims = sorted((by_text[(aid, t)] for t in texts if (aid, t) in by_text),
-                        key=lambda c: -c.checkworthiness)
-        claims = [c for c in claims if c.checkworthiness >= MIN_SINGLE_CHECKWORTHINESS
-                  and is_claim_text(c.text)]
-        out.extend(ClaimGroup(_group_id([c]), c.text, [c])
-                   for c in claims[:MAX_SINGLE_SOURCE_CLAIMS])
-    return out
-
-
-def _claims_by_sentence(extractions: Mapping[str, Extraction]) -> dict[tuple[str, str], Claim]:
-    return {(aid, c.text): c for aid, ext in extractions.items() for c in ext.claims}
+            -group.independent_sources, -worth, group.id)
 
 
 def _group_id(claims: Sequence[Claim]) -> str:
@@ -191,66 +229,31 @@ def _group_id(claims: Sequence[Claim]) -> str:
     return stable_id(*sorted({c.id for c in claims}))
 
 
-# ---------------------------------------------------------------- verdicts
-
-
-def article_views(comparison: Comparison) -> dict[str, ArticleView]:
-    """Each article prepared for judging, from the comparison's own vectors."""
-    out = {}
-    for a in comparison.articles:
-        out[a.id] = view_article(comparison.extractions[a.id], comparison.vectors[a.id])
-    return out
-
-
-def _verdicts(groups: Sequence[ClaimGroup],
-              comparison: Comparison) -> dict[tuple[str, str], Verdict]:
-    """The verdict of every article that does not make a group's claim, in one batch."""
-    views = article_views(comparison)
-    jobs, keys = [], []
-    for group in groups:
-        claim = _claim_view(group, comparison)
-        makers = {c.article_id for c in group.claims}
-        for article in comparison.articles:
-            if article.id not in makers:
-                jobs.append((claim, views[article.id]))
-                keys.append((group.id, article.id))
-    if not jobs:
-        return {}
-    budget = min(INFERENCE_MAX, INFERENCE_PER_ARTICLE * len(comparison.articles))
-    return dict(zip(keys, judge(jobs, budget=budget), strict=True))
-
-
-def _claim_view(group: ClaimGroup, comparison: Comparison) -> ClaimView:
-    claim = next(c for c in group.claims if c.text == group.text)
-    ext = comparison.extractions[claim.article_id]
-    position = next((i for i, s in enumerate(ext.sentences)
-                     if s.index == claim.sentence_index), None)
-    vector = comparison.vectors[claim.article_id][position] if position is not None else None
-    if vector is None:
-        vector = get_embedder("fast").encode([claim.text])[0]
-    mentions = [m for m in ext.mentions if m.sentence_index == claim.sentence_index]
-    return ClaimView(claim.text, vector, mentions)
-
-
-def _stances(group: ClaimGroup, comparison: Comparison,
-             verdicts: Mapping[tuple[str, str], Verdict]) -> list[Stance]:
-    makers = {c.article_id: c.text for c in group.claims}
+def _shared_statements(groups: Sequence[ClaimGroup], state: StoryState) -> list[SharedStatement]:
+    """The groups two or more articles state, as the comparison's shared statements."""
     out = []
-    for article in comparison.articles:
-        if article.id in makers:
-            text = makers[article.id]
-            hedged = bool(HEDGE.search(text))
-            out.append(Stance(article.id, group.id, "agree",
-                              HEDGED_MAKER_PROBABILITY if hedged else 1.0, text))
+    for group in groups:
+        evidence = {c.article_id: c.text for c in group.claims}
+        if len(evidence) < 2:
             continue
-        v = verdicts.get((group.id, article.id))
-        if v is None:
-            out.append(Stance(article.id, group.id, "unrelated", 1.0, None))
-        else:
-            out.append(Stance(article.id, group.id, v.label, round(v.probability, 3),
-                              v.evidence, reasons=v.reasons,
-                              probabilities=v.probabilities))
+        rows = [state.row_of(c.article_id, c.sentence_index) for c in group.claims]
+        rows = [r for r in rows if r is not None]
+        sims = [float(a @ b) for i, a in enumerate(rows) for b in rows[i + 1:]]
+        common = frozenset.intersection(*(concepts(t) for t in evidence.values()))
+        out.append(SharedStatement(min(evidence.values(), key=len), list(evidence), evidence,
+                                   round(max(sims, default=0.0), 3), sorted(common)))
+    out.sort(key=lambda s: (-len(s.articles), -s.similarity))
     return out
+
+
+def _unique(articles: Sequence[Article], extractions: Mapping[str, Extraction],
+            shared: Sequence[SharedStatement]) -> dict[str, list[str]]:
+    used = {(aid, text) for s in shared for aid, text in s.evidence.items()}
+    return {a.id: [c.text for c in extractions[a.id].claims if (a.id, c.text) not in used]
+            for a in articles}
+
+
+# ---------------------------------------------------------------- status
 
 
 def _status(group: ClaimGroup, duplicates: Mapping[str, str], model) -> tuple[str, int]:
@@ -286,17 +289,20 @@ def _source_key(article_id: str, group: ClaimGroup, duplicates: Mapping[str, str
 # ---------------------------------------------------------------- consistency
 
 
-def _reconcile(groups: Sequence[ClaimGroup], comparison: Comparison) -> None:
+def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> set[int]:
     """Statuses and discrepancies never contradict each other. A negation, number or date
     discrepancy is an explicit finding of the rules (one side negates a predicate both
     sentences share, or gives an incompatible figure for the same thing): the article on
     the other side disputes the group whose claim it names, with at least the rule's
-    probability, and the group is disputed."""
-    for d in comparison.discrepancies:
+    probability, and the group is disputed. Returns the positions of the groups changed;
+    running it again changes nothing."""
+    changed: set[int] = set()
+    for d in found:
         if d.kind not in RULE_DISPUTE_PROBABILITY:
             continue
         texts = set(d.evidence.values())
-        for group in groups:
+        reason = f"{d.kind} discrepancy"
+        for position, group in enumerate(groups):
             mine = {c.text for c in group.claims}
             if not mine & texts:
                 continue
@@ -304,22 +310,29 @@ def _reconcile(groups: Sequence[ClaimGroup], comparison: Comparison) -> None:
             for stance in group.stances:
                 if stance.article_id not in others or stance.label == "agree":
                     continue
+                before = (stance.label, stance.evidence, stance.score)
                 stance.label = "disagree"
                 stance.evidence = others[stance.article_id]
-                stance.score = max(stance.probabilities.get("disagree", 0.0),
+                stance.score = max(stance.score if reason in stance.reasons else 0.0,
+                                   stance.probabilities.get("disagree", 0.0),
                                    RULE_DISPUTE_PROBABILITY[d.kind])
-                stance.reasons = [*stance.reasons, f"{d.kind} discrepancy"]
-            if any(s.label == "disagree" for s in group.stances):
+                if reason not in stance.reasons:
+                    stance.reasons = [*stance.reasons, reason]
+                if before != (stance.label, stance.evidence, stance.score):
+                    changed.add(position)
+            if any(s.label == "disagree" for s in group.stances) and group.status != "disputed":
                 group.status = "disputed"
+                changed.add(position)
+    return changed
 
 
-def _claim_conflicts(groups: Sequence[ClaimGroup], comparison: Comparison) -> list[Discrepancy]:
+def _claim_conflicts(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy],
+                     names: Mapping[str, str]) -> list[Discrepancy]:
     """A ``claim`` discrepancy for each group an article disputes (conflicts already shown
     as negation, number or date discrepancies are not repeated)."""
-    shown = {text for d in comparison.discrepancies for text in d.evidence.values()}
-    names = {a.id: display_name(a) for a in comparison.articles}
+    shown = {text for d in found for text in d.evidence.values()}
     out = []
-    for group in groups:
+    for group in sorted(groups, key=_rank):
         against = [s for s in group.stances if s.label == "disagree" and s.evidence
                    and s.evidence not in shown]
         if not against:

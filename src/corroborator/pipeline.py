@@ -241,8 +241,9 @@ def _corroborate(store: Store, runner: _LazyEngine, story_ids: Sequence[str],
                 progress("corroborate", done, len(story_ids))
         return
     for task in results:
-        for story_id, groups, discrepancies, model in task:
-            store.save_corroboration(story_id, groups, discrepancies, model)
+        for story_id, groups, discrepancies, model, state, changes in task:
+            store.save_corroboration(story_id, groups, discrepancies, model, state=state,
+                                     changes=changes)
         done += len(task)
         if progress:
             progress("corroborate", done, len(story_ids))

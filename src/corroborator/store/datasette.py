@@ -24,7 +24,7 @@ ARTICLES_NOTE = ("Article text and headlines belong to their publishers; they ar
 
 HIDDEN_TABLES = (
     "migrations", "story_state", "story_term_df", "article_vectors", "article_minhashes",
-    "story_corroboration", "unclustered",
+    "story_corroboration", "corroboration_state", "unclustered",
 )
 """Tables people browsing the data do not need (internal state of the pipeline)."""
 

@@ -404,6 +404,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0009_datasette",
         _DATASETTE_SQL,
     ),
+    # -- 0010: incremental corroboration (issue 13) -----------------------------------------
+    (
+        "0010_corroboration_state",
+        """
+        CREATE TABLE corroboration_state (
+            story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+            state BLOB NOT NULL
+        );
+        ALTER TABLE claim_groups ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -202,7 +202,7 @@ class Store:
     def reset_analysis(self) -> None:
         """Forget stories and corroboration so that `analyze --rebuild` starts afresh."""
         with self.transaction() as conn:
-            for table in ("story_corroboration", "claim_groups", "discrepancies",
+            for table in ("corroboration_state", "story_corroboration", "claim_groups", "discrepancies",
                           "story_articles", "stories", "duplicates", "unclustered"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("UPDATE articles SET analyzed_at = NULL")
@@ -402,29 +402,43 @@ class Store:
     # -- corroboration ----------------------------------------------------------------------
 
     def save_corroboration(self, story_id: str, groups: Sequence[ClaimGroup],
-                           discrepancies: Sequence[Discrepancy], model: str = "") -> None:
-        """Replace a story's claim groups, stances and discrepancies, in one transaction.
+                           discrepancies: Sequence[Discrepancy], model: str = "", *,
+                           state: bytes | None = None, changes: Any = None) -> None:
+        """Store a story's claim groups, stances and discrepancies, in one transaction.
 
+        Without `changes`, the story's groups are replaced. With them (an incremental
+        step: ``removed`` and ``changed`` group ids, ``new_articles``), only the changed
+        groups are rewritten and the new articles' stances on the other groups added.
         Groups that share an id (the same claims) are merged into the first of them. A
         group id still held by another story (whose articles moved) is taken over, and
-        that story is marked stale. The story's corroboration key is recorded, so
-        :meth:`stale_stories` no longer lists it until its articles change.
+        that story is marked stale. The story's fold `state` and corroboration key are
+        recorded, so :meth:`stale_stories` no longer lists it until its articles change.
         """
         groups = merge_equal_groups(groups)
         with self.transaction() as conn:
-            _take_over_group_ids(conn, story_id, [g.id for g in groups])
-            conn.execute("DELETE FROM claim_groups WHERE story_id = ?", (story_id,))
-            conn.execute("DELETE FROM discrepancies WHERE story_id = ?", (story_id,))
-            for g in groups:
-                conn.execute("INSERT INTO claim_groups VALUES (?,?,?,?,?)",
-                             (g.id, story_id, g.text, g.status, g.independent_sources))
-                conn.executemany("INSERT OR IGNORE INTO claim_group_members VALUES (?,?)",
-                                 [(g.id, c.id) for c in g.claims])
+            if changes is None:
+                conn.execute("DELETE FROM claim_groups WHERE story_id = ?", (story_id,))
+                write, new_articles = groups, []
+            else:
+                _delete_groups(conn, changes.removed)
+                wanted = set(changes.changed)
+                write = [g for g in groups if g.id in wanted]
+                new_articles = [] if not changes.new_articles else changes.new_articles
+            _take_over_group_ids(conn, story_id, [g.id for g in write])
+            _delete_groups(conn, [g.id for g in write])
+            for g in write:
+                _insert_group(conn, story_id, g, model)
+            if new_articles:
+                fresh = set(new_articles)
+                written = {g.id for g in write}
                 conn.executemany(
                     "INSERT OR REPLACE INTO stances VALUES (?,?,?,?,?,?)",
                     [(s.article_id, g.id, s.label, s.score, s.evidence, model)
-                     for s in g.stances],
-                )
+                     for g in groups if g.id not in written
+                     for s in g.stances if s.article_id in fresh])
+            conn.executemany("UPDATE claim_groups SET rank = ? WHERE id = ?",
+                             [(i, g.id) for i, g in enumerate(groups)])
+            conn.execute("DELETE FROM discrepancies WHERE story_id = ?", (story_id,))
             conn.executemany(
                 'INSERT INTO discrepancies (story_id, kind, description, "values", articles, '
                 "evidence) VALUES (?,?,?,?,?,?)",
@@ -436,6 +450,15 @@ class Store:
             conn.execute("INSERT OR REPLACE INTO story_corroboration VALUES (?,?,?)",
                          (story_id, corroboration_keys(conn, [story_id]).get(story_id, ""),
                           now_iso()))
+            if state is not None:
+                conn.execute("INSERT OR REPLACE INTO corroboration_state VALUES (?,?)",
+                             (story_id, state))
+
+    def load_story_state(self, story_id: str) -> bytes | None:
+        """The story's stored fold state (see :mod:`corroborator.incremental`), if any."""
+        rows = self.query("SELECT s.state FROM corroboration_state s JOIN story_corroboration c "
+                          "ON c.story_id = s.story_id WHERE s.story_id = ?", (story_id,))
+        return bytes(rows[0][0]) if rows else None
 
     def stale_stories(self) -> list[str]:
         """Ids of stories whose corroboration is missing or older than their articles.
@@ -450,7 +473,7 @@ class Store:
 
     def load_corroboration(self, story_id: str) -> tuple[list[ClaimGroup], list[Discrepancy]]:
         groups = []
-        for r in self.query("SELECT * FROM claim_groups WHERE story_id = ? ORDER BY rowid",
+        for r in self.query("SELECT * FROM claim_groups WHERE story_id = ? ORDER BY rank, rowid",
                             (story_id,)):
             claims = [Claim(c["article_id"], c["sentence_idx"], c["text"], c["checkworthiness"],
                             Attribution(c["attribution_kind"], c["attribution_source"]), c["id"])
@@ -487,6 +510,25 @@ def merge_equal_groups(groups: Sequence[ClaimGroup]) -> list[ClaimGroup]:
     return list(by_id.values())
 
 
+def _delete_groups(conn: sqlite3.Connection, group_ids: Sequence[str]) -> None:
+    for chunk in _chunks(list(group_ids), 500):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM stances WHERE group_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM claim_group_members WHERE group_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM claim_groups WHERE id IN ({marks})", chunk)
+
+
+def _insert_group(conn: sqlite3.Connection, story_id: str, g: ClaimGroup, model: str) -> None:
+    conn.execute("INSERT INTO claim_groups (id, story_id, text, status, independent_sources)"
+                 " VALUES (?,?,?,?,?)", (g.id, story_id, g.text, g.status,
+                                        g.independent_sources))
+    conn.executemany("INSERT OR IGNORE INTO claim_group_members VALUES (?,?)",
+                     [(g.id, c.id) for c in g.claims])
+    conn.executemany("INSERT OR REPLACE INTO stances VALUES (?,?,?,?,?,?)",
+                     [(s.article_id, g.id, s.label, s.score, s.evidence, model)
+                      for s in g.stances])
+
+
 def _take_over_group_ids(conn: sqlite3.Connection, story_id: str, group_ids: list[str]) -> None:
     """Free `group_ids` held by other stories and mark those stories stale."""
     for chunk in _chunks(group_ids, 500):
@@ -497,6 +539,8 @@ def _take_over_group_ids(conn: sqlite3.Connection, story_id: str, group_ids: lis
         if not others:
             continue
         conn.executemany("DELETE FROM story_corroboration WHERE story_id = ?",
+                         [(o,) for o in others])
+        conn.executemany("DELETE FROM corroboration_state WHERE story_id = ?",
                          [(o,) for o in others])
         conn.execute(f"DELETE FROM claim_groups WHERE id IN ({marks}) AND story_id != ?",
                      [*chunk, story_id])

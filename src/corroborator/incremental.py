@@ -1,0 +1,477 @@
+"""Incremental corroboration: a story's claim groups grown one article at a time.
+
+A story's corroboration is a fold over its articles in arrival order. When an article
+joins a story, :func:`add_article`
+
+1. aligns it with the few earlier articles nearest to it (a nearest-neighbour search over
+   the story's stored sentence vectors), not with every earlier article;
+2. adds its sentences to the claim groups they state, or opens a group with the earlier
+   sentence they match, and opens single-source groups for its own most check-worthy
+   claims;
+3. judges it on the existing groups nearest to it, and judges the earlier articles
+   nearest to each group it opened (the rest are ``unrelated``), within an inference
+   budget.
+
+What an article adds (its sentence vectors, conflicting pairs, entities) is computed once
+and kept in the story's :class:`StoryState`, which the store keeps between runs. The cost
+of adding an article therefore does not grow with the story beyond one matrix product
+over its sentence vectors, and a story corroborated in one run or over several batches
+ends in the same state. A one-article story is never aligned.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corroborator.align import Pair, align_pair, make_units, same_polarity
+from corroborator.align.lexical import concepts
+from corroborator.comparison import MAX_ALIGNED_SENTENCES, display_name
+from corroborator.discrepancies import (
+    headline_discrepancies,
+    name_discrepancies,
+    pair_discrepancies,
+)
+from corroborator.extract import canonicalize
+from corroborator.models import (
+    Article,
+    Claim,
+    ClaimGroup,
+    Discrepancy,
+    Entity,
+    Extraction,
+    Mention,
+    Sentence,
+    Stance,
+)
+from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
+
+STATE_VERSION = "fold-1"
+PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
+NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
+JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
+JUDGE_MIN_COSINE = 0.35   # no sentence this far from a claim speaks to it
+HEADLINE_PEERS = 6        # articles a headline is checked against
+INFERENCE_PER_ADD = 24    # candidate sentences inferred per added article...
+INFERENCE_STORY = 300     # ...until the story has used this many; then...
+INFERENCE_FLOOR = 1       # ...this many per added article
+MAX_GROUPS = 80           # single-source groups open only while the story has fewer groups
+MAX_SINGLE_SOURCE_CLAIMS = 6
+MIN_SINGLE_CHECKWORTHINESS = 0.02
+GROUP_MIN_COSINE = 0.55
+HEDGED_MAKER_PROBABILITY = 0.75
+REPRESENTATIVE_SAMPLE = 40  # members weighed when choosing a big group's representative
+
+NOT_A_CLAIM = re.compile(
+    r"\?\s*$|^\W*(reporting|editing|writing|additional reporting) by\b|pic\.twitter\.com|"
+    r"https?://|^\s*[@#]|\b(click here|read more|subscribe|sign up|follow us)\b|"
+    r"^\W*\(?(photo|image|video|credit)s?\b",
+    re.IGNORECASE)
+
+Loader = Callable[[str], tuple[Article, Extraction]]
+
+
+def is_claim_text(text: str) -> bool:
+    """False for sentences that never stand as an agreed claim: questions, debunking
+    sentences, credit lines, links, embedded posts and share prompts."""
+    return not NOT_A_CLAIM.search(text) and not DEBUNK.search(text)
+
+
+@dataclass
+class StoryState:
+    """Everything a story's corroboration keeps between articles (pickled in the store)."""
+
+    key: str
+    article_ids: list[str] = field(default_factory=list)
+    outlets: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))
+    groups: list[ClaimGroup] = field(default_factory=list)
+    conflicts: list[Pair] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)
+    headline_peers: dict[str, list[str]] = field(default_factory=dict)
+    headlines: dict[str, Discrepancy] = field(default_factory=dict)
+    duplicates: dict[str, str] = field(default_factory=dict)
+    inferences: int = 0
+
+    def vectors_of(self, article_id: str) -> np.ndarray:
+        start, end = self.spans[article_id]
+        return self.matrix[start:end].astype(np.float32)
+
+    def row_of(self, article_id: str, sentence_index: int) -> np.ndarray | None:
+        start, end = self.spans[article_id]
+        return (self.matrix[start + sentence_index].astype(np.float32)
+                if start + sentence_index < end else None)
+
+    def dumps(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def state_key(model: str, extractor: str) -> str:
+    """A state is reused only by the same fold, verdict stack and extractor."""
+    return f"{STATE_VERSION}|{model}|{extractor}"
+
+
+def load_state(blob: bytes | None, key: str) -> StoryState | None:
+    """The stored state, or None when absent, unreadable or made by other code."""
+    if not blob:
+        return None
+    try:
+        state = pickle.loads(blob)  # noqa: S301 - written by this module into our own store
+    except Exception:  # noqa: BLE001 - any damage means "recompute"
+        return None
+    return state if isinstance(state, StoryState) and state.key == key else None
+
+
+def quantize(vectors: np.ndarray) -> np.ndarray:
+    """Vectors as the state keeps them (float16), so a fresh and a reloaded fold agree."""
+    return np.asarray(vectors, dtype=np.float16).astype(np.float32)
+
+
+# ---------------------------------------------------------------- one article
+
+
+def add_article(state: StoryState, article: Article, extraction: Extraction,
+                vectors: np.ndarray, load: Loader) -> set[int]:
+    """Fold one article into the story; returns the positions of the groups it changed
+    (its own stances on other groups are added to them without counting as a change)."""
+    aid = article.id
+    vectors = quantize(vectors[:MAX_ALIGNED_SENTENCES])
+    n_old_groups = len(state.groups)
+    old_rows = state.matrix.shape[0]
+    _append(state, article, extraction, vectors)
+    touched: set[int] = set()
+    if len(state.article_ids) > 1:
+        partners = _nearest_articles(state, vectors, old_rows, PARTNERS, exclude={aid})
+        pairs = _align_with(state, extraction, vectors, partners, load)
+        state.conflicts.extend(p for p in pairs if p.relation != "same")
+        touched |= _join_groups(state, pairs, extraction, load)
+        _check_headlines(state, article, extraction, partners, load)
+    elif article.title:
+        _check_headlines(state, article, extraction, [], load)
+    touched |= _open_single_groups(state, extraction)
+    for position in touched:
+        group = state.groups[position]
+        group.text = representative(group.claims[:REPRESENTATIVE_SAMPLE])
+    new_groups = {p for p in touched if p >= n_old_groups}
+    _maker_stances(state, touched)
+    if len(state.article_ids) > 1:
+        touched |= _judge(state, aid, extraction, vectors, old_rows, new_groups, load)
+    return touched
+
+
+def _append(state: StoryState, article: Article, extraction: Extraction,
+            vectors: np.ndarray) -> None:
+    start = state.matrix.shape[0]
+    rows = vectors.astype(np.float16)
+    state.matrix = rows if start == 0 else np.vstack([state.matrix, rows])
+    state.spans[article.id] = (start, start + len(rows))
+    state.article_ids.append(article.id)
+    state.outlets[article.id] = display_name(article)
+    state.entities.extend(extraction.entities)
+    claim_rows = {c.sentence_index for c in extraction.claims}
+    for m in extraction.mentions:
+        if m.sentence_index in claim_rows:
+            state.mentions.setdefault((article.id, m.sentence_index), []).append(m)
+
+
+def _nearest_articles(state: StoryState, vectors: np.ndarray, old_rows: int, limit: int,
+                      exclude: set[str]) -> list[str]:
+    """Earlier articles ordered by their closest sentence to any of `vectors`."""
+    if old_rows == 0 or len(vectors) == 0:
+        return []
+    best = (state.matrix[:old_rows].astype(np.float32) @ vectors.T).max(axis=1)
+    scores = []
+    for aid in state.article_ids:
+        start, end = state.spans[aid]
+        if aid in exclude or end <= start or start >= old_rows:
+            continue
+        scores.append((-float(best[start:end].max()), state.article_ids.index(aid), aid))
+    scores.sort()
+    return [aid for score, _, aid in scores[:limit] if -score >= JUDGE_MIN_COSINE]
+
+
+def _align_with(state: StoryState, extraction: Extraction, vectors: np.ndarray,
+                partners: Sequence[str], load: Loader) -> list[Pair]:
+    units = make_units(extraction.sentences[:len(vectors)], extraction.mentions)
+    pairs = []
+    for pid in partners:
+        _, pext = load(pid)
+        pvec = state.vectors_of(pid)
+        punits = make_units(pext.sentences[:len(pvec)], pext.mentions)
+        pairs.extend(align_pair(punits, units, pvec, vectors[:len(units)]))
+    return pairs
+
+
+# ---------------------------------------------------------------- groups
+
+
+def _join_groups(state: StoryState, pairs: Sequence[Pair], extraction: Extraction,
+                 load: Loader) -> set[int]:
+    """Same-statement pairs, best first: the new sentence joins the group of the earlier
+    one (if it is close to every member), or the two open a group."""
+    aid = extraction.article_id
+    claims_of = {aid: {c.sentence_index: c for c in extraction.claims}}
+    member = _members(state)
+    touched: set[int] = set()
+    for pair in sorted((p for p in pairs if p.relation == "same"), key=lambda p: -p.score):
+        old, new = pair.a.sentence, pair.b.sentence
+        if old.article_id not in claims_of:
+            claims_of[old.article_id] = {c.sentence_index: c for c in load(old.article_id)[1].claims}
+        new_claim = claims_of[aid].get(new.index) if is_claim_text(new.text) else None
+        old_claim = (claims_of[old.article_id].get(old.index)
+                     if is_claim_text(old.text) else None)
+        position = member.get((old.article_id, old.index))
+        if position is not None:
+            if new_claim and _fits(state, state.groups[position], new_claim):
+                _add_claim(state, position, new_claim, member)
+                touched.add(position)
+            continue
+        position = member.get((aid, new.index))
+        if position is not None:
+            if old_claim and _fits(state, state.groups[position], old_claim):
+                _add_claim(state, position, old_claim, member)
+                touched.add(position)
+            continue
+        claims = [c for c in (old_claim, new_claim) if c is not None]
+        if claims:
+            state.groups.append(ClaimGroup("", claims[0].text, []))
+            for claim in claims:
+                _add_claim(state, len(state.groups) - 1, claim, member)
+            touched.add(len(state.groups) - 1)
+    return touched
+
+
+def representative(claims: Sequence[Claim]) -> str:
+    """The claim that shares most concepts with the others (the group's centre); shorter
+    wins ties, so a long sentence stating several facts rarely speaks for the group."""
+    found = [concepts(c.text) for c in claims]
+
+    def centrality(i: int) -> tuple[int, int]:
+        return (sum(len(found[i] & f) for j, f in enumerate(found) if j != i),
+                -len(claims[i].text))
+
+    return claims[max(range(len(claims)), key=centrality)].text
+
+
+def _members(state: StoryState) -> dict[tuple[str, int], int]:
+    return {(c.article_id, c.sentence_index): i for i, g in enumerate(state.groups)
+            for c in g.claims}
+
+
+def _add_claim(state: StoryState, position: int, claim: Claim,
+               member: dict[tuple[str, int], int]) -> None:
+    group = state.groups[position]
+    group.claims.append(claim)
+    group.stances = [s for s in group.stances if s.article_id != claim.article_id]
+    member[(claim.article_id, claim.sentence_index)] = position
+
+
+def _fits(state: StoryState, group: ClaimGroup, claim: Claim) -> bool:
+    """No second claim from one article; close to, and of the same polarity as, every
+    member (no drifting chains)."""
+    if any(c.article_id == claim.article_id for c in group.claims):
+        return False
+    vec = state.row_of(claim.article_id, claim.sentence_index)
+    if vec is None:
+        return False
+    for other in group.claims:
+        ovec = state.row_of(other.article_id, other.sentence_index)
+        if ovec is None or float(vec @ ovec) < GROUP_MIN_COSINE:
+            return False
+        if not same_polarity(claim.text, other.text):
+            return False
+    return True
+
+
+def _open_single_groups(state: StoryState, extraction: Extraction) -> set[int]:
+    """Groups for the article's most check-worthy claims not already in a group; a claim
+    worded exactly as a group's representative joins that group instead."""
+    member = _members(state)
+    by_text = {g.text: i for i, g in enumerate(state.groups)}
+    touched: set[int] = set()
+    free = sorted((c for c in extraction.claims
+                   if (c.article_id, c.sentence_index) not in member
+                   and c.checkworthiness >= MIN_SINGLE_CHECKWORTHINESS
+                   and is_claim_text(c.text)), key=lambda c: -c.checkworthiness)
+    for claim in free[:MAX_SINGLE_SOURCE_CLAIMS]:
+        position = by_text.get(claim.text)
+        if position is not None:
+            if not any(c.article_id == claim.article_id for c in state.groups[position].claims):
+                _add_claim(state, position, claim, member)
+                touched.add(position)
+            continue
+        if len(state.groups) >= MAX_GROUPS:
+            continue
+        state.groups.append(ClaimGroup("", claim.text, []))
+        _add_claim(state, len(state.groups) - 1, claim, member)
+        by_text[claim.text] = len(state.groups) - 1
+        touched.add(len(state.groups) - 1)
+    return touched
+
+
+def _maker_stances(state: StoryState, positions: set[int]) -> None:
+    """Each article making a group's claim agrees with it (less surely when it hedges)."""
+    for position in positions:
+        group = state.groups[position]
+        have = {s.article_id for s in group.stances}
+        for claim in group.claims:
+            if claim.article_id in have:
+                continue
+            hedged = bool(HEDGE.search(claim.text))
+            group.stances.append(Stance(claim.article_id, "", "agree",
+                                        HEDGED_MAKER_PROBABILITY if hedged else 1.0,
+                                        claim.text))
+            have.add(claim.article_id)
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndarray,
+           old_rows: int, new_groups: set[int], load: Loader) -> set[int]:
+    """The new article on the groups near it; the earlier articles nearest to each new
+    group on that group; everyone else ``unrelated``. Returns the groups judged."""
+    views = _Views(state, load)
+    views.put(aid, extraction, vectors)
+    jobs: list[tuple[int, str]] = []
+    old_groups = [i for i, g in enumerate(state.groups)
+                  if i not in new_groups and all(c.article_id != aid for c in g.claims)]
+    claim_views = {i: _claim_view(state, state.groups[i]) for i in old_groups}
+    relevance = sorted(((-float((vectors @ claim_views[i].vector).max()), i)
+                        for i in old_groups if len(vectors)), key=lambda x: x)
+    near = {i for score, i in relevance[:NEAR_GROUPS] if -score >= JUDGE_MIN_COSINE}
+    jobs.extend((i, aid) for i in old_groups if i in near)
+    for i in old_groups:
+        if i not in near:
+            _set_stance(state.groups[i], Stance(aid, "", "unrelated", 1.0, None))
+    for i in sorted(new_groups):
+        group = state.groups[i]
+        claim_views[i] = _claim_view(state, group)
+        makers = {c.article_id for c in group.claims}
+        nearest = _nearest_articles(state, claim_views[i].vector[None, :], old_rows,
+                                    JUDGED_PER_GROUP, exclude=makers)
+        jobs.extend((i, other) for other in nearest)
+        for other in state.article_ids:
+            if other not in makers and other not in nearest:
+                _set_stance(group, Stance(other, "", "unrelated", 1.0, None))
+    if not jobs:
+        return set()
+    budget = max(INFERENCE_FLOOR, min(INFERENCE_PER_ADD, INFERENCE_STORY - state.inferences))
+    state.inferences += budget
+    verdicts = judge([(claim_views[i], views.get(other)) for i, other in jobs], budget=budget)
+    for (i, other), v in zip(jobs, verdicts, strict=True):
+        _set_stance(state.groups[i], Stance(other, "", v.label, round(v.probability, 3),
+                                            v.evidence, reasons=v.reasons,
+                                            probabilities=v.probabilities))
+    return {i for i, _ in jobs}
+
+
+def _set_stance(group: ClaimGroup, stance: Stance) -> None:
+    group.stances = [s for s in group.stances if s.article_id != stance.article_id]
+    group.stances.append(stance)
+
+
+class _Views:
+    """Article views for judging, built once per article per fold step."""
+
+    def __init__(self, state: StoryState, load: Loader) -> None:
+        self.state, self.load, self.cache = state, load, {}
+
+    def put(self, aid: str, extraction: Extraction, vectors: np.ndarray) -> None:
+        self.cache[aid] = view_article(_capped(extraction, len(vectors)), vectors)
+
+    def get(self, aid: str):
+        if aid not in self.cache:
+            _, ext = self.load(aid)
+            vectors = self.state.vectors_of(aid)
+            self.cache[aid] = view_article(_capped(ext, len(vectors)), vectors)
+        return self.cache[aid]
+
+
+def _capped(extraction: Extraction, n: int) -> Extraction:
+    if len(extraction.sentences) <= n:
+        return extraction
+    from dataclasses import replace
+
+    return replace(extraction, sentences=extraction.sentences[:n])
+
+
+def _claim_view(state: StoryState, group: ClaimGroup) -> ClaimView:
+    claim = next((c for c in group.claims if c.text == group.text), group.claims[0])
+    vector = state.row_of(claim.article_id, claim.sentence_index)
+    if vector is None:
+        from corroborator.embed import get_embedder
+
+        vector = quantize(get_embedder("fast").encode([claim.text]))[0]
+    return ClaimView(claim.text, vector,
+                     state.mentions.get((claim.article_id, claim.sentence_index), []))
+
+
+# ---------------------------------------------------------------- headlines
+
+
+def _check_headlines(state: StoryState, article: Article, extraction: Extraction,
+                     partners: Sequence[str], load: Loader) -> None:
+    """The new headline against its body and its nearest peers; each peer's headline
+    again with the new article among its peers."""
+    aid = article.id
+    state.headline_peers[aid] = list(partners[:HEADLINE_PEERS])
+    _headline(state, article, extraction, load)
+    for pid in partners:
+        peers = state.headline_peers.setdefault(pid, [])
+        if aid not in peers and len(peers) < HEADLINE_PEERS:
+            peers.append(aid)
+            particle, pext = load(pid)
+            _headline(state, particle, pext, load)
+
+
+def _headline(state: StoryState, article: Article, extraction: Extraction,
+              load: Loader) -> None:
+    others = [load(p)[1] for p in state.headline_peers.get(article.id, [])]
+    found = headline_discrepancies(article, extraction, others, state.outlets)
+    if found:
+        state.headlines[article.id] = found[0]
+    else:
+        state.headlines.pop(article.id, None)
+
+
+# ---------------------------------------------------------------- results
+
+
+def discrepancies(state: StoryState, load: Loader) -> list[Discrepancy]:
+    """Name, number, date, negation and headline discrepancies found so far."""
+    entities = canonicalize(state.entities)
+    names = name_discrepancies(entities, state.outlets, _LazySentences(load))
+    return (names + pair_discrepancies(state.conflicts, state.outlets)
+            + [state.headlines[a] for a in state.article_ids if a in state.headlines])
+
+
+class _LazySentences(Mapping[str, Sequence[Sentence]]):
+    """Articles' sentences, loaded only for the articles a finding quotes."""
+
+    def __init__(self, load: Loader) -> None:
+        self.load = load
+
+    def __getitem__(self, key: str) -> Sequence[Sentence]:
+        return self.load(key)[1].sentences
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return True
+
+    def get(self, key, default=None):  # type: ignore[override]
+        try:
+            return self[key]
+        except KeyError:
+            return default
