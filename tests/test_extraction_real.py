@@ -44,7 +44,7 @@ def test_quotes_are_credited_to_the_right_speaker(scores):
 
 
 def test_sentences_are_attributed(scores):
-    assert scores["attribution_kind_accuracy"] >= 0.65
+    assert scores["attribution_kind_accuracy"] >= 0.8   # 0.85 with the parse (issue 12)
 
 
 def test_relative_dates_and_quantity_heads(scores):
@@ -54,4 +54,5 @@ def test_relative_dates_and_quantity_heads(scores):
 
 def test_entity_types_and_named_mentions(scores):
     assert scores["entity_type_precision_gum"] >= 0.6
+    assert scores["entity_type_precision_fnc"] >= 0.7
     assert scores["gum_named_mention_recall"] >= 0.75
