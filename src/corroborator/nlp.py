@@ -21,13 +21,31 @@ Example:
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
-from spacy.language import Language
-from spacy.tokens import Doc, Token
 
-from corroborator.errors import CorroboratorError
+def _import_spacy_without_torch() -> None:
+    """Import spaCy so that thinc does not import torch (installed for training only):
+    the pipeline runs on thinc's numpy ops, and the CLI stays torch-free and seconds
+    faster to start. A process that already imported torch keeps it."""
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" fails fast
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
+_import_spacy_without_torch()
+
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, Token  # noqa: E402
+
+from corroborator.errors import CorroboratorError  # noqa: E402
 
 PIPELINE_DIR = Path(__file__).parent / "resources" / "en_corroborator"
 _INITIAL_OR_TITLE = re.compile(
