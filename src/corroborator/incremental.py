@@ -56,7 +56,8 @@ NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
 JUDGE_MIN_COSINE = 0.35   # no sentence this far from a claim speaks to it
 HEADLINE_PEERS = 6        # articles a headline is checked against
-INFERENCE_PER_ADD = 24    # candidate sentences inferred per added article...
+INFERENCE_PER_ARTICLE = 12  # candidate sentences inferred per article (the second article
+                            # of a story also brings the first's share)...
 INFERENCE_STORY = 300     # ...until the story has used this many; then...
 INFERENCE_FLOOR = 1       # ...this many per added article
 MAX_GROUPS = 80           # single-source groups open only while the story has fewer groups
@@ -362,7 +363,8 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
                 _set_stance(group, Stance(other, "", "unrelated", 1.0, None))
     if not jobs:
         return set()
-    budget = max(INFERENCE_FLOOR, min(INFERENCE_PER_ADD, INFERENCE_STORY - state.inferences))
+    share = INFERENCE_PER_ARTICLE * (2 if len(state.article_ids) == 2 else 1)
+    budget = max(INFERENCE_FLOOR, min(share, INFERENCE_STORY - state.inferences))
     state.inferences += budget
     verdicts = judge([(claim_views[i], views.get(other)) for i, other in jobs], budget=budget)
     for (i, other), v in zip(jobs, verdicts, strict=True):
