@@ -1,5 +1,7 @@
 """Content words reduced to comparable "concepts": stems, plus a few news synonym classes.
 
+Stop words and stems come from :mod:`corroborator.text_norm` (spaCy's list, Porter).
+
 Static sentence embeddings blur long news sentences together; the overlap of these
 concepts (who, what happened, to whom) is the second, explainable half of deciding that
 two sentences state the same thing.
@@ -10,15 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-STOPWORDS = frozenset(
-    """a an the and or but if then so of to in on at by for with from as into onto over under
-    about after before during while since until than that this these those there here it its
-    is are was were be been being has have had do does did will would shall should can could
-    may might must not no nor very just also only even still yet already more most much many
-    some any all each every both either neither such own same other another which who whom
-    whose what when where why how i me my we us our you your he him his she her they them
-    their its one ones said says say told according reportedly mr ms mrs dr""".split()
-)
+from corroborator.text_norm import STOP_WORDS, stem
+
 SYNONYMS = {
     "LEAVE": "leave leaving left depart departure departing withdraw withdrawal withdrawing "
              "exit exiting expel expelled expelling oust ousted pull pullout evict evicted "
@@ -42,9 +37,9 @@ SYNONYMS = {
 }
 PREDICATES = frozenset({"CONFIRM", "DENY", "LEAVE", "KILL", "DECIDE", "CLOSE", "SAY", "ORDER",
                         "DEFY"})
-_CLASS = {word: name for name, words in SYNONYMS.items() for word in words.split()}
+_CLASS = {key: name for name, words in SYNONYMS.items() for word in words.split()
+          for key in (stem(word), word)}
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’\-]*|\d[\d,.]*")
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s")
 
 
 @lru_cache(maxsize=65536)
@@ -53,22 +48,12 @@ def concept(token: str) -> str | None:
     low = token.lower().strip(".'’-")
     if low.endswith("’s") or low.endswith("'s"):
         low = low[:-2]
-    if not low or low in STOPWORDS:
+    if not low or low in STOP_WORDS:
         return None
     if low[0].isdigit():
         return low.replace(",", "")
     stemmed = stem(low)
     return _CLASS.get(low) or _CLASS.get(stemmed) or stemmed
-
-
-def stem(word: str) -> str:
-    """A crude suffix-stripping stem, enough to match "voted" with "vote"."""
-    if word.endswith(("ies", "ied")) and len(word) > 4:
-        return word[:-3] + "y"
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 NOUN_SUFFIXES = ("ure", "ion", "ions", "ment", "ments", "al", "als")

@@ -21,6 +21,7 @@ import re
 from datetime import date, timedelta
 
 from corroborator.models import Mention
+from corroborator.text_norm import STOP_WORDS
 
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6,
           "bn": 1e9, "k": 1e3}
@@ -94,15 +95,8 @@ _CHANGE = re.compile(r"\b(?:rose|rise|rises|rising|fell|fall|falls|falling|incre
                      r"|almost |some )?\W?$|\b(?:an? )?(?:increase|rise|drop|decline|fall|gain|"
                      r"jump|cut|reduction) of\s+(?:about |around |nearly |more than )?\W?$",
                      re.IGNORECASE)
-STOP_WORDS = frozenset(
-    """a an the and or but of to in on at for from by with as is was were are be been being
-    has have had will would could can may might must shall should do does did not no than
-    that which who whom whose what when where while because after before since until over
-    under into onto across per each every this these those their its his her our your my
-    total prior ago later earlier more less about around nearly almost just only also said
-    says say think thinks believe believes according against during within without between
-    among toward towards including aboard there here then last next away""".split()
-)
+NOT_HEADS = frozenset("""total prior ago later earlier nearly aboard away including think
+    thinks believe believes""".split())   # besides stop words: never the noun a number counts
 IRREGULAR = {"people": "people", "men": "man", "women": "woman", "children": "child",
              "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose",
              "persons": "person", "police": "police", "data": "data", "media": "media",
@@ -296,6 +290,7 @@ def _plural(word: str) -> bool:
 def _nounish(word: str) -> bool:
     low = word.lower().strip("’'")
     return (bool(low) and low[0].isalpha() and low not in STOP_WORDS
+            and low not in NOT_HEADS
             and not (low.endswith("ed") and len(low) > 4 and low not in ("hundred",))
             and low not in NO_HEAD_UNITS)
 
