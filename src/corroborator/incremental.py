@@ -144,11 +144,11 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
     aid = article.id
     vectors = quantize(vectors[:MAX_ALIGNED_SENTENCES])
     n_old_groups = len(state.groups)
-    old_rows = state.matrix.shape[0]
+    earlier = state.matrix.astype(np.float32)   # the story's sentences before this one
     _append(state, article, extraction, vectors)
     touched: set[int] = set()
     if len(state.article_ids) > 1:
-        partners = _nearest_articles(state, vectors, old_rows, PARTNERS, exclude={aid})
+        partners = _nearest_articles(state, vectors, earlier, PARTNERS, exclude={aid})
         pairs = _align_with(state, extraction, vectors, partners, load)
         state.conflicts.extend(p for p in pairs if p.relation != "same")
         touched |= _join_groups(state, pairs, extraction, load)
@@ -162,7 +162,7 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
     new_groups = {p for p in touched if p >= n_old_groups}
     _maker_stances(state, touched)
     if len(state.article_ids) > 1:
-        touched |= _judge(state, aid, extraction, vectors, old_rows, new_groups, load)
+        touched |= _judge(state, aid, extraction, vectors, earlier, new_groups, load)
     return touched
 
 
@@ -181,12 +181,14 @@ def _append(state: StoryState, article: Article, extraction: Extraction,
             state.mentions.setdefault((article.id, m.sentence_index), []).append(m)
 
 
-def _nearest_articles(state: StoryState, vectors: np.ndarray, old_rows: int, limit: int,
+def _nearest_articles(state: StoryState, vectors: np.ndarray, earlier: np.ndarray, limit: int,
                       exclude: set[str]) -> list[str]:
-    """Earlier articles ordered by their closest sentence to any of `vectors`."""
+    """Earlier articles (whose sentences are the rows of `earlier`) ordered by their
+    closest sentence to any of `vectors`."""
+    old_rows = len(earlier)
     if old_rows == 0 or len(vectors) == 0:
         return []
-    best = (state.matrix[:old_rows].astype(np.float32) @ vectors.T).max(axis=1)
+    best = (earlier @ vectors.T).max(axis=1)
     scores = []
     for aid in state.article_ids:
         start, end = state.spans[aid]
@@ -335,7 +337,7 @@ def _maker_stances(state: StoryState, positions: set[int]) -> None:
 
 
 def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndarray,
-           old_rows: int, new_groups: set[int], load: Loader) -> set[int]:
+           earlier: np.ndarray, new_groups: set[int], load: Loader) -> set[int]:
     """The new article on the groups near it; the earlier articles nearest to each new
     group on that group; everyone else ``unrelated``. Returns the groups judged."""
     views = _Views(state, load)
@@ -355,7 +357,7 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
         group = state.groups[i]
         claim_views[i] = _claim_view(state, group)
         makers = {c.article_id for c in group.claims}
-        nearest = _nearest_articles(state, claim_views[i].vector[None, :], old_rows,
+        nearest = _nearest_articles(state, claim_views[i].vector[None, :], earlier,
                                     JUDGED_PER_GROUP, exclude=makers)
         jobs.extend((i, other) for other in nearest)
         for other in state.article_ids:
