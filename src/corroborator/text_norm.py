@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os.path
 import sys
 import threading
-from pathlib import Path
 from types import ModuleType
 
 ATTRIBUTION_WORDS = frozenset("said says say told according reportedly mr mrs ms dr".split())
@@ -38,7 +38,7 @@ def _spacy_stop_words() -> ModuleType:
     spacy = importlib.util.find_spec("spacy")
     if spacy is None or spacy.origin is None:
         raise ImportError("spaCy is not installed: its English stop-word list is needed")
-    path = Path(spacy.origin).parent / "lang" / "en" / "stop_words.py"
+    path = os.path.join(os.path.dirname(spacy.origin), "lang", "en", "stop_words.py")
     spec = importlib.util.spec_from_file_location("_corroborator_spacy_en_stop_words", path)
     if spec is None or spec.loader is None:
         raise ImportError(f"spaCy's English stop-word list is missing: {path}")
