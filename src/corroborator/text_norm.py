@@ -1,8 +1,9 @@
 """English stop words and stems: the one source that every stage uses.
 
 * Stop words are spaCy's English list plus a few words news reports use for attribution
-  ("said", "according", "Mr"), less the particles of phrasal verbs, which carry what
-  happened in news ("pull out", "shut down", "step down", "call off", "back down"). The list is read from spaCy's installed ``stop_words``
+  ("said", "according", "Mr"), less the words spaCy lists that carry content in a news
+  claim: particles of phrasal verbs ("pull out", "shut down", "call off"), number words
+  (a digit is a concept too) and bounds ("at least 12"). The list is read from spaCy's installed ``stop_words``
   module file rather than imported through the package: ``import spacy`` costs about two
   seconds (thinc and its dependencies), the file about a millisecond.
 * Stems are the Porter stemmer from Snowball, through PyStemmer (C): "voted", "votes" and
@@ -19,7 +20,8 @@ import threading
 from types import ModuleType
 
 ATTRIBUTION_WORDS = frozenset("said says say told according reportedly mr mrs ms dr".split())
-PARTICLES = frozenset("out off down up back".split())
+CONTENT_WORDS = frozenset("""out off down up back two three four five six eight nine ten eleven
+twelve fifteen twenty forty fifty sixty hundred first third least less few several""".split())
 CALENDAR_WORDS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may
 june july august september october november december today yesterday tomorrow
@@ -47,9 +49,9 @@ def _spacy_stop_words() -> ModuleType:
     return module
 
 
-STOP_WORDS: frozenset[str] = (frozenset(_spacy_stop_words().STOP_WORDS) - PARTICLES
+STOP_WORDS: frozenset[str] = (frozenset(_spacy_stop_words().STOP_WORDS) - CONTENT_WORDS
                               | ATTRIBUTION_WORDS)
-"""Lower-cased English stop words (spaCy's list, less particles) and attribution words."""
+"""Lower-cased English stop words (spaCy's, less content words) and attribution words."""
 
 NOT_NAMES: frozenset[str] = STOP_WORDS | CALENDAR_WORDS | PAGE_WORDS
 """Capitalised words that are not names: stop words, days, months, page furniture."""
