@@ -41,6 +41,7 @@ from corroborator.incremental import (
     load_state,
     representative,
     state_key,
+    with_silent,
 )
 from corroborator.models import (
     Article,
@@ -48,6 +49,7 @@ from corroborator.models import (
     ClaimGroup,
     Discrepancy,
     Extraction,
+    Stance,
     stable_id,
 )
 from corroborator.store import Store
@@ -104,7 +106,7 @@ def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
         article, extraction = load(aid)
         touched |= add_article(state, article, extraction, _encode(embedder, extraction), load)
     state.duplicates = {a: duplicates[a] for a in state.article_ids if a in duplicates}
-    groups, found, touched = finish(state, duplicates, touched, load)
+    groups, found, touched = finish(state, duplicates, touched, new_ids)
     changes = None if fresh else Changes(
         removed=[before[i] for i in touched if i < len(before) and before[i] != groups_id(state, i)],
         changed=[groups_id(state, i) for i in sorted(touched)],
@@ -174,7 +176,7 @@ def corroborate_articles(articles: Sequence[Article], extractions: dict[str, Ext
                 "were compared with other articles")
         vectors[a.id] = _encode(embedder, ext)
         touched |= add_article(state, a, ext, vectors[a.id], load)
-    groups, found, _ = finish(state, duplicates, touched, load)
+    groups, found, _ = finish(state, duplicates, touched)
     entities = canonicalize([e for a in articles for e in extractions[a.id].entities])
     shared = _shared_statements(groups, state)
     return Comparison(
@@ -200,21 +202,26 @@ def model_name() -> str:
 
 
 def finish(state: StoryState, duplicates: Mapping[str, str], touched: set[int],
-           load: Loader) -> tuple[list[ClaimGroup], list[Discrepancy], set[int]]:
-    """Statuses, representatives, ids and discrepancies after a fold step: returns the
-    ranked groups, the story's discrepancies and every group position that changed."""
+           new_articles: Sequence[str] = ()
+           ) -> tuple[list[ClaimGroup], list[Discrepancy], set[int]]:
+    """Statuses, ids and discrepancies after a fold step: returns the ranked groups, the
+    story's discrepancies and every group position that changed. A changed group carries
+    a stance for every article of the story; the others for `new_articles` (``unrelated``
+    where none was judged)."""
     model = get_verdict_model()
     for i in touched:
         group = state.groups[i]
         group.status, group.independent_sources = _status(group, duplicates, model)
-    found = discrepancies(state, load)
+    found = discrepancies(state)
     touched = touched | _reconcile(state.groups, found)
     for group in state.groups:
         group.id = _group_id(group.claims)
         for stance in group.stances:
             stance.claim_group = group.id
     found.extend(_claim_conflicts(state.groups, found, state.outlets))
-    return sorted(state.groups, key=_rank), found, touched
+    out = [with_silent(g, state.article_ids if i in touched else new_articles)
+           for i, g in enumerate(state.groups)]
+    return sorted(out, key=_rank), found, touched
 
 
 def _rank(group: ClaimGroup) -> tuple:
@@ -297,16 +304,25 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
     probability, and the group is disputed. Returns the positions of the groups changed;
     running it again changes nothing."""
     changed: set[int] = set()
+    by_text: dict[str, set[int]] = {}
+    for position, group in enumerate(groups):
+        for claim in group.claims:
+            by_text.setdefault(claim.text, set()).add(position)
     for d in found:
         if d.kind not in RULE_DISPUTE_PROBABILITY:
             continue
         texts = set(d.evidence.values())
         reason = f"{d.kind} discrepancy"
-        for position, group in enumerate(groups):
+        named = set().union(*(by_text.get(t, set()) for t in texts))
+        for position in sorted(named):
+            group = groups[position]
             mine = {c.text for c in group.claims}
-            if not mine & texts:
-                continue
             others = {aid: t for aid, t in d.evidence.items() if t not in mine}
+            have = {s.article_id: s for s in group.stances}
+            for aid in others:
+                if aid not in have:
+                    have[aid] = Stance(aid, group.id, "unrelated", 1.0, None)
+                    group.stances.append(have[aid])
             for stance in group.stances:
                 if stance.article_id not in others or stance.label == "agree":
                     continue

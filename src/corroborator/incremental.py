@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,6 +95,7 @@ class StoryState:
     conflicts: list[Pair] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)
+    name_sentences: dict[str, dict[int, Sentence]] = field(default_factory=dict)
     headline_peers: dict[str, list[str]] = field(default_factory=dict)
     headlines: dict[str, Discrepancy] = field(default_factory=dict)
     duplicates: dict[str, str] = field(default_factory=dict)
@@ -175,6 +176,10 @@ def _append(state: StoryState, article: Article, extraction: Extraction,
     state.article_ids.append(article.id)
     state.outlets[article.id] = display_name(article)
     state.entities.extend(extraction.entities)
+    by_index = {s.index: s for s in extraction.sentences}
+    state.name_sentences[article.id] = {
+        e.sentence_index: by_index[e.sentence_index] for e in extraction.entities
+        if e.label in ("PERSON", "MISC") and e.sentence_index in by_index}
     claim_rows = {c.sentence_index for c in extraction.claims}
     for m in extraction.mentions:
         if m.sentence_index in claim_rows:
@@ -339,7 +344,8 @@ def _maker_stances(state: StoryState, positions: set[int]) -> None:
 def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndarray,
            earlier: np.ndarray, new_groups: set[int], load: Loader) -> set[int]:
     """The new article on the groups near it; the earlier articles nearest to each new
-    group on that group; everyone else ``unrelated``. Returns the groups judged."""
+    group on that group. Everyone else is ``unrelated``, which the state leaves implicit
+    (see :func:`with_silent`). Returns the groups judged."""
     views = _Views(state, load)
     views.put(aid, extraction, vectors)
     jobs: list[tuple[int, str]] = []
@@ -350,9 +356,6 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
                         for i in old_groups if len(vectors)), key=lambda x: x)
     near = {i for score, i in relevance[:NEAR_GROUPS] if -score >= JUDGE_MIN_COSINE}
     jobs.extend((i, aid) for i in old_groups if i in near)
-    for i in old_groups:
-        if i not in near:
-            _set_stance(state.groups[i], Stance(aid, "", "unrelated", 1.0, None))
     for i in sorted(new_groups):
         group = state.groups[i]
         claim_views[i] = _claim_view(state, group)
@@ -360,9 +363,6 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
         nearest = _nearest_articles(state, claim_views[i].vector[None, :], earlier,
                                     JUDGED_PER_GROUP, exclude=makers)
         jobs.extend((i, other) for other in nearest)
-        for other in state.article_ids:
-            if other not in makers and other not in nearest:
-                _set_stance(group, Stance(other, "", "unrelated", 1.0, None))
     if not jobs:
         return set()
     share = INFERENCE_PER_ARTICLE * (2 if len(state.article_ids) == 2 else 1)
@@ -374,6 +374,20 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
                                             v.evidence, reasons=v.reasons,
                                             probabilities=v.probabilities))
     return {i for i, _ in jobs}
+
+
+def with_silent(group: ClaimGroup, article_ids: Sequence[str]) -> ClaimGroup:
+    """A copy of `group` whose stances include ``unrelated`` for each of `article_ids`
+    without one, in story order (the state keeps only makers' and judged stances)."""
+    have = {s.article_id: s for s in group.stances}
+    missing = [Stance(a, group.id, "unrelated", 1.0, None) for a in article_ids
+               if a not in have]
+    if not missing:
+        return group
+    order = {a: i for i, a in enumerate(article_ids)}
+    stances = sorted([*group.stances, *missing], key=lambda s: order.get(s.article_id, -1))
+    return ClaimGroup(group.id, group.text, group.claims, stances, group.status,
+                      group.independent_sources)
 
 
 def _set_stance(group: ClaimGroup, stance: Stance) -> None:
@@ -448,34 +462,28 @@ def _headline(state: StoryState, article: Article, extraction: Extraction,
 # ---------------------------------------------------------------- results
 
 
-def discrepancies(state: StoryState, load: Loader) -> list[Discrepancy]:
+def discrepancies(state: StoryState) -> list[Discrepancy]:
     """Name, number, date, negation and headline discrepancies found so far."""
     entities = canonicalize(state.entities)
-    names = name_discrepancies(entities, state.outlets, _LazySentences(load))
+    sentences = {aid: _Sparse(found) for aid, found in state.name_sentences.items()}
+    names = name_discrepancies(entities, state.outlets, sentences)
     return (names + pair_discrepancies(state.conflicts, state.outlets)
             + [state.headlines[a] for a in state.article_ids if a in state.headlines])
 
 
-class _LazySentences(Mapping[str, Sequence[Sentence]]):
-    """Articles' sentences, loaded only for the articles a finding quotes."""
+class _Sparse(Sequence[Sentence]):
+    """An article's sentences where only those naming people are known (the ones a name
+    discrepancy quotes); the others read as empty."""
 
-    def __init__(self, load: Loader) -> None:
-        self.load = load
-
-    def __getitem__(self, key: str) -> Sequence[Sentence]:
-        return self.load(key)[1].sentences
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
+    def __init__(self, found: dict[int, Sentence]) -> None:
+        self.found = found
+        self.size = max(found, default=-1) + 1
 
     def __len__(self) -> int:
-        return 0
+        return self.size
 
-    def __bool__(self) -> bool:
-        return True
-
-    def get(self, key, default=None):  # type: ignore[override]
-        try:
-            return self[key]
-        except KeyError:
-            return default
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.size))]
+        found = self.found.get(index)
+        return found if found is not None else Sentence("", index, "", 0, 0)

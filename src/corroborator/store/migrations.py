@@ -413,6 +413,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             state BLOB NOT NULL
         );
         ALTER TABLE claim_groups ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX stances_group ON stances(group_id);
         """,
     ),
 ]
