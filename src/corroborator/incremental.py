@@ -24,7 +24,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -50,7 +50,7 @@ from corroborator.models import (
 )
 from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
-STATE_VERSION = "fold-1"
+STATE_VERSION = "fold-2"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -127,7 +127,9 @@ def load_state(blob: bytes | None, key: str) -> StoryState | None:
         state = pickle.loads(blob)  # noqa: S301 - written by this module into our own store
     except Exception:  # noqa: BLE001 - any damage means "recompute"
         return None
-    return state if isinstance(state, StoryState) and state.key == key else None
+    if not isinstance(state, StoryState) or state.key != key:
+        return None
+    return state if all(hasattr(state, f.name) for f in fields(StoryState)) else None
 
 
 def quantize(vectors: np.ndarray) -> np.ndarray:
