@@ -191,3 +191,10 @@ def test_a_possessive_run_of_names_is_not_one_organisation():
     assert label_for("Kestrel Bay’s Central Broadcaster") != "ORG"
     assert label_for("Ebola on Dunmore Island") != "ORG"
     assert label_for("Bank of Dunmore Holdings") == "ORG"
+
+
+def test_a_counted_noun_after_a_stop_word_adjective_keeps_its_head():
+    from corroborator.extract.numbers import find_mentions
+
+    found = find_mentions("a", "Crews worked three full work days to clear the Dunmore road.", 0)
+    assert [(m.head, m.value) for m in found] == [("day", 3.0)]

@@ -97,6 +97,8 @@ _CHANGE = re.compile(r"\b(?:rose|rise|rises|rising|fell|fall|falls|falling|incre
                      re.IGNORECASE)
 NOT_HEADS = frozenset("""total prior ago later earlier nearly aboard away including think
     thinks believe believes""".split())   # besides stop words: never the noun a number counts
+# Stop words that may still open a counted noun's phrase ("three full work days").
+HEAD_ADJECTIVES = frozenset("full whole empty serious top bottom front side part".split())
 IRREGULAR = {"people": "people", "men": "man", "women": "woman", "children": "child",
              "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose",
              "persons": "person", "police": "police", "data": "data", "media": "media",
@@ -289,7 +291,8 @@ def _plural(word: str) -> bool:
 
 def _nounish(word: str) -> bool:
     low = word.lower().strip("’'")
-    return (bool(low) and low[0].isalpha() and low not in STOP_WORDS
+    return (bool(low) and low[0].isalpha()
+            and (low not in STOP_WORDS or low in HEAD_ADJECTIVES)
             and low not in NOT_HEADS
             and not (low.endswith("ed") and len(low) > 4 and low not in ("hundred",))
             and low not in NO_HEAD_UNITS)
