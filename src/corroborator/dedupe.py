@@ -111,6 +111,7 @@ def copies_among(articles: Sequence[Article],
     copy's id to its original's (earliest published, else first given)."""
     order = sorted(range(len(articles)), key=lambda i: _original_key(articles[i], i))
     sets = {a.id: shingles(a.text) for a in articles}
+    hashes = {a.id: a.content_hash for a in articles}
     found: dict[str, str] = {}
     for rank, i in enumerate(order):
         copy = articles[i]
@@ -118,7 +119,7 @@ def copies_among(articles: Sequence[Article],
             original = articles[j]
             if original.id in found:
                 continue
-            if (copy.content_hash == original.content_hash
+            if (hashes[copy.id] == hashes[original.id]
                     or is_copy(sets[copy.id], sets[original.id], config) is not None):
                 found[copy.id] = original.id
                 break

@@ -25,6 +25,7 @@ import pickle
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 import numpy as np
 
@@ -50,7 +51,7 @@ from corroborator.models import (
 )
 from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
-STATE_VERSION = "fold-2"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-3"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -65,7 +66,8 @@ MAX_SINGLE_SOURCE_CLAIMS = 6
 MIN_SINGLE_CHECKWORTHINESS = 0.02
 GROUP_MIN_COSINE = 0.55
 HEDGED_MAKER_PROBABILITY = 0.75
-REPRESENTATIVE_SAMPLE = 40  # members weighed when choosing a big group's representative
+REPRESENTATIVE_SAMPLE = 12  # members weighed when choosing a big group's representative
+FIT_SAMPLE = 12           # a joining claim must fit this many members (the earliest)
 
 NOT_A_CLAIM = re.compile(
     r"\?\s*$|^\W*(reporting|editing|writing|additional reporting) by\b|pic\.twitter\.com|"
@@ -196,14 +198,24 @@ def _nearest_articles(state: StoryState, vectors: np.ndarray, earlier: np.ndarra
     if old_rows == 0 or len(vectors) == 0:
         return []
     best = (earlier @ vectors.T).max(axis=1)
-    scores = []
-    for aid in state.article_ids:
-        start, end = state.spans[aid]
-        if aid in exclude or end <= start or start >= old_rows:
-            continue
-        scores.append((-float(best[start:end].max()), state.article_ids.index(aid), aid))
-    scores.sort()
-    return [aid for score, _, aid in scores[:limit] if -score >= JUDGE_MIN_COSINE]
+    ids = [a for a in state.article_ids
+           if a not in exclude and state.spans[a][0] < min(state.spans[a][1], old_rows)]
+    if not ids:
+        return []
+    starts = np.array([state.spans[a][0] for a in ids])
+    ends = np.array([min(state.spans[a][1], old_rows) for a in ids])
+    # the best row of each article's span: reduceat over the sorted span starts
+    order = np.argsort(starts, kind="stable")
+    edges = np.concatenate([starts[order], [old_rows]])
+    per_span = np.maximum.reduceat(best, edges[:-1])
+    article_best = np.empty(len(ids))
+    article_best[order] = per_span
+    # a span ends before the next one starts only when an excluded article sits between
+    for k, i in enumerate(order):
+        if ends[i] < edges[k + 1]:
+            article_best[i] = best[starts[i]:ends[i]].max()
+    ranked = sorted(range(len(ids)), key=lambda i: (-article_best[i], i))
+    return [ids[i] for i in ranked[:limit] if article_best[i] >= JUDGE_MIN_COSINE]
 
 
 def _align_with(state: StoryState, extraction: Extraction, vectors: np.ndarray,
@@ -260,13 +272,23 @@ def _join_groups(state: StoryState, pairs: Sequence[Pair], extraction: Extractio
 def representative(claims: Sequence[Claim]) -> str:
     """The claim that shares most concepts with the others (the group's centre); shorter
     wins ties, so a long sentence stating several facts rarely speaks for the group."""
-    found = [concepts(c.text) for c in claims]
+    found = [_concepts(c.text) for c in claims]
 
     def centrality(i: int) -> tuple[int, int]:
         return (sum(len(found[i] & f) for j, f in enumerate(found) if j != i),
                 -len(claims[i].text))
 
     return claims[max(range(len(claims)), key=centrality)].text
+
+
+@lru_cache(maxsize=65536)
+def _concepts(text: str) -> frozenset[str]:
+    return concepts(text)
+
+
+@lru_cache(maxsize=65536)
+def _same_polarity(a: str, b: str) -> bool:
+    return same_polarity(a, b)
 
 
 def _members(state: StoryState) -> dict[tuple[str, int], int]:
@@ -283,18 +305,18 @@ def _add_claim(state: StoryState, position: int, claim: Claim,
 
 
 def _fits(state: StoryState, group: ClaimGroup, claim: Claim) -> bool:
-    """No second claim from one article; close to, and of the same polarity as, every
-    member (no drifting chains)."""
+    """No second claim from one article; close to, and of the same polarity as, each of
+    the group's first members (no drifting chains)."""
     if any(c.article_id == claim.article_id for c in group.claims):
         return False
     vec = state.row_of(claim.article_id, claim.sentence_index)
     if vec is None:
         return False
-    for other in group.claims:
+    for other in group.claims[:FIT_SAMPLE]:
         ovec = state.row_of(other.article_id, other.sentence_index)
         if ovec is None or float(vec @ ovec) < GROUP_MIN_COSINE:
             return False
-        if not same_polarity(claim.text, other.text):
+        if not _same_polarity(claim.text, other.text):
             return False
     return True
 
