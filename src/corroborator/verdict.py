@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -136,19 +136,39 @@ class Verdict:
 def read_cues(claim: str, evidence: str, claim_mentions: Sequence[Mention] = (),
               evidence_mentions: Sequence[Mention] = ()) -> Cue:
     """The attribution, polarity and value cues of `evidence` relative to `claim`."""
-    claim_debunks = bool(DEBUNK.search(claim))
-    debunk = bool(DEBUNK.search(evidence)) and not claim_debunks
-    denial = bool(DENIAL.search(evidence)) and not DENIAL.search(claim)
+    c, e = _text_cues(claim), _text_cues(evidence)
     return Cue(
-        debunk=debunk,
-        denial=denial,
-        reported=bool(REPORT_FRAME.search(evidence)) and not REPORT_FRAME.search(claim),
-        hedged=bool(HEDGE.search(evidence)),
-        polarity_flip=not same_polarity(claim, evidence),
-        explicit=bool(EXPLICIT_DENIAL.search(evidence)) and not EXPLICIT_DENIAL.search(claim),
+        debunk=e.debunk and not c.debunk,
+        denial=e.denial and not c.denial,
+        reported=e.reported and not c.reported,
+        hedged=e.hedged,
+        polarity_flip=not _same_polarity(claim, evidence),
+        explicit=e.explicit and not c.explicit,
         quantity=quantity_conflict(claim_mentions, evidence_mentions),
         weekday=weekday_conflict(claim_mentions, evidence_mentions, claim, evidence),
     )
+
+
+@dataclass(frozen=True)
+class _TextCues:
+    debunk: bool
+    denial: bool
+    reported: bool
+    hedged: bool
+    explicit: bool
+
+
+@lru_cache(maxsize=65536)
+def _text_cues(text: str) -> _TextCues:
+    """One text's cue patterns, read once however many claims it is weighed against."""
+    return _TextCues(bool(DEBUNK.search(text)), bool(DENIAL.search(text)),
+                     bool(REPORT_FRAME.search(text)), bool(HEDGE.search(text)),
+                     bool(EXPLICIT_DENIAL.search(text)))
+
+
+@lru_cache(maxsize=65536)
+def _same_polarity(claim: str, evidence: str) -> bool:
+    return same_polarity(claim, evidence)
 
 
 # ---------------------------------------------------------------- features
