@@ -103,13 +103,29 @@ def pair_discrepancies(pairs: Sequence[Pair], outlets: Mapping[str, str]) -> lis
     Pairs are merged: one negation discrepancy per denying sentence (with every sentence
     it contradicts), one number or date discrepancy per pair of conflicting values.
     """
+    return merge_findings(pair_findings(pairs, outlets), outlets)
+
+
+Finding = tuple[tuple, Discrepancy]
+"""One pair's discrepancy with the key it merges on (see :func:`merge_findings`)."""
+
+
+def pair_findings(pairs: Sequence[Pair], outlets: Mapping[str, str]) -> list[Finding]:
+    """Each pair's discrepancies, not yet merged (a story keeps these as articles join)."""
+    return [found for pair in pairs for found in _pair_discrepancies(pair, outlets)]
+
+
+def merge_findings(findings: Sequence[Finding],
+                   outlets: Mapping[str, str]) -> list[Discrepancy]:
+    """Merge findings that share a key into one discrepancy each (the findings are left
+    as they were)."""
     merged: dict[tuple, Discrepancy] = {}
-    for pair in pairs:
-        for key, found in _pair_discrepancies(pair, outlets):
-            if key in merged:
-                _merge(merged[key], found)
-            else:
-                merged[key] = found
+    for key, found in findings:
+        if key in merged:
+            _merge(merged[key], found)
+        else:
+            merged[key] = Discrepancy(found.kind, found.description, list(found.values),
+                                      list(found.articles), dict(found.evidence))
     for d in merged.values():
         if d.kind == "negation":
             d.description = _negation_description(d, outlets)

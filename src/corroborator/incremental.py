@@ -12,7 +12,7 @@ joins a story, :func:`add_article`
    nearest to each group it opened (the rest are ``unrelated``), within an inference
    budget.
 
-What an article adds (its sentence vectors, conflicting pairs, entities) is computed once
+What an article adds (its sentence vectors, conflicting values, entities) is computed once
 and kept in the story's :class:`StoryState`, which the store keeps between runs. The cost
 of adding an article therefore does not grow with the story beyond one matrix product
 over its sentence vectors, and a story corroborated in one run or over several batches
@@ -33,9 +33,11 @@ from corroborator.align import Pair, align_pair, make_units, same_polarity
 from corroborator.align.lexical import concepts
 from corroborator.comparison import MAX_ALIGNED_SENTENCES, display_name
 from corroborator.discrepancies import (
+    Finding,
     headline_discrepancies,
+    merge_findings,
     name_discrepancies,
-    pair_discrepancies,
+    pair_findings,
 )
 from corroborator.extract import canonicalize
 from corroborator.models import (
@@ -51,7 +53,7 @@ from corroborator.models import (
 )
 from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
-STATE_VERSION = "fold-3"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-4"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -94,7 +96,7 @@ class StoryState:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))
     groups: list[ClaimGroup] = field(default_factory=list)
-    conflicts: list[Pair] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)
     name_sentences: dict[str, dict[int, Sentence]] = field(default_factory=dict)
@@ -155,7 +157,8 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
     if len(state.article_ids) > 1:
         partners = _nearest_articles(state, vectors, earlier, PARTNERS, exclude={aid})
         pairs = _align_with(state, extraction, vectors, partners, load)
-        state.conflicts.extend(p for p in pairs if p.relation != "same")
+        state.findings.extend(pair_findings([p for p in pairs if p.relation != "same"],
+                                            state.outlets))
         touched |= _join_groups(state, pairs, extraction, load)
         _check_headlines(state, article, extraction, partners, load)
     elif article.title:
@@ -491,7 +494,7 @@ def discrepancies(state: StoryState) -> list[Discrepancy]:
     entities = canonicalize(state.entities)
     sentences = {aid: _Sparse(found) for aid, found in state.name_sentences.items()}
     names = name_discrepancies(entities, state.outlets, sentences)
-    return (names + pair_discrepancies(state.conflicts, state.outlets)
+    return (names + merge_findings(state.findings, state.outlets)
             + [state.headlines[a] for a in state.article_ids if a in state.headlines])
 
 
