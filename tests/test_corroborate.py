@@ -76,3 +76,22 @@ def test_non_english_text_gives_a_partial_result_not_a_crash():
     result = extract(Article(text="El consejo dijo el lunes que cuarenta calles serán cerradas. "
                                   "Los vecinos protestaron.", language="es"))
     assert result.sentences
+
+
+def test_a_weak_dispute_shown_as_discussion_counts_again_once_the_claim_is_disputed():
+    """Statuses depend on the stances alone, not on the order articles arrived in."""
+    from corroborator.corroborate import _status
+    from corroborator.models import Claim, ClaimGroup
+    from corroborator.verdict import get_verdict_model
+
+    model = get_verdict_model()
+    claim = Claim("a", 0, "The Eastgate plant will close on June 4.")
+    weak = Stance("b", "g", "disagree", 0.3, "Some doubt it.",
+                  probabilities={"disagree": model.unclear_threshold / 2})
+    group = ClaimGroup("g", claim.text, [claim], [Stance("a", "g", "agree", 1.0, claim.text),
+                                                   weak])
+    assert _status(group, {}, model)[0] == "single-source" and weak.label == "discuss"
+    group.stances.append(Stance("c", "g", "disagree", 0.9, "The plant stays open.",
+                                probabilities={"disagree": 0.99}))
+    assert _status(group, {}, model)[0] == "disputed"
+    assert weak.label == "disagree"

@@ -68,6 +68,7 @@ __all__ = ["check_claim", "corroborate_articles", "corroborate_story", "is_claim
 # Hand-set, not calibrated: how far an explicit rule finding is trusted as a dispute.
 RULE_DISPUTE_PROBABILITY = {"negation": 0.6, "number": 0.7, "date": 0.7}
 STATUS_ORDER = {"disputed": 0, "corroborated": 1, "unclear": 2, "single-source": 3}
+WEAK_DISPUTE = "too weak to dispute the claim"
 LOADED_ARTICLES = 64     # extractions kept in memory while a story is folded
 
 
@@ -265,7 +266,13 @@ def _unique(articles: Sequence[Article], extractions: Mapping[str, Extraction],
 
 def _status(group: ClaimGroup, duplicates: Mapping[str, str], model) -> tuple[str, int]:
     """Disputed from the model's status threshold; a weaker dispute leaves it unclear
-    (its disagreeing stances are shown as discussing)."""
+    (its disagreeing stances are shown as discussing, marked :data:`WEAK_DISPUTE`). The
+    result depends on the stances alone, not on earlier calls: a stance shown as
+    discussing becomes a dispute again once the group is disputed."""
+    for s in group.stances:
+        if WEAK_DISPUTE in s.reasons:
+            s.label = "disagree"
+            s.reasons = [r for r in s.reasons if r != WEAK_DISPUTE]
     agree = {_source_key(s.article_id, group, duplicates) for s in group.stances
              if s.label == "agree"}
     others = [s for s in group.stances if s.label != "agree"]
@@ -276,6 +283,7 @@ def _status(group: ClaimGroup, duplicates: Mapping[str, str], model) -> tuple[st
     for s in others:
         if s.label == "disagree":
             s.label = "discuss"
+            s.reasons = [*s.reasons, WEAK_DISPUTE]
     if against >= model.unclear_threshold:
         return "unclear", len(agree)
     if len(agree) >= 2:
@@ -328,6 +336,7 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
                     continue
                 before = (stance.label, stance.evidence, stance.score)
                 stance.label = "disagree"
+                stance.reasons = [r for r in stance.reasons if r != WEAK_DISPUTE]
                 stance.evidence = others[stance.article_id]
                 stance.score = max(stance.score if reason in stance.reasons else 0.0,
                                    stance.probabilities.get("disagree", 0.0),

@@ -53,7 +53,7 @@ from corroborator.models import (
 )
 from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
-STATE_VERSION = "fold-4"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-5"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
