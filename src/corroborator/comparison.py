@@ -11,8 +11,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from corroborator.extract import CanonicalEntity
 from corroborator.extract.entities import surname
 from corroborator.models import (
@@ -66,7 +64,6 @@ class Comparison:
     signals: dict[str, list[Signal]]
     claim_groups: list[ClaimGroup] = field(default_factory=list)
     duplicates: dict[str, str] = field(default_factory=dict)
-    vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)

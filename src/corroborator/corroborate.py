@@ -108,17 +108,13 @@ def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
         touched |= add_article(state, article, extraction, _encode(embedder, extraction), load)
     state.duplicates = {a: duplicates[a] for a in state.article_ids if a in duplicates}
     groups, found, touched = finish(state, duplicates, touched, new_ids)
+    ids = [g.id for g in state.groups]
     changes = None if fresh else Changes(
-        removed=[before[i] for i in touched if i < len(before) and before[i] != groups_id(state, i)],
-        changed=[groups_id(state, i) for i in sorted(touched)],
-        new_articles=new_ids)
+        removed=[before[i] for i in touched if i < len(before) and before[i] != ids[i]],
+        changed=[ids[i] for i in sorted(touched)], new_articles=new_ids)
     store.save_corroboration(story.id, groups, found, model, state=state.dumps(),
                              changes=changes)
     return groups
-
-
-def groups_id(state: StoryState, position: int) -> str:
-    return state.groups[position].id
 
 
 def _continues(state: StoryState, article_ids: Sequence[str],
@@ -168,15 +164,13 @@ def corroborate_articles(articles: Sequence[Article], extractions: dict[str, Ext
         return by_id[aid], extractions[aid]
 
     touched: set[int] = set()
-    vectors = {}
     for a in articles:
         ext = extractions[a.id]
         if len(ext.sentences) > MAX_ALIGNED_SENTENCES:
             ext.warnings.append(
                 f"only the first {MAX_ALIGNED_SENTENCES} of {len(ext.sentences)} sentences "
                 "were compared with other articles")
-        vectors[a.id] = _encode(embedder, ext)
-        touched |= add_article(state, a, ext, vectors[a.id], load)
+        touched |= add_article(state, a, ext, _encode(embedder, ext), load)
     groups, found, _ = finish(state, duplicates, touched)
     entities = canonicalize([e for a in articles for e in extractions[a.id].entities])
     shared = _shared_statements(groups, state)
@@ -187,7 +181,7 @@ def corroborate_articles(articles: Sequence[Article], extractions: dict[str, Ext
         entities=[e for e in entities if e.label in ("PERSON", "ORG", "GPE", "LOC")],
         discrepancies=found,
         signals={a.id: describe(extractions[a.id], a.title) for a in articles},
-        claim_groups=groups, duplicates=duplicates, vectors=vectors)
+        claim_groups=groups, duplicates=duplicates)
 
 
 def model_name() -> str:
