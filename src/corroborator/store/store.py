@@ -202,8 +202,9 @@ class Store:
     def reset_analysis(self) -> None:
         """Forget stories and corroboration so that `analyze --rebuild` starts afresh."""
         with self.transaction() as conn:
-            for table in ("corroboration_state", "story_corroboration", "claim_groups", "discrepancies",
-                          "story_articles", "stories", "duplicates", "unclustered"):
+            for table in ("corroboration_state", "story_corroboration", "claim_groups",
+                          "discrepancies", "story_articles", "stories", "duplicates",
+                          "unclustered"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("UPDATE articles SET analyzed_at = NULL")
 
@@ -423,7 +424,7 @@ class Store:
                 _delete_groups(conn, changes.removed)
                 wanted = set(changes.changed)
                 write = [g for g in groups if g.id in wanted]
-                new_articles = [] if not changes.new_articles else changes.new_articles
+                new_articles = list(changes.new_articles)
             _take_over_group_ids(conn, story_id, [g.id for g in write])
             _delete_groups(conn, [g.id for g in write])
             for g in write:
