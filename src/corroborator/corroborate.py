@@ -303,8 +303,8 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
     discrepancy is an explicit finding of the rules (one side negates a predicate both
     sentences share, or gives an incompatible figure for the same thing): the article on
     the other side disputes the group whose claim it names, with at least the rule's
-    probability, and the group is disputed. Returns the positions of the groups changed;
-    running it again changes nothing."""
+    probability (the strongest rule that applies), and the group is disputed. Returns the
+    positions of the groups changed; running it again changes nothing."""
     changed: set[int] = set()
     by_text: dict[str, set[int]] = {}
     for position, group in enumerate(groups):
@@ -332,11 +332,11 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
                 stance.label = "disagree"
                 stance.reasons = [r for r in stance.reasons if r != WEAK_DISPUTE]
                 stance.evidence = others[stance.article_id]
-                stance.score = max(stance.score if reason in stance.reasons else 0.0,
-                                   stance.probabilities.get("disagree", 0.0),
-                                   RULE_DISPUTE_PROBABILITY[d.kind])
                 if reason not in stance.reasons:
                     stance.reasons = [*stance.reasons, reason]
+                stance.score = max([stance.probabilities.get("disagree", 0.0)]
+                                   + [p for kind, p in RULE_DISPUTE_PROBABILITY.items()
+                                      if f"{kind} discrepancy" in stance.reasons])
                 if before != (stance.label, stance.evidence, stance.score):
                     changed.add(position)
             if any(s.label == "disagree" for s in group.stances) and group.status != "disputed":
@@ -348,12 +348,14 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
 def _claim_conflicts(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy],
                      names: Mapping[str, str]) -> list[Discrepancy]:
     """A ``claim`` discrepancy for each group an article disputes (conflicts already shown
-    as negation, number or date discrepancies are not repeated)."""
+    as negation, number or date discrepancies are not repeated); `names` maps each article
+    to its display name, in story order."""
     shown = {text for d in found for text in d.evidence.values()}
+    order = {aid: i for i, aid in enumerate(names)}
     out = []
     for group in sorted(groups, key=_rank):
-        against = [s for s in group.stances if s.label == "disagree" and s.evidence
-                   and s.evidence not in shown]
+        against = sorted((s for s in group.stances if s.label == "disagree" and s.evidence
+                          and s.evidence not in shown), key=lambda s: order.get(s.article_id, -1))
         if not against:
             continue
         claim = next(c for c in group.claims if c.text == group.text)

@@ -53,7 +53,7 @@ from corroborator.models import (
 )
 from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
-STATE_VERSION = "fold-5"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-6"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -405,14 +405,14 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
 
 def with_silent(group: ClaimGroup, article_ids: Sequence[str]) -> ClaimGroup:
     """A copy of `group` whose stances include ``unrelated`` for each of `article_ids`
-    without one, in story order (the state keeps only makers' and judged stances)."""
+    without one, in story order, then the rest by id (the state keeps only makers' and
+    judged stances)."""
     have = {s.article_id: s for s in group.stances}
     missing = [Stance(a, group.id, "unrelated", 1.0, None) for a in article_ids
                if a not in have]
-    if not missing:
-        return group
     order = {a: i for i, a in enumerate(article_ids)}
-    stances = sorted([*group.stances, *missing], key=lambda s: order.get(s.article_id, -1))
+    stances = sorted([*group.stances, *missing],
+                     key=lambda s: (order.get(s.article_id, len(order)), s.article_id))
     return ClaimGroup(group.id, group.text, group.claims, stances, group.status,
                       group.independent_sources)
 
