@@ -95,3 +95,15 @@ def test_a_weak_dispute_shown_as_discussion_counts_again_once_the_claim_is_dispu
                                 probabilities={"disagree": 0.99}))
     assert _status(group, {}, model)[0] == "disputed"
     assert weak.label == "disagree"
+
+
+def test_reconciling_again_changes_nothing():
+    from corroborator.corroborate import _reconcile
+
+    result = compare([PLANT, DENIAL])
+    before = [(g.status, [(s.article_id, s.label, s.score, s.evidence) for s in g.stances])
+              for g in result.claim_groups]
+    assert _reconcile(result.claim_groups, result.discrepancies) == set()
+    after = [(g.status, [(s.article_id, s.label, s.score, s.evidence) for s in g.stances])
+             for g in result.claim_groups]
+    assert after == before
