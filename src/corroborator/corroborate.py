@@ -18,9 +18,10 @@ else ``single-source``.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -102,16 +103,15 @@ def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
     new_ids = story.article_ids[len(state.article_ids):]
     load = _store_loader(store)
     embedder = get_embedder("fast")
-    touched: set[int] = set()
     for aid in new_ids:
         article, extraction = load(aid)
-        touched |= add_article(state, article, extraction, _encode(embedder, extraction), load)
+        add_article(state, article, extraction, _encode(embedder, extraction), load)
     state.duplicates = {a: duplicates[a] for a in state.article_ids if a in duplicates}
-    groups, found, touched = finish(state, duplicates, touched, new_ids)
+    groups, found, changed = finish(state, duplicates, new_ids)
     ids = [g.id for g in state.groups]
     changes = None if fresh else Changes(
-        removed=[before[i] for i in touched if i < len(before) and before[i] != ids[i]],
-        changed=[ids[i] for i in sorted(touched)], new_articles=new_ids)
+        removed=[before[i] for i in changed if i < len(before) and before[i] != ids[i]],
+        changed=[ids[i] for i in sorted(changed)], new_articles=new_ids)
     store.save_corroboration(story.id, groups, found, model, state=state.dumps(),
                              changes=changes)
     return groups
@@ -163,15 +163,14 @@ def corroborate_articles(articles: Sequence[Article], extractions: dict[str, Ext
     def load(aid: str) -> tuple[Article, Extraction]:
         return by_id[aid], extractions[aid]
 
-    touched: set[int] = set()
     for a in articles:
         ext = extractions[a.id]
         if len(ext.sentences) > MAX_ALIGNED_SENTENCES:
             ext.warnings.append(
                 f"only the first {MAX_ALIGNED_SENTENCES} of {len(ext.sentences)} sentences "
                 "were compared with other articles")
-        touched |= add_article(state, a, ext, _encode(embedder, ext), load)
-    groups, found, _ = finish(state, duplicates, touched)
+        add_article(state, a, ext, _encode(embedder, ext), load)
+    groups, found, _ = finish(state, duplicates)
     entities = canonicalize([e for a in articles for e in extractions[a.id].entities])
     shared = _shared_statements(groups, state)
     return Comparison(
@@ -196,27 +195,48 @@ def model_name() -> str:
     return f"{get_verdict_model().name}+{nli}"
 
 
-def finish(state: StoryState, duplicates: Mapping[str, str], touched: set[int],
+def finish(state: StoryState, duplicates: Mapping[str, str],
            new_articles: Sequence[str] = ()
            ) -> tuple[list[ClaimGroup], list[Discrepancy], set[int]]:
-    """Statuses, ids and discrepancies after a fold step: returns the ranked groups, the
-    story's discrepancies and every group position that changed. A changed group carries
-    a stance for every article of the story; the others for `new_articles` (``unrelated``
-    where none was judged)."""
+    """Statuses, ids and discrepancies of the story as the fold state now stands: returns
+    the ranked groups, the story's discrepancies and the positions of the groups that
+    differ from what was last returned. The state keeps the verdicts only; statuses and
+    rule disputes are derived afresh on copies each time, so the result does not depend
+    on how the articles were split into runs. A changed group carries a stance for every
+    article of the story; the others for `new_articles` (``unrelated`` where none was
+    judged)."""
     model = get_verdict_model()
-    for i in touched:
-        group = state.groups[i]
+    groups = [_copy(g) for g in state.groups]
+    for group in groups:
         group.status, group.independent_sources = _status(group, duplicates, model)
     found = discrepancies(state)
-    touched = touched | _reconcile(state.groups, found)
-    for group in state.groups:
-        group.id = _group_id(group.claims)
+    _reconcile(groups, found)
+    for kept, group in zip(state.groups, groups, strict=True):
+        kept.id = group.id = _group_id(group.claims)
         for stance in group.stances:
             stance.claim_group = group.id
-    found.extend(_claim_conflicts(state.groups, found, state.outlets))
-    out = [with_silent(g, state.article_ids if i in touched else new_articles)
-           for i, g in enumerate(state.groups)]
-    return sorted(out, key=_rank), found, touched
+    found.extend(_claim_conflicts(groups, found, state.outlets))
+    changed = set()
+    for position, group in enumerate(groups):
+        mark = _fingerprint(group)
+        if state.written.get(position) != mark:
+            changed.add(position)
+            state.written[position] = mark
+    out = [with_silent(g, state.article_ids if i in changed else new_articles)
+           for i, g in enumerate(groups)]
+    return sorted(out, key=_rank), found, changed
+
+
+def _copy(group: ClaimGroup) -> ClaimGroup:
+    return ClaimGroup(group.id, group.text, list(group.claims),
+                      [replace(s, reasons=list(s.reasons)) for s in group.stances])
+
+
+def _fingerprint(group: ClaimGroup) -> str:
+    """What a stored group shows, as a short hash (stable across processes)."""
+    shown = (group.id, group.text, group.status, group.independent_sources,
+             sorted((s.article_id, s.label, s.score, s.evidence or "") for s in group.stances))
+    return hashlib.sha1(repr(shown).encode()).hexdigest()[:16]
 
 
 def _rank(group: ClaimGroup) -> tuple:

@@ -53,7 +53,7 @@ from corroborator.models import (
 )
 from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
-STATE_VERSION = "fold-6"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-7"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -103,6 +103,7 @@ class StoryState:
     headline_peers: dict[str, list[str]] = field(default_factory=dict)
     headlines: dict[str, Discrepancy] = field(default_factory=dict)
     duplicates: dict[str, str] = field(default_factory=dict)
+    written: dict[int, str] = field(default_factory=dict)   # group position → fingerprint
     inferences: int = 0
 
     def vectors_of(self, article_id: str) -> np.ndarray:
