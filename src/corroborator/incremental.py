@@ -24,7 +24,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 import numpy as np
@@ -53,7 +53,7 @@ from corroborator.models import (
 )
 from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
-STATE_VERSION = "fold-7"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-8"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -443,8 +443,6 @@ class _Views:
 def _capped(extraction: Extraction, n: int) -> Extraction:
     if len(extraction.sentences) <= n:
         return extraction
-    from dataclasses import replace
-
     return replace(extraction, sentences=extraction.sentences[:n])
 
 
@@ -492,7 +490,9 @@ def _headline(state: StoryState, article: Article, extraction: Extraction,
 
 def discrepancies(state: StoryState) -> list[Discrepancy]:
     """Name, number, date, negation and headline discrepancies found so far."""
-    entities = canonicalize(state.entities)
+    # canonicalize relabels the mentions it groups: work on copies, so that the stored
+    # entities stay as extracted and the result does not depend on earlier calls
+    entities = canonicalize([replace(e) for e in state.entities])
     sentences = {aid: _Sparse(found) for aid, found in state.name_sentences.items()}
     names = name_discrepancies(entities, state.outlets, sentences)
     return (names + merge_findings(state.findings, state.outlets)
