@@ -447,7 +447,12 @@ class Store:
                   json.dumps(d.evidence)) for d in discrepancies],
             )
             disputed = sum(1 for g in groups if g.status == "disputed")
-            conn.execute("UPDATE stories SET n_disputed = ? WHERE id = ?", (disputed, story_id))
+            sources = conn.execute(  # a copy counts with its original, whenever either came
+                "SELECT count(DISTINCT coalesce(d.original_id, sa.article_id)) "
+                "FROM story_articles sa LEFT JOIN duplicates d ON d.article_id = sa.article_id "
+                "WHERE sa.story_id = ?", (story_id,)).fetchone()[0]
+            conn.execute("UPDATE stories SET n_disputed = ?, n_sources = ? WHERE id = ?",
+                         (disputed, sources, story_id))
             conn.execute("INSERT OR REPLACE INTO story_corroboration VALUES (?,?,?)",
                          (story_id, corroboration_keys(conn, [story_id]).get(story_id, ""),
                           now_iso()))
