@@ -146,9 +146,10 @@ def quantize(vectors: np.ndarray) -> np.ndarray:
 
 
 def add_article(state: StoryState, article: Article, extraction: Extraction,
-                vectors: np.ndarray, load: Loader) -> set[int]:
-    """Fold one article into the story; returns the positions of the groups it changed
-    (its own stances on other groups are added to them without counting as a change)."""
+                vectors: np.ndarray, load: Loader) -> None:
+    """Fold one article into the story (what changed for readers is found by
+    :func:`corroborator.corroborate.finish`, which compares each group with what it
+    last showed)."""
     aid = article.id
     vectors = quantize(vectors[:MAX_ALIGNED_SENTENCES])
     n_old_groups = len(state.groups)
@@ -171,8 +172,7 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
     new_groups = {p for p in touched if p >= n_old_groups}
     _maker_stances(state, touched)
     if len(state.article_ids) > 1:
-        touched |= _judge(state, aid, extraction, vectors, earlier, new_groups, load)
-    return touched
+        _judge(state, aid, extraction, vectors, earlier, new_groups, load)
 
 
 def _append(state: StoryState, article: Article, extraction: Extraction,
@@ -370,10 +370,10 @@ def _maker_stances(state: StoryState, positions: set[int]) -> None:
 
 
 def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndarray,
-           earlier: np.ndarray, new_groups: set[int], load: Loader) -> set[int]:
+           earlier: np.ndarray, new_groups: set[int], load: Loader) -> None:
     """The new article on the groups near it; the earlier articles nearest to each new
     group on that group. Everyone else is ``unrelated``, which the state leaves implicit
-    (see :func:`with_silent`). Returns the groups judged."""
+    (see :func:`with_silent`)."""
     views = _Views(state, load)
     views.put(aid, extraction, vectors)
     jobs: list[tuple[int, str]] = []
@@ -392,7 +392,7 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
                                     JUDGED_PER_GROUP, exclude=makers)
         jobs.extend((i, other) for other in nearest)
     if not jobs:
-        return set()
+        return
     share = INFERENCE_PER_ARTICLE * (2 if len(state.article_ids) == 2 else 1)
     budget = max(INFERENCE_FLOOR, min(share, INFERENCE_STORY - state.inferences))
     state.inferences += budget
@@ -401,7 +401,6 @@ def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndar
         _set_stance(state.groups[i], Stance(other, "", v.label, round(v.probability, 3),
                                             v.evidence, reasons=v.reasons,
                                             probabilities=v.probabilities))
-    return {i for i, _ in jobs}
 
 
 def with_silent(group: ClaimGroup, article_ids: Sequence[str]) -> ClaimGroup:
