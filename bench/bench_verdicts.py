@@ -136,7 +136,7 @@ def flagged(comparison) -> bool:
 
 def pair_comparisons(pairs, bodies):
     """The comparison of each (headline, body, body) pair, bodies extracted once."""
-    from corroborator.corroborate import corroborate_articles
+    from corroborator.corroboration.story import corroborate_articles
     from corroborator.embed import get_embedder
     from corroborator.extract import extract
     from corroborator.models import Article
@@ -181,7 +181,7 @@ def speed_figures() -> dict:
         subprocess.run([str(cli), "compare", *map(str, seeds), "--format", "json"],
                        check=True, capture_output=True)
         times.append(time.perf_counter() - start)
-    from corroborator.infer import get_nli_model
+    from corroborator.corroboration.inference import get_nli_model
 
     model = get_nli_model()
     rows, bodies = fnc_rows("test")
@@ -199,7 +199,7 @@ def speed_figures() -> dict:
 
 def story_seconds(rows, bodies) -> float:
     """Corroborate the 20 bodies of one test story (extraction not counted)."""
-    from corroborator.corroborate import corroborate_articles
+    from corroborator.corroboration.story import corroborate_articles
     from corroborator.embed import get_embedder
     from corroborator.extract import extract
     from corroborator.models import Article

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from corroborator.cli import main
-from corroborator.infer import MODEL_DIR, get_nli_model
+from corroborator.corroboration.inference import MODEL_DIR, get_nli_model
 
 REPORT = ("Harbour Board closes the east pier\n\n"
           "The Harbour Board closed the east pier on Monday after inspectors found cracks "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from corroborator.compare import compare
-from corroborator.corroborate import _claim_conflicts
+from corroborator.corroboration.story import _claim_conflicts
 from corroborator.extract import extract
 from corroborator.models import Article, Stance
 from corroborator.report import comparison_html
@@ -80,9 +80,9 @@ def test_non_english_text_gives_a_partial_result_not_a_crash():
 
 def test_a_weak_dispute_shown_as_discussion_counts_again_once_the_claim_is_disputed():
     """Statuses depend on the stances alone, not on the order articles arrived in."""
-    from corroborator.corroborate import _status
+    from corroborator.corroboration.judgement import get_verdict_model
+    from corroborator.corroboration.story import _status
     from corroborator.models import Claim, ClaimGroup
-    from corroborator.verdict import get_verdict_model
 
     model = get_verdict_model()
     claim = Claim("a", 0, "The Eastgate plant will close on June 4.")
@@ -98,7 +98,7 @@ def test_a_weak_dispute_shown_as_discussion_counts_again_once_the_claim_is_dispu
 
 
 def test_reconciling_again_changes_nothing():
-    from corroborator.corroborate import _reconcile
+    from corroborator.corroboration.story import _reconcile
 
     result = compare([PLANT, DENIAL])
     before = [(g.status, [(s.article_id, s.label, s.score, s.evidence) for s in g.stances])

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from corroborator import analyze, incremental, ingest, open_store
-from corroborator.corroborate import corroborate_articles
+from corroborator import analyze, ingest, open_store
+from corroborator.corroboration import fold as incremental
+from corroborator.corroboration.story import corroborate_articles
 from corroborator.embed import get_embedder
 from corroborator.extract import extract
 from corroborator.models import Article
@@ -81,7 +82,7 @@ def test_one_more_article_continues_the_stored_fold(tmp_path, monkeypatch):
     with open_store(path) as store:
         store.add_articles(first)
         analyze(store, workers=1)
-        monkeypatch.setattr("corroborator.corroborate.add_article", counting)
+        monkeypatch.setattr("corroborator.corroboration.story.add_article", counting)
         store.add_articles([last])
         report = analyze(store, workers=1)
         assert len(report.stories_touched) == 1

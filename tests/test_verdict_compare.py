@@ -63,7 +63,7 @@ def test_a_hoax_report_disputes_rather_than_supports() -> None:
 
 
 def test_hedged_support_is_weaker_than_a_direct_assertion() -> None:
-    from corroborator.corroborate import check_claim
+    from corroborator.corroboration.story import check_claim
     from corroborator.extract import extract
 
     direct = article("Sport Daily", "The striker will join Northern United next season, the "
@@ -80,7 +80,7 @@ def test_hedged_support_is_weaker_than_a_direct_assertion() -> None:
 
 
 def test_very_long_articles_are_compared_in_bounded_memory_with_a_warning() -> None:
-    from corroborator.comparison import MAX_ALIGNED_SENTENCES
+    from corroborator.corroboration.result import MAX_ALIGNED_SENTENCES
 
     body = " ".join(f"Crews repaired {n} streets in the north district on Monday."
                     for n in range(MAX_ALIGNED_SENTENCES + 100))
@@ -92,7 +92,7 @@ def test_very_long_articles_are_compared_in_bounded_memory_with_a_warning() -> N
 
 
 def test_an_explicit_company_denial_disputes_the_claim() -> None:
-    from corroborator.corroborate import check_claim
+    from corroborator.corroboration.story import check_claim
     from corroborator.extract import extract
 
     denial = article("Ledger", "Harlow Foods on Monday disputed reports that it will close its "

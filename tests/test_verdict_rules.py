@@ -5,9 +5,9 @@ These exercise the rules alone (no inference model), on sentences written for th
 
 from __future__ import annotations
 
+from corroborator.corroboration.judgement import read_cues
+from corroborator.corroboration.quantities import quantity_conflict, same_quantity, weekday_conflict
 from corroborator.models import Mention
-from corroborator.quantities import quantity_conflict, same_quantity, weekday_conflict
-from corroborator.verdict import read_cues
 
 
 def count(text: str, value: float, head: str, bound: str = "exact",

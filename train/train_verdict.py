@@ -2,7 +2,7 @@
 
 Data: FNC-1 rows of the *tune* stories (``corroborator.evaluation.stance.story_split``),
 headline as the claim and body as the article, features from the product's own
-align → infer path (:func:`corroborator.verdict.judge_features`). The inference model
+align → infer path (:func:`corroborator.corroboration.judgement.judge_features`). The inference model
 never trained on these stories; the *test* stories stay untouched for the benchmark.
 Thresholds are chosen on story-grouped cross-validated predictions of the same rows.
 Writes ``src/corroborator/resources/verdict/model.json``.
@@ -22,6 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
+from corroborator.corroboration.judgement import (
+    FEATURES,
+    MODEL_PATH,
+    STANCES,
+    VerdictModel,
+    decide,
+    judge_features,
+)
 from corroborator.evaluation.fnc import fnc_jobs
 from corroborator.evaluation.stance import (
     read_bodies,
@@ -29,14 +37,6 @@ from corroborator.evaluation.stance import (
     score_predictions,
     story_components,
     story_split,
-)
-from corroborator.verdict import (
-    FEATURES,
-    MODEL_PATH,
-    STANCES,
-    VerdictModel,
-    decide,
-    judge_features,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -80,7 +80,7 @@ def run_check(claim: str, inputs: list[str], store: Store | None = None,
     """Each article's verdict on `claim`: from files or URLs, or from a database (all
     articles, or one story's). Inputs that cannot be read are listed as warnings."""
     from corroborator.compare import load_articles
-    from corroborator.corroborate import check_claim
+    from corroborator.corroboration.story import check_claim
     from corroborator.errors import InputError
     from corroborator.extract import extract
 

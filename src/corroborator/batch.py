@@ -1,7 +1,7 @@
 """Scale-out: the per-article stages and per-story corroboration, in this process, in a
 pool of worker processes, or on Ray.
 
-Stages are plain functions over batches of records (see :data:`corroborator.pipeline.STAGES`),
+Stages are plain functions over batches of records (see :data:`corroborator.stages.STAGES`),
 so every engine runs the same code: an engine only decides *where* a batch runs. Results
 come back in the order the batches went in, so the driver writes them to the store in
 the same order whatever the engine, and the database ends up the same.
@@ -65,7 +65,7 @@ class WorkerError(CorroboratorError):
 
 def extract_articles(articles: Sequence[Article]) -> list[Extracted]:
     """The per-article stages over one batch: extraction, then signals."""
-    from corroborator.pipeline import STAGES
+    from corroborator.stages import STAGES
 
     extractions = STAGES["extract"].run(list(articles))
     signals = STAGES["signals"].run(extractions)
@@ -87,7 +87,7 @@ class _CapturingStore(Store):
 
 def corroborate_stories(db_path: str, story_ids: Sequence[str]) -> list[Corroborated]:
     """Corroborate `story_ids` from a read-only view of the database; return the results."""
-    from corroborator.corroborate import corroborate_story
+    from corroborator.corroboration.story import corroborate_story
 
     with _CapturingStore(db_path) as store:
         for story_id in story_ids:
@@ -284,7 +284,7 @@ def _import_ray() -> Any:
 
 def run_local(stage_names: Sequence[str], records: Sequence[Any]) -> list[Any]:
     """Run the named stages in order over `records`, in this process."""
-    from corroborator.pipeline import STAGES
+    from corroborator.stages import STAGES
 
     batch = list(records)
     for name in stage_names:
@@ -341,7 +341,7 @@ def extraction_from_dict(data: dict[str, Any]) -> Extraction:
 
 
 def _check(name: str) -> str:
-    from corroborator.pipeline import STAGES
+    from corroborator.stages import STAGES
 
     if name not in STAGES:
         raise ValueError(f"unknown stage {name!r}; choose from {', '.join(STAGES)}")

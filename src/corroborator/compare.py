@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from corroborator.comparison import (
+from corroborator.corroboration.result import (
     Comparison,
     SharedQuote,
     SharedStatement,
     display_name,
 )
-from corroborator.corroborate import corroborate_articles
+from corroborator.corroboration.story import corroborate_articles
 from corroborator.embed import Embedder, get_embedder
 from corroborator.extract import extract
 from corroborator.ingest.sidecar import SidecarIndex

@@ -16,29 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from corroborator.errors import InputError
-from corroborator.extract import EXTRACTOR_VERSION, extract_batch
+from corroborator.extract import EXTRACTOR_VERSION
 from corroborator.models import Article
-from corroborator.signals import describe_batch
+from corroborator.stages import STAGES, Stage  # noqa: F401  (re-exported)
 from corroborator.store import Store
 
 INGEST_BATCH = 200
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A named, versioned pipeline step: ``run(batch) -> batch``."""
-
-    name: str
-    version: str
-    reads: str
-    writes: str
-    run: Callable[[list[Any]], list[Any]]
-
-
-STAGES: dict[str, Stage] = {
-    "extract": Stage("extract", EXTRACTOR_VERSION, "Article", "Extraction", extract_batch),
-    "signals": Stage("signals", "signals.v1", "Extraction", "list[Signal]", describe_batch),
-}
 
 
 @dataclass
@@ -223,7 +206,7 @@ def _corroborate(store: Store, runner: _LazyEngine, story_ids: Sequence[str],
                  progress: Progress | None) -> None:
     """Corroborate `story_ids`, in worker processes or on Ray when there are enough."""
     from corroborator.batch import story_tasks
-    from corroborator.corroborate import corroborate_story
+    from corroborator.corroboration.story import corroborate_story
 
     if not story_ids:
         return

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corroborator.align.lexical import PREDICATES, concept, concepts
+from corroborator.corroboration.quantities import quantity_conflict
 from corroborator.models import Mention, Sentence
-from corroborator.quantities import quantity_conflict
 
 SAME_COSINE = 0.80            # near-paraphrase on its own
 SAME_MIN_COSINE = 0.50        # below this, never "the same statement"
@@ -240,7 +240,7 @@ def _value_conflict(pair: Pair) -> str | None:
 def conflicting_values(a: Sequence[Mention], b: Sequence[Mention],
                        kind: str) -> tuple[Mention, Mention] | None:
     """The first pair of mentions that give incompatible values for one thing: figures
-    counting the same thing with disjoint ranges (see :mod:`corroborator.quantities`), or
+    counting the same thing with disjoint ranges (see :mod:`corroborator.corroboration.quantities`), or
     two different calendar dates."""
     if kind == "number":
         found = quantity_conflict(a, b)

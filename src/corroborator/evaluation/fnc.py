@@ -2,15 +2,21 @@
 
 Each distinct body is extracted once (sentences and mentions, the product's own path)
 and embedded once; each (headline, body) row becomes a (claim, article) job for
-:func:`corroborator.verdict.judge`.
+:func:`corroborator.corroboration.judgement.judge`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from corroborator.corroboration.judgement import (
+    ArticleView,
+    ClaimView,
+    Verdict,
+    judge,
+    view_article,
+)
 from corroborator.models import Article
-from corroborator.verdict import ArticleView, ClaimView, Verdict, judge, view_article
 
 
 def fnc_jobs(rows: Sequence[tuple[str, str, str]], bodies: Mapping[str, str],

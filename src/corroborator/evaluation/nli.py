@@ -66,7 +66,7 @@ def f1_scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -
 
 def evaluate_nli(path: str | Path, model=None) -> dict[str, Any]:
     """Accuracy, macro-F1 and per-class F1 of the inference model on one file."""
-    from corroborator.infer import LABELS, get_nli_model
+    from corroborator.corroboration.inference import LABELS, get_nli_model
 
     rows = read_pairs(path)
     model = model or get_nli_model()

@@ -187,7 +187,7 @@ def evaluate_stance(
     """
     bodies = read_bodies(bodies_csv)
     rows = read_stances(stances_csv, bodies)
-    from corroborator.corroborate import model_name
+    from corroborator.corroboration.story import model_name
     from corroborator.evaluation.fnc import verdict_stances
 
     labels = [v.label for v in verdict_stances(rows, bodies, model)]

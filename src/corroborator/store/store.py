@@ -461,7 +461,7 @@ class Store:
                              (story_id, state))
 
     def load_story_state(self, story_id: str) -> bytes | None:
-        """The story's stored fold state (see :mod:`corroborator.incremental`), if any."""
+        """The story's stored fold state (see :mod:`corroborator.corroboration.fold`), if any."""
         rows = self.query("SELECT s.state FROM corroboration_state s JOIN story_corroboration c "
                           "ON c.story_id = s.story_id WHERE s.story_id = ?", (story_id,))
         return bytes(rows[0][0]) if rows else None

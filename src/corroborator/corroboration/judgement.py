@@ -30,10 +30,10 @@ import numpy as np
 
 from corroborator.align import NEGATION, same_polarity
 from corroborator.align.lexical import concepts
+from corroborator.corroboration.quantities import quantity_conflict, weekday_conflict
 from corroborator.models import Extraction, Mention
-from corroborator.quantities import quantity_conflict, weekday_conflict
 
-MODEL_PATH = Path(__file__).parent / "resources" / "verdict" / "model.json"
+MODEL_PATH = Path(__file__).parent.parent / "resources" / "verdict" / "model.json"
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 CANDIDATES = 3                 # sentences per (claim, article) sent to the inference model
 MIN_RELATED_SHARED = 2         # shared concepts for a sentence to be a candidate at all...
@@ -423,7 +423,7 @@ def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
         flat = sorted(flat, key=lambda x: -(x[1].cosine + x[1].shared))[:budget]
     if flat:
         if nli is None:
-            from corroborator.infer import get_nli_model
+            from corroborator.corroboration.inference import get_nli_model
 
             nli = get_nli_model()
         probs = nli.predict([(cand.text, c.text) for c, cand in flat])

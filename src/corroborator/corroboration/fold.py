@@ -31,14 +31,15 @@ import numpy as np
 
 from corroborator.align import Pair, align_pair, make_units, same_polarity
 from corroborator.align.lexical import concepts
-from corroborator.comparison import MAX_ALIGNED_SENTENCES, display_name
-from corroborator.discrepancies import (
+from corroborator.corroboration.discrepancies import (
     Finding,
     headline_discrepancies,
     merge_findings,
     name_discrepancies,
     pair_findings,
 )
+from corroborator.corroboration.judgement import DEBUNK, HEDGE, ClaimView, judge, view_article
+from corroborator.corroboration.result import MAX_ALIGNED_SENTENCES, display_name
 from corroborator.extract import canonicalize
 from corroborator.models import (
     Article,
@@ -51,7 +52,6 @@ from corroborator.models import (
     Sentence,
     Stance,
 )
-from corroborator.verdict import DEBUNK, HEDGE, ClaimView, judge, view_article
 
 STATE_VERSION = "fold-8"   # change whenever StoryState or the fold changes
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
@@ -148,7 +148,7 @@ def quantize(vectors: np.ndarray) -> np.ndarray:
 def add_article(state: StoryState, article: Article, extraction: Extraction,
                 vectors: np.ndarray, load: Loader) -> None:
     """Fold one article into the story (what changed for readers is found by
-    :func:`corroborator.corroborate.finish`, which compares each group with what it
+    :func:`corroborator.corroboration.story.finish`, which compares each group with what it
     last showed)."""
     aid = article.id
     vectors = quantize(vectors[:MAX_ALIGNED_SENTENCES])

@@ -35,7 +35,7 @@ class ModelError(CorroboratorError):
     """A bundled model cannot be loaded (missing or damaged files)."""
 
 
-MODEL_DIR = Path(__file__).parent / "resources" / "nli"
+MODEL_DIR = Path(__file__).parent.parent / "resources" / "nli"
 LABELS = ("entailment", "neutral", "contradiction")
 ENTAIL, NEUTRAL, CONTRA = range(3)
 BATCH = 1            # see the module docstring: per-pair results, independent of batching

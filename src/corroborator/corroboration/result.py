@@ -1,4 +1,4 @@
-"""The comparison of already-extracted articles, as :mod:`corroborator.corroborate`
+"""The comparison of already-extracted articles, as :mod:`corroborator.corroboration.story`
 returns it: shared statements, shared quotes, entities with spelling variants,
 discrepancies, signals, claim groups and the key disputes to show first.
 """

@@ -1,9 +1,9 @@
 """Corroboration: claim groups across a story's articles, each article's verdict, a status.
 
 The path is align → infer → corroborate, folded over a story's articles in arrival order
-(:mod:`corroborator.incremental`): each new article is aligned with the earlier articles
+(:mod:`corroborator.corroboration.fold`): each new article is aligned with the earlier articles
 nearest to it, joins the claim groups its sentences state and opens groups for its own
-check-worthy claims; :mod:`corroborator.verdict` then picks the sentences most likely to
+check-worthy claims; :mod:`corroborator.corroboration.judgement` then picks the sentences most likely to
 speak to a claim, runs the inference model on them and reads attribution, quantity and
 date cues, giving agree / disagree / discuss / unrelated with a calibrated probability and
 the evidence sentence. A story's fold state is stored, so an article joining a story costs
@@ -26,14 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from corroborator.align.lexical import concepts
-from corroborator.comparison import (
-    MAX_ALIGNED_SENTENCES,
-    Comparison,
-    SharedStatement,
-    shared_quotes,
-)
-from corroborator.embed import Embedder, get_embedder
-from corroborator.incremental import (
+from corroborator.corroboration.fold import (
     Loader,
     StoryState,
     add_article,
@@ -44,6 +37,21 @@ from corroborator.incremental import (
     state_key,
     with_silent,
 )
+from corroborator.corroboration.judgement import (
+    RULE_REASON,
+    ClaimView,
+    Verdict,
+    get_verdict_model,
+    judge,
+    view_article,
+)
+from corroborator.corroboration.result import (
+    MAX_ALIGNED_SENTENCES,
+    Comparison,
+    SharedStatement,
+    shared_quotes,
+)
+from corroborator.embed import Embedder, get_embedder
 from corroborator.models import (
     Article,
     Claim,
@@ -54,14 +62,6 @@ from corroborator.models import (
     stable_id,
 )
 from corroborator.store import Store
-from corroborator.verdict import (
-    RULE_REASON,
-    ClaimView,
-    Verdict,
-    get_verdict_model,
-    judge,
-    view_article,
-)
 
 __all__ = ["check_claim", "corroborate_articles", "corroborate_story", "is_claim_text",
            "model_name", "representative"]
@@ -185,7 +185,7 @@ def corroborate_articles(articles: Sequence[Article], extractions: dict[str, Ext
 
 def model_name() -> str:
     """The name of the verdict stack, stored with each story's corroboration."""
-    from corroborator.infer import MODEL_DIR, nli_available
+    from corroborator.corroboration.inference import MODEL_DIR, nli_available
 
     nli = "nli-missing"
     if nli_available():
