@@ -34,7 +34,12 @@ NLI_HELD_OUT = (
     "mnli_binary/dev.jsonl", "fever_nli_binary/dev.jsonl", "fever_symmetric/v02_dev.jsonl",
     "fever_symmetric/v02_test.jsonl", "perspectrum/dev.jsonl", "perspectrum/test.jsonl",
     "breaking_nli/test.jsonl#test", "wikifactcheck_contrastive/dev.jsonl#test",
+    "climate_fever/dev.jsonl", "recast/negation_dev.jsonl", "recast/quantifier_dev.jsonl",
+    "recast/counting_dev.jsonl", "recast/comparative_dev.jsonl", "recast/lexical_dev.jsonl",
+    "recast/syntactic_variation_dev.jsonl", "recast/monotonicity_infer_dev.jsonl",
 )
+PREVIOUS_STACK = "f3dd8c6"   # the commit whose inference and verdict models came before
+PREVIOUS_DIR = ROOT / "bench" / "out" / "previous-stack"
 CONFLICT_PAIRS = 120     # per kind (agree/disagree and agree/agree), sampled with a seed
 OUT = ROOT / "bench" / "out" / "verdicts.json"
 
@@ -50,9 +55,9 @@ def nli_figures(quick: bool, files: str = "") -> dict:
 
     sys.path.insert(0, str(ROOT / "train"))
     from corroborator.evaluation.nli import evaluate_nli
-    from train_nli import nli_rows, pair_key, training_rows
+    from train_nli import nli_rows, nli_training_rows, pair_key
 
-    seen = {pair_key(r) for r in training_rows(random.Random(13))}
+    seen = {pair_key(r) for r in nli_training_rows(random.Random(13))}
     out = {}
     for name in (files.split(",") if files else NLI_HELD_OUT):
         rows = [r for r in nli_rows(name) if pair_key(r) not in seen]
@@ -171,6 +176,59 @@ def conflict_figures(part: str, limit: int) -> dict:
     return result
 
 
+def previous_stack() -> tuple[Path, object]:
+    """The previous inference model directory and verdict model, read from git."""
+    from corroborator.corroboration.judgement import VerdictModel
+
+    PREVIOUS_DIR.mkdir(parents=True, exist_ok=True)
+    for name in ("model.onnx", "meta.json", "tokenizer.json"):
+        target = PREVIOUS_DIR / name
+        if not target.exists():
+            target.write_bytes(subprocess.run(
+                ["git", "show", f"{PREVIOUS_STACK}:src/corroborator/resources/nli/{name}"],
+                cwd=ROOT, check=True, capture_output=True).stdout)
+    verdict = subprocess.run(
+        ["git", "show", f"{PREVIOUS_STACK}:src/corroborator/resources/verdict/model.json"],
+        cwd=ROOT, check=True, capture_output=True).stdout
+    return PREVIOUS_DIR, VerdictModel.from_json(json.loads(verdict))
+
+
+def ablation_figures() -> dict:
+    """Held-out FNC-1 test stories and ARC test topics for each verdict variant (each
+    fitted on the tune sides only, as train/train_verdict.py does), the previous stack and
+    the rebuilt whole-body baseline."""
+    sys.path.insert(0, str(ROOT / "train"))
+    from train_verdict import (
+        CORPORA,
+        VARIANTS,
+        combined,
+        featurize,
+        fit_variant,
+        labels,
+        per_corpus,
+    )
+
+    out = {}
+    old_dir, old_model = previous_stack()
+    old_test = combined([featurize(c, "test", old_dir) for c in CORPORA])
+    out["previous stack (sentence model v1 + verdict-lr.v1)"] = per_corpus(
+        old_test, labels(old_model, old_test["x"], old_test["denial"]))
+    tune = combined([featurize(c, "tune") for c in CORPORA])
+    test = combined([featurize(c, "test") for c in CORPORA])
+    for name in VARIANTS:
+        model, _ = fit_variant(name, tune)
+        out[name] = per_corpus(test, labels(model, test["x"], test["denial"]))
+    try:
+        from baseline_wholebody import baseline_predictions
+
+        out["whole-body LightGBM baseline (rebuilt)"] = baseline_predictions("test")
+    except Exception as exc:  # noqa: BLE001 - the baseline is optional (lightgbm)
+        out["whole-body LightGBM baseline (rebuilt)"] = {"error": str(exc)}
+    for name, figures in out.items():
+        log(f"ablation, held-out: {name}: {figures}")
+    return out
+
+
 def speed_figures() -> dict:
     """Cold compare of the seeds in fresh processes; a 20-article story; pairs/s."""
     seeds = sorted((SHARED / "seeds").glob("*.txt"))
@@ -221,7 +279,7 @@ def story_seconds(rows, bodies) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small samples")
-    parser.add_argument("--only", default="nli,fnc,conflict,speed")
+    parser.add_argument("--only", default="nli,fnc,ablation,conflict,speed")
     parser.add_argument("--part", default="test", help="FNC-1 story part (test or tune)")
     parser.add_argument("--files", default="", help="NLI files to score (default: all held out)")
     args = parser.parse_args()
@@ -235,6 +293,8 @@ def main() -> None:
             args.quick, args.files)
     if "fnc" in wanted:
         results[f"fnc_{args.part}_stories"] = fnc_figures(args.part)
+    if "ablation" in wanted:
+        results["ablation_held_out"] = ablation_figures()
     if "conflict" in wanted:
         results[f"conflict_{args.part}_stories"] = conflict_figures(
             args.part, 30 if args.quick else CONFLICT_PAIRS)

@@ -44,12 +44,14 @@ def test_model_loads_from_the_package_without_network() -> None:
 
 def test_check_gives_each_article_a_stance_with_evidence(articles) -> None:
     result = CliRunner().invoke(main, ["check", "The Harbour Board closed the east pier.",
-                                       *articles, "--format", "json"])
+                                       *articles, "--format", "json", "--all"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["claim"] == "The Harbour Board closed the east pier."
+    assert data["schema_version"] >= 1 and data["checked"] == 3 and data["hidden"] == 0
     stances = {Path(a["id"]).name: a for a in data["articles"]}
     assert len(data["articles"]) == 3
+    assert data["articles"][-1]["stance"] == "unrelated"     # ranked: unrelated last
     by_label = {a["stance"] for a in data["articles"]}
     assert by_label <= {"agree", "disagree", "discuss", "unrelated"}
     for article in data["articles"]:
@@ -61,18 +63,32 @@ def test_check_gives_each_article_a_stance_with_evidence(articles) -> None:
     assert library and all(a["stance"] == "unrelated" for a in library)
 
 
-def test_check_text_lists_the_dispute_first(articles) -> None:
-    result = CliRunner().invoke(main, ["check", "The Harbour Board closed the east pier.",
-                                       *articles])
-    assert result.exit_code == 0, result.output
-    lines = [line for line in result.stdout.splitlines() if line and line[0].isupper()]
-    assert lines[1].startswith("DISAGREE")
+def test_check_hides_unrelated_articles_unless_all(articles) -> None:
+    claim = "The Harbour Board closed the east pier."
+    data = json.loads(CliRunner().invoke(main, ["check", claim, *articles, "--format",
+                                                "json"]).stdout)
+    assert data["checked"] == 3 and data["hidden"] == 1
+    assert [a for a in data["articles"] if "library" in (a["title"] or "").lower()] == []
+    text = CliRunner().invoke(main, ["check", claim, *articles]).stdout
+    assert "DISAGREE" in text and "Library" not in text
+    assert "1 of 3 articles not shown" in text and "--all" in text
+
+
+def test_check_limit_keeps_the_most_relevant(articles) -> None:
+    claim = "The Harbour Board closed the east pier."
+    data = json.loads(CliRunner().invoke(main, ["check", claim, *articles, "--limit", "1",
+                                                "--format", "json"]).stdout)
+    assert len(data["articles"]) == 1 and data["hidden"] == 2
+    assert data["articles"][0]["stance"] != "unrelated"
+    assert data["articles"][0]["relevance"] >= 0.5
+    bad = CliRunner().invoke(main, ["check", claim, *articles, "--limit", "0"])
+    assert bad.exit_code != 0
 
 
 @pytest.mark.parametrize("claim", ["", "   ", "x" * 10_000, "Der Hafen wurde am Montag "
                                    "geschlossen, sagte die Sprecherin der Behörde."])
 def test_odd_claims_give_a_verdict_not_a_crash(articles, claim) -> None:
-    result = CliRunner().invoke(main, ["check", claim, *articles, "--format", "json"])
+    result = CliRunner().invoke(main, ["check", claim, *articles, "--format", "json", "--all"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["claim"]) <= 1000

@@ -1,184 +1,233 @@
-"""Fit the verdict model: logistic weights over the verdict features, and its thresholds.
+"""Fit the verdict model (logistic weights over the verdict features, and its thresholds),
+with an ablation of its feature groups.
 
-Data: FNC-1 rows of the *tune* stories (``corroborator.evaluation.stance.story_split``),
-headline as the claim and body as the article, features from the product's own
-align → infer path (:func:`corroborator.corroboration.judgement.judge_features`). The inference model
-never trained on these stories; the *test* stories stay untouched for the benchmark.
-Thresholds are chosen on story-grouped cross-validated predictions of the same rows.
-Writes ``src/corroborator/resources/verdict/model.json``.
+Data: the *tune* side of FNC-1 (split by story) and of ARC (split by debate topic), see
+:func:`corroborator.evaluation.stance.load_split`; claim = headline, article = body.
+Features come from the product's own path
+(:func:`corroborator.corroboration.judgement.judge_features`: candidate sentences, the
+sentence-pair head, the rules, the passage stance head). The inference model never trained
+on these rows; the *test* sides are never read here (``bench/bench_verdicts.py`` reports them).
+
+Every variant in :data:`VARIANTS` is scored by story-grouped cross-validation on the tune
+rows, thresholds included; the variant with the best mean macro-F1 over the two corpora is
+written to ``src/corroborator/resources/verdict/model.json`` with the whole table in its
+``meta``.
 
 Usage::
 
-    .venv/bin/python train/train_verdict.py [--cache train/work/verdict_features.npz]
+    .venv/bin/python train/train_verdict.py                 # featurize (cached), fit, write
+    .venv/bin/python train/train_verdict.py --dry-run       # table only
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from corroborator.corroboration.judgement import (
-    FEATURES,
-    MODEL_PATH,
-    STANCES,
-    VerdictModel,
-    decide,
-    judge_features,
-)
-from corroborator.evaluation.fnc import fnc_jobs
-from corroborator.evaluation.stance import (
-    read_bodies,
-    read_stances,
-    score_predictions,
-    story_components,
-    story_split,
-)
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))     # the conflict pairs are the benchmark's own
-DATA = ROOT.parent / "shared" / "data" / "fnc1"
+sys.path.insert(0, str(ROOT / "src"))
+DATA = Path(os.environ.get("CORROBORATOR_SHARED", ROOT.parent / "shared")) / "data"
+WORK = ROOT / "train" / "work" / "verdict"
 C = 1.0
 FOLDS = 5
 CLASS_WEIGHT = {"agree": 1.0, "disagree": 2.5, "discuss": 1.0, "unrelated": 1.0}
+CORPORA = ("fnc1", "arc")
+
+PASSAGE = ("ps_agree", "ps_disagree", "ps_discuss", "ps_unrelated", "ps_disagree_x_rel",
+           "ps_agree_x_plain")
+CONTEXT = ("next_rejects", "opposite")
+VARIANTS: dict[str, dict] = {
+    # name: features left out, and whether the explicit-denial rule applies
+    "sentence pairs + rules (the previous stack's features)": {"drop": PASSAGE + CONTEXT,
+                                                              "rule": True},
+    "+ context cues": {"drop": PASSAGE, "rule": True},
+    "+ passage stance head": {"drop": (), "rule": True},
+    "+ passage stance head, no denial rule": {"drop": (), "rule": False},
+    "passage stance head + overlap only": {
+        "keep": ("bias", "best_cos", "best_shared", "body_frac") + PASSAGE, "rule": False},
+}
 
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def load_part(part: str) -> tuple[list[tuple[str, str, str]], dict[str, str], list[str]]:
-    bodies = read_bodies(DATA / "train_bodies.csv")
-    rows = read_stances(DATA / "train_stances.csv", bodies)
-    sides = story_split(rows)
-    stories, _ = story_components(rows)
-    keep = [i for i, s in enumerate(sides) if s == part]
-    return [rows[i] for i in keep], bodies, [stories[i] for i in keep]
+# ---------------------------------------------------------------- features
 
 
-def featurize(rows, bodies, cache: Path | None):
-    if cache and cache.exists():
-        data = np.load(cache, allow_pickle=True)
-        return data["x"], list(data["cands"])
-    jobs = fnc_jobs(rows, bodies)
-    log(f"{len(jobs)} jobs prepared; inferring")
-    x, cands = judge_features(jobs)
-    x = np.vstack(x)
-    if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, x=x, cands=np.array(cands, dtype=object))
-    return x, cands
+def featurize(corpus: str, side: str, nli_dir: Path | None = None,
+              limit: int = 0) -> dict[str, np.ndarray]:
+    """Feature rows of one corpus side with the inference model in `nli_dir` (the bundled
+    one by default), cached under train/work/verdict/ (plain arrays, no pickle)."""
+    from corroborator.corroboration.inference import MODEL_DIR, NLIModel
+    from corroborator.corroboration.judgement import STANCES, _explicit_denial, judge_features
+    from corroborator.evaluation.fnc import fnc_jobs
+    from corroborator.evaluation.stance import load_split
+
+    nli = NLIModel(nli_dir or MODEL_DIR)
+    tag = f"{corpus}_{side}_{nli.name}{'_' + str(limit) if limit else ''}"
+    cache = WORK / f"{tag}.npz"
+    if cache.exists():
+        with np.load(cache, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    rows, bodies, stories = load_split(corpus, side, DATA)
+    if limit:
+        rows, stories = rows[:limit], stories[:limit]
+    log(f"{tag}: {len(rows)} rows; extracting and inferring")
+    started = time.time()
+    x, cands = judge_features(fnc_jobs(rows, bodies), nli)
+    out = {"x": np.vstack(x).astype(np.float32),
+           "y": np.array([STANCES.index(s) for _, _, s in rows]),
+           "story": np.array(stories),
+           "denial": np.array([_explicit_denial(c) is not None for c in cands])}
+    log(f"{tag}: {time.time() - started:.0f} s")
+    WORK.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, **out)
+    return out
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def columns(variant: dict) -> np.ndarray:
+    """The feature columns a variant uses (the others are zeroed)."""
+    from corroborator.corroboration.judgement import FEATURES
+
+    if "keep" in variant:
+        return np.array([f in variant["keep"] for f in FEATURES])
+    return np.array([f not in variant["drop"] for f in FEATURES])
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def fit(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
+
+    from corroborator.corroboration.judgement import STANCES
 
     weights = np.array([CLASS_WEIGHT[STANCES[k]] for k in y])
     lr = LogisticRegression(C=C, fit_intercept=False, max_iter=5000)
-    lr.fit(x, y, sample_weight=weights)
+    lr.fit(x[:, mask], y, sample_weight=weights)
     full = np.zeros((len(STANCES), x.shape[1]), dtype=np.float32)
-    full[lr.classes_] = lr.coef_
+    full[np.ix_(lr.classes_, np.flatnonzero(mask))] = lr.coef_
     return full
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, groups: list[str]) -> np.ndarray:
+def labels(model, x: np.ndarray, denial: np.ndarray) -> list[str]:
+    from corroborator.corroboration.judgement import STANCES, decide_label
+
+    out = []
+    for p, d in zip(model.probabilities(x), denial, strict=True):
+        probs = {s: float(v) for s, v in zip(STANCES, p, strict=True)}
+        out.append(decide_label(probs, bool(d), model)[0])
+    return out
+
+
+def cv_probabilities(x, y, groups, mask) -> np.ndarray:
     from sklearn.model_selection import GroupKFold
 
+    from corroborator.corroboration.judgement import STANCES, VerdictModel
+
     probs = np.zeros((len(y), len(STANCES)))
-    for train, test in GroupKFold(FOLDS).split(x, y, groups):
-        model = VerdictModel(fit(x[train], y[train]))
-        probs[test] = model.probabilities(x[test])
+    for tr, te in GroupKFold(FOLDS).split(x, y, groups):
+        probs[te] = VerdictModel(fit(x[tr], y[tr], mask)).probabilities(x[te])
     return probs
 
 
-def choose_thresholds(probs: np.ndarray, y: np.ndarray, cands) -> tuple[float, float, float]:
-    """The dispute and agree thresholds with the best macro-F1 on CV predictions."""
-    gold = [STANCES[k] for k in y]
+def choose_thresholds(probs, data, rule: bool) -> tuple[float, float, float]:
+    """Dispute and agree thresholds with the best mean macro-F1 over the corpora."""
+    from corroborator.corroboration.judgement import FEATURES, VerdictModel
+
     best = (-1.0, 0.5, 0.5)
     for dispute in np.arange(0.2, 0.81, 0.05):
         for agree in np.arange(0.3, 0.71, 0.05):
             model = VerdictModel(np.zeros((4, len(FEATURES))), float(dispute),
-                                 float(dispute) * 0.6, float(agree))
-            pred = [decide(p, c, model).label for p, c in zip(probs, cands, strict=True)]
-            f1 = score_predictions(gold, pred)["macro_f1"]
+                                 float(dispute) * 0.6, float(agree), denial_rule=rule)
+            f1 = mean_macro_f1(data, _labels_from_probs(model, probs, data["denial"]))
             if f1 > best[0]:
                 best = (f1, float(dispute), float(agree))
     return round(best[1], 2), round(best[1] * 0.6, 2), round(best[2], 2)
 
 
-TARGET_FALSE_ALARM = 0.15     # on tune-story agree/agree pairs, as in the benchmark
+def _labels_from_probs(model, probs, denial) -> list[str]:
+    from corroborator.corroboration.judgement import STANCES, decide_label
+
+    return [decide_label({s: float(v) for s, v in zip(STANCES, p, strict=True)}, bool(d),
+                         model)[0] for p, d in zip(probs, denial, strict=True)]
 
 
-def pair_scores(pairs, bodies) -> list[tuple[float, bool]]:
-    """For each body pair: the highest P(disagree) of any claim group, and whether the
-    aligner found a negation, number or date discrepancy on its own."""
-    from bench_verdicts import pair_comparisons
+def per_corpus(data, pred: list[str]) -> dict[str, dict]:
+    from corroborator.corroboration.judgement import STANCES
+    from corroborator.evaluation.stance import score_predictions
 
-    out = []
-    for result in pair_comparisons(pairs, bodies):
-        top = max((s.probabilities.get("disagree", 0.0) for g in result.claim_groups
-                   for s in g.stances), default=0.0)
-        aligned = any(d.kind in ("negation", "number", "date") for d in result.discrepancies)
-        out.append((top, aligned))
+    out = {}
+    gold = [STANCES[k] for k in data["y"]]
+    for corpus in CORPORA:
+        idx = [i for i, s in enumerate(data["story"]) if str(s).startswith(corpus + ":")]
+        if not idx:
+            continue
+        scored = score_predictions([gold[i] for i in idx], [pred[i] for i in idx])
+        out[corpus] = {"relative": round(scored["fnc_score"], 4),
+                       "macro_f1": round(scored["macro_f1"], 4),
+                       "disagree_f1": round(scored["per_class_f1"]["disagree"], 4),
+                       "n": scored["n"]}
     return out
 
 
-def choose_status_threshold(conflict, agreeing) -> float:
-    """The lowest group-dispute threshold whose false-alarm rate on agreeing pairs stays
-    within TARGET_FALSE_ALARM (highest recall on conflicting pairs)."""
-    best = 0.95
-    for t in np.arange(0.95, 0.19, -0.025):
-        fa = np.mean([p >= t or aligned for p, aligned in agreeing])
-        recall = np.mean([p >= t or aligned for p, aligned in conflict])
-        log(f"  t={t:.3f} recall {recall:.3f} false alarm {fa:.3f}")
-        if fa <= TARGET_FALSE_ALARM:
-            best = float(t)
-    recall = np.mean([p >= best or aligned for p, aligned in conflict])
-    fa = np.mean([p >= best or aligned for p, aligned in agreeing])
-    log(f"status threshold {best:.3f}: tune conflict recall {recall:.3f}, false alarm {fa:.3f}")
-    return round(best, 3)
+def mean_macro_f1(data, pred: list[str]) -> float:
+    scores = per_corpus(data, pred)
+    return float(np.mean([s["macro_f1"] for s in scores.values()]))
+
+
+def combined(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def fit_variant(name: str, tune: dict[str, np.ndarray]):
+    """The variant's model fitted on all tune rows, thresholds from CV, and its CV scores."""
+    from corroborator.corroboration.judgement import VerdictModel
+
+    variant = VARIANTS[name]
+    mask = columns(variant)
+    probs = cv_probabilities(tune["x"], tune["y"], tune["story"], mask)
+    dispute, unclear, agree = choose_thresholds(probs, tune, variant["rule"])
+    model = VerdictModel(fit(tune["x"], tune["y"], mask), dispute, unclear, agree,
+                         name="verdict-lr.v2", denial_rule=variant["rule"])
+    cv = per_corpus(tune, _labels_from_probs(model, probs, tune["denial"]))
+    return model, cv
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--nli-dir", type=Path, default=None,
+                        help="inference model directory (default: the bundled one)")
     parser.add_argument("--limit", type=int, default=0, help="first N rows (smoke test)")
     parser.add_argument("--dry-run", action="store_true", help="do not write the model")
-    parser.add_argument("--status", action="store_true",
-                        help="also choose the group-dispute threshold on tune conflict pairs")
+    parser.add_argument("--out", type=Path, default=None, help="model.json to write")
     args = parser.parse_args()
-    rows, bodies, stories = load_part("tune")
-    if args.limit:
-        rows, stories = rows[:args.limit], stories[:args.limit]
-    log(f"{len(rows)} tune rows")
-    x, cands = featurize(rows, bodies, args.cache)
-    y = np.array([STANCES.index(s) for _, _, s in rows])
-    probs = cross_validated(x, y, stories)
-    dispute, unclear, agree = choose_thresholds(probs, y, cands)
-    model = VerdictModel(fit(x, y), dispute, unclear, agree, name="verdict-lr.v1")
-    cv_model = VerdictModel(model.weights, dispute, unclear, agree)
-    cv_pred = [decide(p, c, cv_model).label for p, c in zip(probs, cands, strict=True)]
-    cv = score_predictions([s for _, _, s in rows], cv_pred)
-    log(f"CV on tune stories: fnc {cv['fnc_score']:.3f} macro-F1 {cv['macro_f1']:.3f} "
-        f"per class {cv['per_class_f1']}")
-    model.meta = {"data": "FNC-1 tune stories (story_split seed 1)", "rows": len(rows),
-                  "C": C, "class_weight": CLASS_WEIGHT,
-                  "cv_on_tune": {k: cv[k] for k in ("fnc_score", "macro_f1", "per_class_f1")}}
-    if args.status:
-        from bench_verdicts import conflict_pairs
+    from corroborator.corroboration.judgement import MODEL_PATH
 
-        conflict, agreeing, bodies = conflict_pairs("tune", 120)
-        model.status_threshold = choose_status_threshold(pair_scores(conflict, bodies),
-                                                         pair_scores(agreeing, bodies))
+    tune = combined([featurize(c, "tune", args.nli_dir, args.limit) for c in CORPORA])
+    table, models = {}, {}
+    for name in VARIANTS:
+        models[name], table[name] = fit_variant(name, tune)
+        log(f"CV on tune, {name}: {table[name]}")
+    best = max(table, key=lambda n: np.mean([s["macro_f1"] for s in table[n].values()]))
+    model = models[best]
+    model.meta = {"data": "FNC-1 tune stories + ARC tune topics (load_split)",
+                  "rows": len(tune["y"]), "C": C, "class_weight": CLASS_WEIGHT,
+                  "variant": best, "cv_on_tune": table}
+    log(f"chosen: {best}")
     if args.dry_run:
         return
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-    log(f"wrote {MODEL_PATH} (dispute {dispute}, unclear {unclear}, agree {agree})")
+    target = args.out or MODEL_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    log(f"wrote {target}")
 
 
 if __name__ == "__main__":

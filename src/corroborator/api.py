@@ -76,9 +76,14 @@ def story_views(store: Store, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def run_check(claim: str, inputs: list[str], store: Store | None = None,
-              story_id: str | None = None) -> dict[str, Any]:
+              story_id: str | None = None, show_all: bool = False,
+              limit: int | None = None) -> dict[str, Any]:
     """Each article's verdict on `claim`: from files or URLs, or from a database (all
-    articles, or one story's). Inputs that cannot be read are listed as warnings."""
+    articles, or one story's). Inputs that cannot be read are listed as warnings.
+
+    Articles come ranked by relevance (how surely the article speaks to the claim at all)
+    and then by the verdict's probability; ``unrelated`` ones are left out (counted in
+    ``hidden``) unless `show_all`; at most `limit` are returned."""
     from corroborator.compare import load_articles
     from corroborator.corroboration.story import check_claim
     from corroborator.errors import InputError
@@ -101,28 +106,50 @@ def run_check(claim: str, inputs: list[str], store: Store | None = None,
     if not articles:
         raise InputError(", ".join(inputs) or "database", "no readable articles to check")
     verdicts = check_claim(claim, articles, extractions)
-    return {"claim": " ".join(claim.split())[:1000], "warnings": warnings, "articles": [
-        {"id": a.id, "title": a.title, "outlet": a.outlet, "stance": v.label,
-         "probability": round(v.probability, 3), "evidence": v.evidence,
-         "reasons": v.reasons} for a, v in verdicts]}
+    rows = [{"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url,
+             "stance": v.label, "probability": round(v.probability, 3),
+             "relevance": _relevance(v), "evidence": v.evidence, "reasons": v.reasons}
+            for a, v in verdicts]
+    rows.sort(key=lambda r: (r["stance"] == "unrelated", -r["relevance"], -r["probability"]))
+    shown = rows if show_all else [r for r in rows if r["stance"] != "unrelated"]
+    if limit is not None:
+        shown = shown[:max(0, limit)]
+    return {"claim": " ".join(claim.split())[:1000], "warnings": warnings,
+            "checked": len(rows), "hidden": len(rows) - len(shown), "articles": shown}
+
+
+def _relevance(verdict) -> float:
+    """How surely an article speaks to the claim: 1 - P(unrelated) (0 when not judged)."""
+    if not verdict.probabilities:
+        return 0.0 if verdict.label == "unrelated" else 1.0
+    return round(1.0 - float(verdict.probabilities.get("unrelated", 0.0)), 3)
 
 
 def check_claim_dict(data: dict[str, Any]) -> dict[str, Any]:
-    """The documented JSON of `corroborator check`."""
-    return {"claim": data["claim"], "articles": [
-        {"id": a["id"], "stance": a["stance"], "probability": a["probability"],
-         "evidence": a["evidence"], "outlet": a["outlet"], "reasons": a["reasons"]}
-        for a in data["articles"]]}
+    """The documented JSON of `corroborator check` (docs/json.md), ranked as shown."""
+    from corroborator.views import SCHEMA_VERSION
+
+    return {"schema_version": SCHEMA_VERSION, "claim": data["claim"],
+            "checked": data["checked"], "hidden": data["hidden"], "articles": [
+                {"id": a["id"], "title": a["title"], "outlet": a["outlet"], "url": a["url"],
+                 "stance": a["stance"], "probability": a["probability"],
+                 "relevance": a["relevance"], "evidence": a["evidence"],
+                 "reasons": a["reasons"]}
+                for a in data["articles"]]}
 
 
 def check_claim_text(data: dict[str, Any]) -> str:
-    """A plain listing of `corroborator check`: disputes first."""
-    order = {"disagree": 0, "agree": 1, "discuss": 2, "unrelated": 3}
+    """A plain listing of `corroborator check`, most relevant first."""
     lines = [f"Claim: {data['claim'] or '(empty)'}", ""]
-    for a in sorted(data["articles"], key=lambda a: (order[a["stance"]], -a["probability"])):
+    for a in data["articles"]:
         who = a["outlet"] or a["title"] or a["id"][:8]
         why = f" ({'; '.join(a['reasons'])})" if a["reasons"] else ""
         lines.append(f"{a['stance'].upper():<9} {a['probability']:.2f}  {who}{why}")
         if a["evidence"]:
             lines.append(f"          “{a['evidence']}”")
+    if not data["articles"]:
+        lines.append("No article speaks to this claim.")
+    if data["hidden"]:
+        lines.extend(["", f"{data['hidden']} of {data['checked']} articles not shown "
+                          "(unrelated, or past --limit); --all shows every article."])
     return "\n".join(lines)

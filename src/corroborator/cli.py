@@ -417,23 +417,29 @@ def datasette_metadata_command(db: str | None, output: str | None) -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
 @click.option("--story", "story_id", help="With --db: only this story's articles.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the articles that do not speak to the claim.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Show at most N articles (the most relevant).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | None,
-          fmt: str) -> None:
-    """Each article's stance toward one claim, with the evidence sentence and probability.
+          show_all: bool, limit: int | None, fmt: str) -> None:
+    """Each article's stance toward one claim, with the evidence sentence and probability,
+    most relevant first; articles that do not speak to the claim are hidden unless --all.
 
     \b
     Examples:
       corroborator check "The letter was a draft" a.txt b.html
-      corroborator check "The plant will close" --db news.db --story 3f2a
-      corroborator check "..." a.txt --format json
+      corroborator check "The plant will close" --db news.db --story 3f2a --limit 10
+      corroborator check "..." a.txt --all --format json
     """
     from corroborator.api import check_claim_dict, check_claim_text, run_check
 
     if not inputs and not db:
         raise CLIError("check needs articles (files or URLs) or --db")
     store = _open(db, readonly=True) if db and not inputs else None
-    data = _run(run_check, claim, list(inputs), store=store, story_id=story_id)
+    data = _run(run_check, claim, list(inputs), store=store, story_id=story_id,
+                show_all=show_all, limit=limit)
     for warning in data.pop("warnings", []):
         click.echo(f"warning: {warning}", err=True)
     click.echo(json.dumps(check_claim_dict(data), indent=2, ensure_ascii=False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corroborator.align.lexical import PREDICATES, concept, concepts
-from corroborator.corroboration.quantities import quantity_conflict
+from corroborator.corroboration.quantities import quantity_conflict, same_time_frame
 from corroborator.models import Mention, Sentence
 
 SAME_COSINE = 0.80            # near-paraphrase on its own
@@ -231,6 +231,8 @@ def _best_per_sentence(pairs: list[Pair]) -> list[Pair]:
 
 def _value_conflict(pair: Pair) -> str | None:
     """'number' or 'date' if the two sentences give different values for the same thing."""
+    if not same_time_frame(pair.a.sentence.text, pair.b.sentence.text):
+        return None
     for kind in ("number", "date"):
         if conflicting_values(pair.a.mentions, pair.b.mentions, kind):
             return kind

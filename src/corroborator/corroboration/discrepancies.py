@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from corroborator.align import PREDICATE_CONCEPTS, Pair, conflicting_values, negates
+import numpy as np
+
+from corroborator.align import PREDICATE_CONCEPTS, Pair, Unit, conflicting_values, negates
 from corroborator.align.lexical import concepts, predicate_concepts
+from corroborator.corroboration.quantities import same_time_frame
 from corroborator.extract.canon import CanonicalEntity
 from corroborator.extract.entities import surname
 from corroborator.models import Article, Discrepancy, Extraction, Sentence
@@ -106,7 +109,7 @@ def pair_discrepancies(pairs: Sequence[Pair], outlets: Mapping[str, str]) -> lis
     return merge_findings(pair_findings(pairs, outlets), outlets)
 
 
-Finding = tuple[tuple, Discrepancy]
+Finding = tuple[str, Discrepancy]
 """One pair's discrepancy with the key it merges on (see :func:`merge_findings`)."""
 
 
@@ -119,7 +122,7 @@ def merge_findings(findings: Sequence[Finding],
                    outlets: Mapping[str, str]) -> list[Discrepancy]:
     """Merge findings that share a key into one discrepancy each (the findings are left
     as they were)."""
-    merged: dict[tuple, Discrepancy] = {}
+    merged: dict[str, Discrepancy] = {}
     for key, found in findings:
         if key in merged:
             _merge(merged[key], found)
@@ -132,8 +135,63 @@ def merge_findings(findings: Sequence[Finding],
     return list(merged.values())
 
 
-def _pair_discrepancies(pair: Pair,
-                        outlets: Mapping[str, str]) -> list[tuple[tuple, Discrepancy]]:
+SAME_FACT_MIN_COSINE = 0.35      # two sentences giving figures for one fact...
+SAME_FACT_MIN_SHARED = 1         # ...share this many concepts besides figures and head nouns
+SAME_DATE_MIN_COSINE = 0.5       # dates are compared only between closer statements...
+SAME_DATE_MIN_SHARED = 2
+def same_fact_pairs(units_a: Sequence[Unit], units_b: Sequence[Unit], vec_a: np.ndarray,
+                    vec_b: np.ndarray, seen: set[tuple[str, int, str, int]]) -> list[Pair]:
+    """Sentence pairs of two articles that give incompatible figures or dates for the same
+    fact, wherever the aligner put them (or did not pair them at all): the same counted
+    thing (:func:`~corroborator.corroboration.quantities.same_quantity`) in statements about
+    the same event (shared concepts besides the figures, close enough in meaning) and the
+    same time frame (a running total is not one day's count). `seen` holds the sentence
+    pairs already compared, which are skipped."""
+    rows_a = [i for i, u in enumerate(units_a) if u.mentions]
+    rows_b = [j for j, u in enumerate(units_b) if u.mentions]
+    if not rows_a or not rows_b:
+        return []
+    sims = vec_a[rows_a] @ vec_b[rows_b].T
+    out = []
+    for x, i in enumerate(rows_a):
+        for y, j in enumerate(rows_b):
+            a, b = units_a[i], units_b[j]
+            key = (a.sentence.article_id, a.sentence.index, b.sentence.article_id,
+                   b.sentence.index)
+            if key in seen or sims[x, y] < SAME_FACT_MIN_COSINE:
+                continue
+            relation = _fact_conflict(a, b, float(sims[x, y]))
+            if relation:
+                seen.add(key)
+                shared = (a.concepts & b.concepts) - _figure_words(a) - _figure_words(b)
+                out.append(Pair(a, b, float(sims[x, y]), frozenset(shared), relation))
+    return out
+
+
+def _fact_conflict(a: Unit, b: Unit, cosine: float) -> str | None:
+    if not same_time_frame(a.sentence.text, b.sentence.text):
+        return None
+    shared = (a.concepts & b.concepts) - _figure_words(a) - _figure_words(b)
+    if len(shared) >= SAME_FACT_MIN_SHARED and conflicting_values(a.mentions, b.mentions,
+                                                                 "number"):
+        return "number"
+    if (cosine >= SAME_DATE_MIN_COSINE and len(shared) >= SAME_DATE_MIN_SHARED
+            and conflicting_values(a.mentions, b.mentions, "date")):
+        return "date"
+    return None
+
+
+def _figure_words(unit: Unit) -> frozenset[str]:
+    """Concepts of the unit's figures and counted nouns (they do not show the same event)."""
+    words = set()
+    for m in unit.mentions:
+        words |= concepts(m.text)
+        if m.head:
+            words |= concepts(m.head)
+    return frozenset(words)
+
+
+def _pair_discrepancies(pair: Pair, outlets: Mapping[str, str]) -> list[Finding]:
     """The discrepancies one aligned pair shows (a pair may differ in number and date)."""
     a, b = pair.a.sentence, pair.b.sentence
     if pair.relation == "negation":
@@ -142,7 +200,7 @@ def _pair_discrepancies(pair: Pair,
         found = Discrepancy("negation", "", [negated.text, other.text],
                             [negated.article_id, other.article_id],
                             {negated.article_id: negated.text, other.article_id: other.text})
-        return [(("negation", negated.article_id, negated.index), found)]
+        return [(f"negation|{negated.article_id}|{negated.index}", found)]
     out = []
     for kind in ("number", "date"):
         conflict = conflicting_values(pair.a.mentions, pair.b.mentions, kind)
@@ -152,7 +210,8 @@ def _pair_discrepancies(pair: Pair,
         found = Discrepancy(kind, _describe_values(pair, values, outlets), values,
                             [a.article_id, b.article_id],
                             {a.article_id: a.text, b.article_id: b.text})
-        out.append(((kind, frozenset(str(m.value) for m in conflict)), found))
+        key = "|".join([kind, *sorted({str(m.value) for m in conflict})])
+        out.append((key, found))
     return out
 
 

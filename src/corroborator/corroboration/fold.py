@@ -21,10 +21,12 @@ ends in the same state. A one-article story is never aligned.
 
 from __future__ import annotations
 
-import pickle
+import json
 import re
+import types
+import typing
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -37,6 +39,7 @@ from corroborator.corroboration.discrepancies import (
     merge_findings,
     name_discrepancies,
     pair_findings,
+    same_fact_pairs,
 )
 from corroborator.corroboration.judgement import DEBUNK, HEDGE, ClaimView, judge, view_article
 from corroborator.corroboration.result import MAX_ALIGNED_SENTENCES, display_name
@@ -53,7 +56,8 @@ from corroborator.models import (
     Stance,
 )
 
-STATE_VERSION = "fold-8"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-9"   # change whenever StoryState or the fold changes
+STATE_MAGIC = b"corroborator-fold-state/2\n"
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -88,7 +92,8 @@ def is_claim_text(text: str) -> bool:
 
 @dataclass
 class StoryState:
-    """Everything a story's corroboration keeps between articles (pickled in the store)."""
+    """Everything a story's corroboration keeps between articles (stored as data: JSON plus
+    the float16 sentence matrix, see :meth:`dumps` and :func:`load_state`)."""
 
     key: str
     article_ids: list[str] = field(default_factory=list)
@@ -104,6 +109,7 @@ class StoryState:
     headlines: dict[str, Discrepancy] = field(default_factory=dict)
     duplicates: dict[str, str] = field(default_factory=dict)
     written: dict[int, str] = field(default_factory=dict)   # group position → fingerprint
+    maker_text: dict[int, str] = field(default_factory=dict)  # group text makers were judged on
     inferences: int = 0
 
     def vectors_of(self, article_id: str) -> np.ndarray:
@@ -116,7 +122,14 @@ class StoryState:
                 if start + sentence_index < end else None)
 
     def dumps(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        """The state as bytes: a magic line, the JSON of every field but the matrix, then
+        the matrix as little-endian float16 (nothing in it is ever executed on load)."""
+        data = {f.name: _to_data(getattr(self, f.name)) for f in fields(self)
+                if f.name != "matrix"}
+        data["matrix_shape"] = list(self.matrix.shape)
+        header = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        matrix = np.ascontiguousarray(self.matrix, dtype="<f2").tobytes()
+        return STATE_MAGIC + len(header).to_bytes(8, "little") + header + matrix
 
 
 def state_key(model: str, extractor: str) -> str:
@@ -125,16 +138,94 @@ def state_key(model: str, extractor: str) -> str:
 
 
 def load_state(blob: bytes | None, key: str) -> StoryState | None:
-    """The stored state, or None when absent, unreadable or made by other code."""
-    if not blob:
+    """The stored state, or None when absent, unreadable, invalid or made by other code
+    (the story is then folded again). Only data is read: JSON and a float16 array."""
+    if not blob or not blob.startswith(STATE_MAGIC):
         return None
     try:
-        state = pickle.loads(blob)  # noqa: S301 - written by this module into our own store
-    except Exception:  # noqa: BLE001 - any damage means "recompute"
+        start = len(STATE_MAGIC)
+        size = int.from_bytes(blob[start:start + 8], "little")
+        data = json.loads(blob[start + 8:start + 8 + size].decode("utf-8"))
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        rows, cols = (int(n) for n in data.pop("matrix_shape"))
+        raw = blob[start + 8 + size:]
+        if rows < 0 or cols < 0 or len(raw) != rows * cols * 2:
+            return None
+        hints = typing.get_type_hints(StoryState)
+        values = {f.name: _from_data(hints[f.name], data[f.name]) for f in fields(StoryState)
+                  if f.name != "matrix"}
+        matrix = np.frombuffer(raw, dtype="<f2").reshape(rows, cols).astype(np.float16)
+        state = StoryState(matrix=matrix, **values)
+    except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError):
         return None
-    if not isinstance(state, StoryState) or state.key != key:
+    n = state.matrix.shape[0]
+    if any(not (0 <= a <= b <= n) for a, b in state.spans.values()):
         return None
-    return state if all(hasattr(state, f.name) for f in fields(StoryState)) else None
+    return state
+
+
+def _to_data(value):
+    """Plain JSON data of a state field: dataclasses as objects, mappings as [key, value]
+    pairs (keys may be tuples or ints), tuples and lists as lists."""
+    if is_dataclass(value):
+        return {f.name: _to_data(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return [[_to_data(k), _to_data(v)] for k, v in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [_to_data(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+_PRIMITIVES = {str: str, int: int, float: float, bool: bool}
+
+
+def _from_data(kind, data):
+    """Rebuild a value of type `kind` from :func:`_to_data`'s output, checking its shape
+    (a mismatch raises TypeError or ValueError)."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is typing.Any:
+        if isinstance(data, (dict, list)):
+            raise TypeError("nested data where a plain value is expected")
+        return data
+    if is_dataclass(kind):
+        if not isinstance(data, dict):
+            raise TypeError(f"{kind.__name__}: expected an object")
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: _from_data(hints[f.name], data[f.name])
+                       for f in fields(kind) if f.name in data})
+    if origin in (typing.Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        options = [a for a in args if a is not type(None)]
+        return _from_data(options[0], data)
+    if origin is typing.Literal:
+        if data not in args:
+            raise ValueError(f"unexpected value {data!r}")
+        return data
+    if origin is dict:
+        if not isinstance(data, list):
+            raise TypeError("expected [key, value] pairs")
+        return {_from_data(args[0], k): _from_data(args[1], v) for k, v in data}
+    if origin in (list, tuple):
+        if not isinstance(data, list):
+            raise TypeError("expected a list")
+        if origin is list:
+            return [_from_data(args[0], v) for v in data]
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_from_data(args[0], v) for v in data)
+        if len(args) != len(data):
+            raise ValueError("tuple of the wrong length")
+        return tuple(_from_data(a, v) for a, v in zip(args, data, strict=True))
+    if kind in _PRIMITIVES:
+        if kind is float and isinstance(data, (int, float)) and not isinstance(data, bool):
+            return float(data)
+        if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
+            raise TypeError(f"expected {kind.__name__}")
+        return data
+    raise TypeError(f"unsupported type {kind!r}")
 
 
 def quantize(vectors: np.ndarray) -> np.ndarray:
@@ -159,6 +250,7 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
     if len(state.article_ids) > 1:
         partners = _nearest_articles(state, vectors, earlier, PARTNERS, exclude={aid})
         pairs = _align_with(state, extraction, vectors, partners, load)
+        pairs += _same_facts(state, extraction, vectors, partners, load, pairs)
         state.findings.extend(pair_findings([p for p in pairs if p.relation != "same"],
                                             state.outlets))
         touched |= _join_groups(state, pairs, extraction, load)
@@ -170,9 +262,11 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
         group = state.groups[position]
         group.text = representative(group.claims[:REPRESENTATIVE_SAMPLE])
     new_groups = {p for p in touched if p >= n_old_groups}
-    _maker_stances(state, touched)
+    views = _Views(state, load)
+    views.put(aid, extraction, vectors, article.title)
+    _maker_stances(state, touched, views)
     if len(state.article_ids) > 1:
-        _judge(state, aid, extraction, vectors, earlier, new_groups, load)
+        _judge(state, aid, vectors, earlier, new_groups, views)
 
 
 def _append(state: StoryState, article: Article, extraction: Extraction,
@@ -232,6 +326,23 @@ def _align_with(state: StoryState, extraction: Extraction, vectors: np.ndarray,
         punits = make_units(pext.sentences[:len(pvec)], pext.mentions)
         pairs.extend(align_pair(punits, units, pvec, vectors[:len(units)]))
     return pairs
+
+
+def _same_facts(state: StoryState, extraction: Extraction, vectors: np.ndarray,
+                partners: Sequence[str], load: Loader, aligned: Sequence[Pair]) -> list[Pair]:
+    """Figures and dates for one fact that conflict between the new article and its
+    partners, beyond the pairs the aligner made."""
+    seen = {(p.a.sentence.article_id, p.a.sentence.index, p.b.sentence.article_id,
+             p.b.sentence.index) for p in aligned}
+    units = make_units(extraction.sentences[:len(vectors)], extraction.mentions)
+    out = []
+    for pid in partners:
+        _, pext = load(pid)
+        pvec = state.vectors_of(pid)
+        punits = make_units(pext.sentences[:len(pvec)], pext.mentions)
+        out.extend(same_fact_pairs(punits, units, pvec[:len(punits)], vectors[:len(units)],
+                                   seen))
+    return out
 
 
 # ---------------------------------------------------------------- groups
@@ -351,31 +462,74 @@ def _open_single_groups(state: StoryState, extraction: Extraction) -> set[int]:
     return touched
 
 
-def _maker_stances(state: StoryState, positions: set[int]) -> None:
-    """Each article making a group's claim agrees with it (less surely when it hedges)."""
-    for position in positions:
+def _maker_stances(state: StoryState, positions: set[int], views: _Views) -> None:
+    """Whether each article making a group's claim asserts the group's claim (its
+    representative), judged in the article's own context: a restatement that the next
+    sentence rejects, a debunking frame or a disputing passage make it a dispute; a hedge
+    of a firmly worded claim, or a sentence on the same topic that does not state the
+    claim, makes it discussion; only an asserted claim agrees. Makers are judged again
+    when the group's representative changes."""
+    jobs: list[tuple[int, Claim]] = []
+    for position in sorted(positions):
         group = state.groups[position]
+        makers = {c.article_id for c in group.claims}
+        if state.maker_text.get(position) != group.text:
+            group.stances = [s for s in group.stances if s.article_id not in makers]
+            state.maker_text[position] = group.text
         have = {s.article_id for s in group.stances}
         for claim in group.claims:
-            if claim.article_id in have:
-                continue
-            hedged = bool(HEDGE.search(claim.text))
-            group.stances.append(Stance(claim.article_id, "", "agree",
-                                        HEDGED_MAKER_PROBABILITY if hedged else 1.0,
-                                        claim.text))
-            have.add(claim.article_id)
+            if claim.article_id not in have:
+                jobs.append((position, claim))
+                have.add(claim.article_id)
+    if not jobs:
+        return
+    claims = {position: _claim_view(state, state.groups[position]) for position, _ in jobs}
+    pairs = [(claims[position], views.get(claim.article_id)) for position, claim in jobs]
+    verdicts = judge(pairs, budget=2 * len(pairs))
+    for (position, claim), verdict in zip(jobs, verdicts, strict=True):
+        group = state.groups[position]
+        group.stances.append(maker_stance(claim, group.text, verdict))
+
+
+def maker_stance(claim: Claim, group_text: str, verdict) -> Stance:
+    """The stance of the article that made `claim` toward its group (worded
+    `group_text`), from the verdict of its article on the group's claim.
+
+    An article disputes its own sentence only on the verdict's word (a rejection in
+    context); the article whose sentence is the group's wording otherwise asserts it,
+    unless it hedges a claim; another member agrees only when the verdict finds that its
+    article states the group's claim (same topic is not same claim), else it discusses."""
+    probs = verdict.probabilities
+    if verdict.label == "disagree":
+        return Stance(claim.article_id, "", "disagree", round(verdict.probability, 3),
+                      verdict.evidence or claim.text, reasons=verdict.reasons,
+                      probabilities=probs)
+    if HEDGE.search(claim.text) and not HEDGE.search(group_text):
+        return Stance(claim.article_id, "", "discuss", HEDGED_MAKER_PROBABILITY, claim.text,
+                      reasons=["hedged: states it as possible, not as fact"],
+                      probabilities=probs)
+    if claim.text == group_text:
+        hedged = bool(HEDGE.search(claim.text))
+        score = 1.0 - float(probs.get("disagree", 0.0))
+        return Stance(claim.article_id, "", "agree",
+                      round(min(score, HEDGED_MAKER_PROBABILITY) if hedged else score, 3),
+                      claim.text, probabilities=probs)
+    if verdict.label == "agree":
+        return Stance(claim.article_id, "", "agree", round(verdict.probability, 3),
+                      claim.text, probabilities=probs)
+    return Stance(claim.article_id, "", "discuss", round(probs.get("discuss", 0.5), 3),
+                  claim.text, reasons=["on the same topic, but does not state the claim"],
+                  probabilities=probs)
 
 
 # ---------------------------------------------------------------- verdicts
 
 
-def _judge(state: StoryState, aid: str, extraction: Extraction, vectors: np.ndarray,
-           earlier: np.ndarray, new_groups: set[int], load: Loader) -> None:
+def _judge(state: StoryState, aid: str, vectors: np.ndarray, earlier: np.ndarray,
+           new_groups: set[int], views: _Views) -> None:
     """The new article on the groups near it; the earlier articles nearest to each new
     group on that group. Everyone else is ``unrelated``, which the state leaves implicit
     (see :func:`with_silent`)."""
-    views = _Views(state, load)
-    views.put(aid, extraction, vectors)
     jobs: list[tuple[int, str]] = []
     old_groups = [i for i, g in enumerate(state.groups)
                   if i not in new_groups and all(c.article_id != aid for c in g.claims)]
@@ -428,14 +582,15 @@ class _Views:
     def __init__(self, state: StoryState, load: Loader) -> None:
         self.state, self.load, self.cache = state, load, {}
 
-    def put(self, aid: str, extraction: Extraction, vectors: np.ndarray) -> None:
-        self.cache[aid] = view_article(_capped(extraction, len(vectors)), vectors)
+    def put(self, aid: str, extraction: Extraction, vectors: np.ndarray,
+            title: str = "") -> None:
+        self.cache[aid] = view_article(_capped(extraction, len(vectors)), vectors, title)
 
     def get(self, aid: str):
         if aid not in self.cache:
-            _, ext = self.load(aid)
+            article, ext = self.load(aid)
             vectors = self.state.vectors_of(aid)
-            self.cache[aid] = view_article(_capped(ext, len(vectors)), vectors)
+            self.cache[aid] = view_article(_capped(ext, len(vectors)), vectors, article.title)
         return self.cache[aid]
 
 

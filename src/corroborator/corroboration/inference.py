@@ -37,6 +37,8 @@ class ModelError(CorroboratorError):
 
 MODEL_DIR = Path(__file__).parent.parent / "resources" / "nli"
 LABELS = ("entailment", "neutral", "contradiction")
+STANCE_LABELS = ("agree", "disagree", "discuss", "unrelated")
+MAX_STANCE_TOKENS = 176   # claim + passage (see corroboration.passages)
 ENTAIL, NEUTRAL, CONTRA = range(3)
 BATCH = 1            # see the module docstring: per-pair results, independent of batching
 MAX_CHARS = 2000     # per side: anything longer is cut before tokenising
@@ -99,7 +101,37 @@ class NLIModel:
             out[chunk] = self._run([encodings[i] for i in chunk])
         return out
 
-    def _run(self, encodings: list) -> np.ndarray:
+    @property
+    def has_stance(self) -> bool:
+        """True when the model has the claim-vs-passage stance head."""
+        return "stance_temperature" in self.meta
+
+    def predict_stance(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray | None:
+        """Calibrated (agree, disagree, discuss, unrelated) probabilities, one row per
+        (claim, passage) pair in input order; None for a model without a stance head.
+        Pairs run one at a time, like :meth:`predict`."""
+        if not self.has_stance:
+            return None
+        out = np.zeros((len(pairs), len(STANCE_LABELS)), dtype=np.float32)
+        if not pairs:
+            return out
+        tok = getattr(self._local, "stance_tokenizer", None)
+        if tok is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self._tokenizer_path))
+            tok.enable_truncation(int(self.meta.get("max_stance_tokens", MAX_STANCE_TOKENS)),
+                                  strategy="longest_first")
+            tok.no_padding()
+            self._local.stance_tokenizer = tok
+        clean = [(c[:MAX_CHARS] or ".", p[:4 * MAX_CHARS] or ".") for c, p in pairs]
+        temperature = float(self.meta["stance_temperature"])
+        for i, enc in enumerate(tok.encode_batch(clean)):
+            out[i] = self._run([enc], output=1, temperature=temperature)
+        return out
+
+    def _run(self, encodings: list, output: int = 0,
+             temperature: float | None = None) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -108,8 +140,8 @@ class NLIModel:
             n = len(e.ids)
             ids[i, :n], mask[i, :n], types[i, :n] = e.ids, 1, e.type_ids
         logits = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                          "token_type_ids": types})[0]
-        z = logits / self.temperature
+                                          "token_type_ids": types})[output]
+        z = logits / (temperature or self.temperature)
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)

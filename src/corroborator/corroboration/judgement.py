@@ -30,7 +30,11 @@ import numpy as np
 
 from corroborator.align import NEGATION, same_polarity
 from corroborator.align.lexical import concepts
-from corroborator.corroboration.quantities import quantity_conflict, weekday_conflict
+from corroborator.corroboration.quantities import (
+    quantity_conflict,
+    same_time_frame,
+    weekday_conflict,
+)
 from corroborator.models import Extraction, Mention
 
 MODEL_PATH = Path(__file__).parent.parent / "resources" / "verdict" / "model.json"
@@ -83,10 +87,17 @@ class Cue:
     explicit: bool = False     # an explicit denial or debunk ("denied", "a hoax")
     quantity: tuple[str, str] | None = None   # conflicting figures (claim's, evidence's)
     weekday: tuple[str, str] | None = None
+    next_rejects: bool = False  # the sentence after it calls it false or denies it
+    opposite: tuple[str, str] | None = None   # opposite predicates ("continue", "discontinue")
 
     @property
     def conflict(self) -> bool:
         return bool(self.quantity or self.weekday)
+
+    @property
+    def rejects(self) -> bool:
+        """The sentence, or the one right after it, rejects what it restates."""
+        return self.debunk or self.denial or self.next_rejects or bool(self.opposite)
 
     def reasons(self) -> list[str]:
         out = []
@@ -96,6 +107,10 @@ class Cue:
             out.append("denies or negates it")
         if self.polarity_flip:
             out.append("states the opposite")
+        if self.opposite:
+            out.append(f"says the opposite ({self.opposite[1]} vs {self.opposite[0]})")
+        if self.next_rejects:
+            out.append("restates it, then rejects it in the next sentence")
         if self.reported and not (self.debunk or self.denial):
             out.append("reports the claim without asserting it")
         if self.quantity:
@@ -117,6 +132,13 @@ class Candidate:
     shared: float                     # fraction of the claim's concepts it shares
     probs: tuple[float, float, float] = (0.0, 1.0, 0.0)   # entailment, neutral, contradiction
     cue: Cue = field(default_factory=Cue)
+    after: str = ""                   # the next sentence, kept when it rejects this one
+
+    def evidence(self, label: str) -> str:
+        """The text shown as evidence: with the rejecting next sentence for a dispute."""
+        if label in ("disagree", "discuss") and self.cue.next_rejects and self.after:
+            return f"{self.text} {self.after}"
+        return self.text
 
 
 @dataclass
@@ -144,9 +166,58 @@ def read_cues(claim: str, evidence: str, claim_mentions: Sequence[Mention] = (),
         hedged=e.hedged,
         polarity_flip=not _same_polarity(claim, evidence),
         explicit=e.explicit and not c.explicit,
-        quantity=quantity_conflict(claim_mentions, evidence_mentions),
+        quantity=(quantity_conflict(claim_mentions, evidence_mentions)
+                  if same_time_frame(claim, evidence) else None),
         weekday=weekday_conflict(claim_mentions, evidence_mentions, claim, evidence),
+        opposite=opposite_predicate(claim, evidence),
     )
+
+
+_WORDS = re.compile(r"[a-z]+")
+OPPOSITE_PREFIXES = {"dis": 6, "un": 5, "non": 4, "in": 6, "im": 6, "il": 6, "ir": 6}
+OPPOSITE_WORDS = (("rise rose risen", "fall fell fallen"), ("increase", "decrease"),
+                  ("win won", "lose lost"), ("accept", "reject"), ("confirm", "deny denied"),
+                  ("approve", "reject veto"), ("open", "close"), ("start", "stop"),
+                  ("allow", "ban forbid"), ("support", "oppose"), ("alive", "dead"),
+                  ("true", "false"), ("guilty", "innocent"), ("continue", "halt stop end"),
+                  ("signed", "unsigned"), ("arrive arrived", "depart departed"))
+
+
+@lru_cache(maxsize=1)
+def _opposites() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    from corroborator.text_norm import stem
+
+    return tuple((frozenset(stem(w) for w in a.split()), frozenset(stem(w) for w in b.split()))
+                 for a, b in OPPOSITE_WORDS)
+
+
+@lru_cache(maxsize=65536)
+def _word_stems(text: str) -> frozenset[str]:
+    from corroborator.text_norm import stem
+
+    return frozenset(stem(w) for w in _WORDS.findall(text.casefold()) if len(w) > 2)
+
+
+def opposite_predicate(claim: str, evidence: str) -> tuple[str, str] | None:
+    """(claim word, evidence word) when one text says the opposite of the other with a
+    negating prefix ("continue" / "discontinue") or a common antonym ("rise" / "fall"),
+    as word stems."""
+    a, b = _word_stems(claim), _word_stems(evidence)
+    only_a, only_b = a - b, b - a
+    for words, other, flipped in ((only_a, b, False), (only_b, a, True)):
+        for word in sorted(words):
+            for prefix, least in OPPOSITE_PREFIXES.items():
+                base = word[len(prefix):]
+                if word.startswith(prefix) and len(base) >= least and base in other:
+                    return (word, base) if not flipped else (base, word)
+    for left, right in _opposites():
+        x, y = only_a & left, only_b & right
+        if x and y:
+            return (min(x), min(y))
+        x, y = only_a & right, only_b & left
+        if x and y:
+            return (min(x), min(y))
+    return None
 
 
 @dataclass(frozen=True)
@@ -178,17 +249,23 @@ FEATURES = (
     "bias", "best_cos", "best_shared", "body_frac", "pe_max", "pc_max", "pe_top", "pc_top",
     "pn_top", "debunk", "denial", "reported", "hedged", "flip", "value_conflict",
     "debunk_x_rel", "pc_x_denial", "pe_x_plain", "article_debunk", "article_hedge",
-    "claim_negated",
+    "claim_negated", "next_rejects", "opposite", "ps_agree", "ps_disagree", "ps_discuss",
+    "ps_unrelated", "ps_disagree_x_rel", "ps_agree_x_plain",
 )
+NO_STANCE = (0.0, 0.0, 0.0, 1.0)   # passage stance of a pair judged unrelated without a look
 
 
 def features(claim: str, candidates: Sequence[Candidate], body_frac: float,
-             article_debunk: float, article_hedge: float) -> np.ndarray:
-    """The verdict model's feature row for one (claim, article)."""
+             article_debunk: float, article_hedge: float,
+             passage_stance: Sequence[float] = NO_STANCE) -> np.ndarray:
+    """The verdict model's feature row for one (claim, article); `passage_stance` is the
+    stance head's (agree, disagree, discuss, unrelated) on the article's passage."""
+    ps = dict(zip(("ps_agree", "ps_disagree", "ps_discuss", "ps_unrelated"),
+                  (float(v) for v in passage_stance), strict=True))
     if not candidates:
         row = dict.fromkeys(FEATURES, 0.0)
         row.update(bias=1.0, body_frac=body_frac, article_debunk=article_debunk,
-                   article_hedge=article_hedge, pn_top=1.0)
+                   article_hedge=article_hedge, pn_top=1.0, **ps)
         return np.array([row[f] for f in FEATURES], dtype=np.float32)
     top = max(candidates, key=lambda c: c.cosine + c.shared)
     related = [c for c in candidates if c.shared >= 0.25 or c.cosine >= 0.6]
@@ -208,6 +285,10 @@ def features(claim: str, candidates: Sequence[Candidate], body_frac: float,
         "pe_x_plain": pe_max * (1.0 - max(debunk, denial)),
         "article_debunk": article_debunk, "article_hedge": article_hedge,
         "claim_negated": float(bool(NEGATION.search(claim) or DEBUNK.search(claim))),
+        "next_rejects": any_cue("next_rejects"), "opposite": float(bool(top.cue.opposite)),
+        **ps,
+        "ps_disagree_x_rel": ps["ps_disagree"] * max(c.shared for c in candidates),
+        "ps_agree_x_plain": ps["ps_agree"] * (1.0 - max(debunk, denial, any_cue("next_rejects"))),
     }
     return np.array([row[f] for f in FEATURES], dtype=np.float32)
 
@@ -244,6 +325,7 @@ class VerdictModel:
     name: str = "verdict-lr.v1"
     meta: dict = field(default_factory=dict)
     status_threshold: float = 0.5   # a claim group is disputed from this P(disagree)
+    denial_rule: bool = True        # an explicit denial of the claim disputes it by rule
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         z = rows @ self.weights.T
@@ -257,16 +339,23 @@ class VerdictModel:
                 "dispute_threshold": self.dispute_threshold,
                 "unclear_threshold": self.unclear_threshold,
                 "agree_threshold": self.agree_threshold,
-                "status_threshold": self.status_threshold, "meta": self.meta}
+                "status_threshold": self.status_threshold, "denial_rule": self.denial_rule,
+                "meta": self.meta}
 
     @classmethod
     def from_json(cls, data: dict) -> VerdictModel:
-        if list(data["features"]) != list(FEATURES):
-            raise ValueError("verdict model features do not match this version")
-        return cls(np.array(data["weights"], dtype=np.float32), data["dispute_threshold"],
+        unknown = set(data["features"]) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"verdict model has unknown features: {sorted(unknown)}")
+        stored = np.array(data["weights"], dtype=np.float32)
+        weights = np.zeros((len(STANCES), len(FEATURES)), dtype=np.float32)
+        for j, name in enumerate(data["features"]):
+            weights[:, FEATURES.index(name)] = stored[:, j]
+        return cls(weights, data["dispute_threshold"],
                    data["unclear_threshold"], data["agree_threshold"], data["name"],
                    data.get("meta", {}),
-                   data.get("status_threshold", data["dispute_threshold"]))
+                   data.get("status_threshold", data["dispute_threshold"]),
+                   bool(data.get("denial_rule", True)))
 
 
 @cache
@@ -299,24 +388,32 @@ def decide(probabilities: np.ndarray, candidates: Sequence[Candidate],
     """The label, probability and evidence sentence from the model's probabilities."""
     probs = {s: round(float(p), 4) for s, p in zip(STANCES, probabilities, strict=True)}
     denial = _explicit_denial(candidates)
-    if denial is not None and probs["disagree"] < model.dispute_threshold:
+    label, by_rule = decide_label(probs, denial is not None, model)
+    if by_rule and denial is not None:
         reasons = [RULE_REASON, *[r for r in denial.cue.reasons() if r != "hedged"]]
         return Verdict("disagree", max(probs["disagree"], RULE_DENIAL_PROBABILITY),
-                       denial.text, probs, reasons)
-    if probs["disagree"] >= model.dispute_threshold:
-        label = "disagree"
-    elif probs["agree"] >= model.agree_threshold:
-        label = "agree"
-    else:
-        label = max(("agree", "discuss", "unrelated"), key=lambda s: probs[s])
-        if probs["disagree"] > probs[label] and probs["disagree"] >= model.unclear_threshold:
-            label = "discuss"
+                       denial.evidence("disagree"), probs, reasons)
     best = _evidence_for(label, candidates)
     if label == "unrelated" or best is None:
         return Verdict(label, probs[label], None, probs)
     reasons = best.cue.reasons() if label in ("disagree", "discuss") else (
         ["hedged"] if best.cue.hedged else [])
-    return Verdict(label, probs[label], best.text, probs, reasons)
+    return Verdict(label, probs[label], best.evidence(label), probs, reasons)
+
+
+def decide_label(probs: dict[str, float], explicit_denial: bool,
+                 model: VerdictModel) -> tuple[str, bool]:
+    """(label, decided by the explicit-denial rule) from the model's probabilities."""
+    if explicit_denial and model.denial_rule and probs["disagree"] < model.dispute_threshold:
+        return "disagree", True
+    if probs["disagree"] >= model.dispute_threshold:
+        return "disagree", False
+    if probs["agree"] >= model.agree_threshold:
+        return "agree", False
+    label = max(("agree", "discuss", "unrelated"), key=lambda s: probs[s])
+    if probs["disagree"] > probs[label] and probs["disagree"] >= model.unclear_threshold:
+        label = "discuss"
+    return label, False
 
 
 def _explicit_denial(candidates: Sequence[Candidate]) -> Candidate | None:
@@ -330,7 +427,8 @@ def _evidence_for(label: str, candidates: Sequence[Candidate]) -> Candidate | No
         return None
     if label == "disagree":
         return max(candidates, key=lambda c: c.probs[2] + c.cue.debunk + c.cue.denial
-                   + c.cue.conflict + c.cue.polarity_flip + c.shared)
+                   + c.cue.conflict + c.cue.polarity_flip + c.cue.next_rejects
+                   + bool(c.cue.opposite) + c.shared)
     if label == "agree":
         return max(candidates, key=lambda c: c.probs[0] + c.shared)
     return max(candidates, key=lambda c: c.cosine + c.shared)
@@ -350,6 +448,7 @@ class ArticleView:
     mentions: dict[int, list[Mention]]
     debunk_rate: float = 0.0
     hedge_rate: float = 0.0
+    title: str = ""
 
 
 @dataclass
@@ -366,7 +465,7 @@ class ClaimView:
             self.concepts = concepts(self.text)
 
 
-def view_article(extraction: Extraction, vectors: np.ndarray) -> ArticleView:
+def view_article(extraction: Extraction, vectors: np.ndarray, title: str = "") -> ArticleView:
     """Prepare one extracted article for judging; `vectors` holds one row per sentence."""
     position = {s.index: i for i, s in enumerate(extraction.sentences)}
     by_sentence: dict[int, list[Mention]] = {}
@@ -376,7 +475,8 @@ def view_article(extraction: Extraction, vectors: np.ndarray) -> ArticleView:
     sentences = [s.text for s in extraction.sentences]
     debunk, hedge = article_cue_rates(sentences)
     return ArticleView(extraction.article_id, sentences, vectors,
-                       [concepts(s) for s in sentences], by_sentence, debunk, hedge)
+                       [concepts(s) for s in sentences], by_sentence, debunk, hedge,
+                       title or "")
 
 
 def candidates_for(claim: ClaimView, article: ArticleView,
@@ -429,11 +529,57 @@ def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
         probs = nli.predict([(cand.text, c.text) for c, cand in flat])
         for (_, cand), p in zip(flat, probs, strict=True):
             cand.probs = (float(p[0]), float(p[1]), float(p[2]))
+    stances = passage_stances(pairs, all_cands, nli)
     rows = []
-    for (claim, article), cands in zip(pairs, all_cands, strict=True):
+    for (claim, article), cands, ps in zip(pairs, all_cands, stances, strict=True):
         for cand in cands:
             cand.cue = read_cues(claim.text, cand.text, claim.mentions,
                                  article.mentions.get(cand.index, []))
+            cand.cue.next_rejects = _next_rejects(article, cand.index, claim.concepts)
+            if cand.cue.next_rejects:
+                cand.after = article.sentences[cand.index + 1]
         frac = body_fraction(claim.concepts, article.concepts)
-        rows.append(features(claim.text, cands, frac, article.debunk_rate, article.hedge_rate))
+        rows.append(features(claim.text, cands, frac, article.debunk_rate, article.hedge_rate,
+                             ps))
     return rows, all_cands
+
+
+NEXT_MAX_NEW_CONCEPTS = 3    # "It isn't true." rejects what came before it...
+NEXT_MIN_SHARED = 0.4        # ...as does a denial that names the claim's content
+
+
+def _next_rejects(article: ArticleView, index: int, wanted: frozenset[str]) -> bool:
+    """The sentence after `index` calls what came before false or explicitly denies it:
+    a short rejection ("That is false.") or one about the claim's content, not a denial of
+    something else."""
+    if index + 1 >= len(article.sentences):
+        return False
+    cues = _text_cues(article.sentences[index + 1])
+    if not (cues.debunk or cues.explicit):
+        return False
+    found = article.concepts[index + 1]
+    shared = len(found & wanted) / len(wanted) if wanted else 0.0
+    return len(found - wanted) <= NEXT_MAX_NEW_CONCEPTS or shared >= NEXT_MIN_SHARED
+
+
+def passage_stances(pairs: Sequence[tuple[ClaimView, ArticleView]],
+                    all_cands: Sequence[Sequence[Candidate]], nli=None) -> list[tuple]:
+    """The stance head's probabilities on each pair's passage (:data:`NO_STANCE` for a
+    pair with no related sentence, or a model without the head)."""
+    from corroborator.corroboration.passages import select_passage
+
+    todo = [i for i, cands in enumerate(all_cands) if cands]
+    out: list[tuple] = [NO_STANCE] * len(pairs)
+    if not todo:
+        return out
+    if nli is None:
+        from corroborator.corroboration.inference import get_nli_model
+
+        nli = get_nli_model()
+    if not getattr(nli, "has_stance", False):
+        return out
+    texts = [(pairs[i][0].text, select_passage(pairs[i][0].text, pairs[i][1].sentences,
+                                               pairs[i][1].title)) for i in todo]
+    for i, p in zip(todo, nli.predict_stance(texts), strict=True):
+        out[i] = tuple(float(v) for v in p)
+    return out

@@ -21,6 +21,32 @@ EXACT_TOLERANCE = 0.02         # rounding between two exact figures
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+CUMULATIVE = re.compile(r"\b(so far|to date|in total|a total of|since|altogether|overall|"
+                        r"cumulative|in all|over the (?:past|last)|this year|to now)\b",
+                        re.IGNORECASE)
+ONE_DAY = re.compile(r"\b(today|yesterday|tonight|on (?:monday|tuesday|wednesday|thursday|"
+                     r"friday|saturday|sunday)|on (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                     r"nov|dec)\w* \d{1,2}|in a single day|in one day|overnight|per day|a day|"
+                     r"each day|daily)\b", re.IGNORECASE)
+
+
+def time_frame(text: str) -> str | None:
+    """``cumulative`` ("so far", "since"), ``day`` ("on Monday", "daily") or None."""
+    if CUMULATIVE.search(text):
+        return "cumulative"
+    if ONE_DAY.search(text):
+        return "day"
+    return None
+
+
+def same_time_frame(text_a: str, text_b: str) -> bool:
+    """False when one statement gives a running total and the other one day's figure
+    ("more than 135 airstrikes so far" vs "four airstrikes on Monday"): their figures are
+    not for the same fact."""
+    a, b = time_frame(text_a), time_frame(text_b)
+    return not (a and b and a != b)
+
+
 def value_range(m: Mention) -> tuple[float, float] | None:
     """The interval a number mention allows, from its value and bound."""
     try:

@@ -180,10 +180,10 @@ def key_disputes(comparison: Comparison, limit: int = KEY_DISPUTES) -> list[dict
     for group in comparison.claim_groups:
         if group.status != "disputed":
             continue
-        claim = next((c for c in group.claims if c.text == group.text), group.claims[0])
+        claim = asserted_claim(group)
         against = max((s for s in group.stances if s.label == "disagree"),
                       key=lambda s: s.score, default=None)
-        if against is None:
+        if against is None or claim is None:
             continue
         out.append({"group": group.id, "claim": group.text,
                     "claim_article": claim.article_id, "claim_outlet": names[claim.article_id],
@@ -193,6 +193,16 @@ def key_disputes(comparison: Comparison, limit: int = KEY_DISPUTES) -> list[dict
         if len(out) == limit:
             break
     return out
+
+
+def asserted_claim(group: ClaimGroup):
+    """The group's claim as made by an article that asserts it (its stance is ``agree``):
+    the representative's maker when it does, else another agreeing maker; None when no
+    article asserts it (every maker rejects or only reports it: no conflict between
+    articles, the claim itself is disputed)."""
+    agreeing = {s.article_id for s in group.stances if s.label == "agree"}
+    makers = [c for c in group.claims if c.article_id in agreeing]
+    return next((c for c in makers if c.text == group.text), makers[0] if makers else None)
 
 
 def _group_dict(group: ClaimGroup) -> dict[str, Any]:

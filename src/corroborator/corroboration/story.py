@@ -49,6 +49,7 @@ from corroborator.corroboration.result import (
     MAX_ALIGNED_SENTENCES,
     Comparison,
     SharedStatement,
+    asserted_claim,
     shared_quotes,
 )
 from corroborator.embed import Embedder, get_embedder
@@ -255,10 +256,12 @@ def _shared_statements(groups: Sequence[ClaimGroup], state: StoryState) -> list[
     """The groups two or more articles state, as the comparison's shared statements."""
     out = []
     for group in groups:
-        evidence = {c.article_id: c.text for c in group.claims}
+        agreeing = {s.article_id for s in group.stances if s.label == "agree"}
+        evidence = {c.article_id: c.text for c in group.claims if c.article_id in agreeing}
         if len(evidence) < 2:
             continue
-        rows = [state.row_of(c.article_id, c.sentence_index) for c in group.claims]
+        rows = [state.row_of(c.article_id, c.sentence_index) for c in group.claims
+                if c.article_id in agreeing]
         rows = [r for r in rows if r is not None]
         sims = [float(a @ b) for i, a in enumerate(rows) for b in rows[i + 1:]]
         common = frozenset.intersection(*(concepts(t) for t in evidence.values()))
@@ -376,9 +379,9 @@ def _claim_conflicts(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy],
     for group in sorted(groups, key=_rank):
         against = sorted((s for s in group.stances if s.label == "disagree" and s.evidence
                           and s.evidence not in shown), key=lambda s: order.get(s.article_id, -1))
-        if not against:
+        claim = asserted_claim(group)
+        if not against or claim is None:
             continue
-        claim = next(c for c in group.claims if c.text == group.text)
         evidence = {claim.article_id: claim.text} | {s.article_id: s.evidence for s in against}
         who = ", ".join(dict.fromkeys(names[s.article_id] for s in against))
         why = "; ".join(dict.fromkeys(r for s in against for r in s.reasons)) or "contradicts it"

@@ -247,3 +247,22 @@ def story_split(rows: Sequence[tuple[str, str, str]], test: float = SPLIT_TEST,
         side_h, side_b = part.get(h, "train"), part.get(b, "train")
         out.append(side_h if side_h == side_b else "cross")
     return out
+
+
+CORPORA = {"fnc1": ("fnc1", "train_"), "arc": ("stance/arc", "")}
+
+
+def load_split(corpus: str, side: str, data_dir: str | Path
+               ) -> tuple[list[tuple[str, str, str]], dict[str, str], list[str]]:
+    """The rows of one side (``train``, ``tune`` or ``test``) of an FNC-format corpus
+    under `data_dir` (``../shared/data``): ``fnc1`` split by story, ``arc`` by debate
+    topic (its related pairs join a topic's headline to its comments, so the story split
+    is a topic split). Returns (rows, bodies, story of each row)."""
+    folder, prefix = CORPORA[corpus]
+    base = Path(data_dir) / folder
+    bodies = read_bodies(base / f"{prefix}bodies.csv")
+    rows = read_stances(base / f"{prefix}stances.csv", bodies)
+    sides = story_split(rows)
+    stories, _ = story_components(rows)
+    keep = [i for i, s in enumerate(sides) if s == side]
+    return [rows[i] for i in keep], bodies, [f"{corpus}:{stories[i]}" for i in keep]
