@@ -211,8 +211,9 @@ def ablation_figures() -> dict:
     out = {}
     old_dir, old_model = previous_stack()
     old_test = combined([featurize(c, "test", old_dir) for c in CORPORA])
+    old_denial = old_test.get("denial_v1", old_test["denial"])
     out["previous stack (sentence model v1 + verdict-lr.v1)"] = per_corpus(
-        old_test, labels(old_model, old_test["x"], old_test["denial"]))
+        old_test, labels(old_model, old_test["x"], old_denial))
     tune = combined([featurize(c, "tune") for c in CORPORA])
     test = combined([featurize(c, "test") for c in CORPORA])
     for name in VARIANTS:

@@ -41,7 +41,7 @@ CORPORA = ("fnc1", "arc")
 
 PASSAGE = ("ps_agree", "ps_disagree", "ps_discuss", "ps_unrelated", "ps_disagree_x_rel",
            "ps_agree_x_plain")
-CONTEXT = ("next_rejects", "opposite")
+CONTEXT = ("next_rejects", "opposite", "framed")
 VARIANTS: dict[str, dict] = {
     # name: features left out, and whether the explicit-denial rule applies
     "sentence pairs + rules (the previous stack's features)": {"drop": PASSAGE + CONTEXT,
@@ -75,21 +75,40 @@ def featurize(corpus: str, side: str, nli_dir: Path | None = None,
     cache = WORK / f"{tag}.npz"
     if cache.exists():
         with np.load(cache, allow_pickle=False) as data:
-            return {k: data[k] for k in data.files}
+            return aligned({k: data[k] for k in data.files})
     rows, bodies, stories = load_split(corpus, side, DATA)
     if limit:
         rows, stories = rows[:limit], stories[:limit]
     log(f"{tag}: {len(rows)} rows; extracting and inferring")
     started = time.time()
     x, cands = judge_features(fnc_jobs(rows, bodies), nli)
-    out = {"x": np.vstack(x).astype(np.float32),
+    from corroborator.corroboration.judgement import FEATURES
+
+    out = {"x": np.vstack(x).astype(np.float32), "features": np.array(FEATURES),
            "y": np.array([STANCES.index(s) for _, _, s in rows]),
            "story": np.array(stories),
-           "denial": np.array([_explicit_denial(c) is not None for c in cands])}
+           "denial": np.array([_explicit_denial(c) is not None for c in cands]),
+           # the previous stack's rule read explicit denials only (no next-sentence cue)
+           "denial_v1": np.array([any(x.cue.explicit and x.shared >= 0.5 for x in c)
+                                  for c in cands])}
     log(f"{tag}: {time.time() - started:.0f} s")
     WORK.mkdir(parents=True, exist_ok=True)
     np.savez(cache, **out)
-    return out
+    return aligned(out)
+
+
+def aligned(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Cached features mapped onto today's FEATURES by name (a feature the cache lacks is
+    zero)."""
+    from corroborator.corroboration.judgement import FEATURES
+
+    names = [str(n) for n in data.pop("features")]
+    x = np.zeros((len(data["x"]), len(FEATURES)), dtype=np.float32)
+    for j, name in enumerate(names):
+        if name in FEATURES:
+            x[:, FEATURES.index(name)] = data["x"][:, j]
+    data["x"] = x
+    return data
 
 
 def columns(variant: dict) -> np.ndarray:
@@ -184,7 +203,8 @@ def mean_macro_f1(data, pred: list[str]) -> float:
 
 
 def combined(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    keys = set.intersection(*(set(p) for p in parts))
+    return {k: np.concatenate([p[k] for p in parts]) for k in sorted(keys)}
 
 
 def fit_variant(name: str, tune: dict[str, np.ndarray]):

@@ -88,6 +88,7 @@ class Cue:
     quantity: tuple[str, str] | None = None   # conflicting figures (claim's, evidence's)
     weekday: tuple[str, str] | None = None
     next_rejects: bool = False  # the sentence after it calls it false or denies it
+    framed: bool = False        # the article's title calls what it reports false or a hoax
     opposite: tuple[str, str] | None = None   # opposite predicates ("continue", "discontinue")
 
     @property
@@ -111,6 +112,8 @@ class Cue:
             out.append(f"says the opposite ({self.opposite[1]} vs {self.opposite[0]})")
         if self.next_rejects:
             out.append("restates it, then rejects it in the next sentence")
+        if self.framed:
+            out.append("under a headline that calls it false")
         if self.reported and not (self.debunk or self.denial):
             out.append("reports the claim without asserting it")
         if self.quantity:
@@ -249,7 +252,7 @@ FEATURES = (
     "bias", "best_cos", "best_shared", "body_frac", "pe_max", "pc_max", "pe_top", "pc_top",
     "pn_top", "debunk", "denial", "reported", "hedged", "flip", "value_conflict",
     "debunk_x_rel", "pc_x_denial", "pe_x_plain", "article_debunk", "article_hedge",
-    "claim_negated", "next_rejects", "opposite", "ps_agree", "ps_disagree", "ps_discuss",
+    "claim_negated", "next_rejects", "opposite", "framed", "ps_agree", "ps_disagree", "ps_discuss",
     "ps_unrelated", "ps_disagree_x_rel", "ps_agree_x_plain",
 )
 NO_STANCE = (0.0, 0.0, 0.0, 1.0)   # passage stance of a pair judged unrelated without a look
@@ -286,6 +289,7 @@ def features(claim: str, candidates: Sequence[Candidate], body_frac: float,
         "article_debunk": article_debunk, "article_hedge": article_hedge,
         "claim_negated": float(bool(NEGATION.search(claim) or DEBUNK.search(claim))),
         "next_rejects": any_cue("next_rejects"), "opposite": float(bool(top.cue.opposite)),
+        "framed": float(top.cue.framed),
         **ps,
         "ps_disagree_x_rel": ps["ps_disagree"] * max(c.shared for c in candidates),
         "ps_agree_x_plain": ps["ps_agree"] * (1.0 - max(debunk, denial, any_cue("next_rejects"))),
@@ -417,8 +421,10 @@ def decide_label(probs: dict[str, float], explicit_denial: bool,
 
 
 def _explicit_denial(candidates: Sequence[Candidate]) -> Candidate | None:
-    """The most related candidate that explicitly denies or debunks the claim."""
-    found = [c for c in candidates if c.cue.explicit and c.shared >= EXPLICIT_MIN_SHARED]
+    """The most related candidate that explicitly denies or debunks the claim, or restates
+    it and rejects it in the next sentence."""
+    found = [c for c in candidates if (c.cue.explicit or c.cue.next_rejects)
+             and c.shared >= EXPLICIT_MIN_SHARED]
     return max(found, key=lambda c: c.shared + c.cosine, default=None)
 
 
@@ -538,10 +544,16 @@ def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
             cand.cue.next_rejects = _next_rejects(article, cand.index, claim.concepts)
             if cand.cue.next_rejects:
                 cand.after = article.sentences[cand.index + 1]
+            cand.cue.framed = _framed(article.title, claim.text)
         frac = body_fraction(claim.concepts, article.concepts)
         rows.append(features(claim.text, cands, frac, article.debunk_rate, article.hedge_rate,
                              ps))
     return rows, all_cands
+
+
+def _framed(title: str, claim: str) -> bool:
+    """The article's title calls something false or a hoax, and the claim does not."""
+    return bool(title) and _text_cues(title).debunk and not _text_cues(claim).debunk
 
 
 NEXT_MAX_NEW_CONCEPTS = 3    # "It isn't true." rejects what came before it...
