@@ -21,6 +21,10 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _UNSAFE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: Characters json.dumps(ensure_ascii=False) leaves raw that a terminal may act on.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Bidi embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069).
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
+FSI, PDI = "\u2068", "\u2069"
 
 
 def printable(text: object, one_line: bool = False) -> str:
@@ -57,6 +61,35 @@ def printable_data(data: Any) -> Any:
     if isinstance(data, list | tuple):
         return [printable_data(value) for value in data]
     return data
+
+
+def isolate_bidi(value: Any) -> Any:
+    """A string holding bidi controls, wrapped as one isolate (FSI ... PDI, what HTML's
+    ``<bdi>`` does) so a right-to-left override in a title or an outlet cannot reorder
+    the text around it; other values are returned as they are.
+
+    Unmatched pop-isolate characters inside are dropped and open isolates closed, so
+    the final PDI closes exactly the isolate opened here (it also ends any embedding or
+    override left open inside). Used as the HTML templates' ``finalize``; already
+    escaped HTML (``Markup``, e.g. a joined list) is isolated as a whole.
+
+    Example:
+        >>> isolate_bidi("\u202eevil") == "\u2068\u202eevil\u2069"
+        True
+    """
+    if not isinstance(value, str) or not _BIDI_CONTROL.search(value):
+        return value
+    kept, open_isolates = [], 0
+    for char in value:
+        if char == PDI:
+            if not open_isolates:
+                continue
+            open_isolates -= 1
+        elif char in _ISOLATE_OPENERS:
+            open_isolates += 1
+        kept.append(char)
+    isolated = FSI + "".join(kept) + PDI * open_isolates + PDI
+    return type(value)(isolated) if hasattr(value, "__html__") else isolated  # Markup stays
 
 
 def _escape(match: re.Match[str]) -> str:
