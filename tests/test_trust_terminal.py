@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from corroborator.cli import main
-from corroborator.safe_text import printable, printable_json, printable_markup
+from corroborator.safe_text import (
+    escape_unhandled_logs,
+    printable,
+    printable_json,
+    printable_markup,
+)
 
 CLEAR = "\x1b[2J"
 TITLE = "\x1b]0;owned\x07"
@@ -105,3 +111,14 @@ def test_compare_and_check_escape_article_text(tmp_path: Path) -> None:
         result = run(*args)
         assert result.exit_code == 0, result.output
         assert_no_raw_controls(result.output)
+
+
+def test_library_logs_without_a_handler_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    escape_unhandled_logs()
+    record = logging.LogRecord("trafilatura", logging.ERROR, __file__, 1,
+                               "parsing failed: %s", (HOSTILE,), None)
+    assert logging.lastResort is not None
+    logging.lastResort.handle(record)
+    err = capsys.readouterr().err
+    assert "parsing failed: Bridge\\x1b[2J" in err
+    assert_no_raw_controls(err)

@@ -17,7 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corroborator import __version__
 from corroborator.errors import CorroboratorError
-from corroborator.safe_text import printable, printable_json, printable_markup
+from corroborator.safe_text import (
+    escape_unhandled_logs,
+    printable,
+    printable_json,
+    printable_markup,
+)
 from corroborator.vocabulary import plural
 
 FORMATS = click.Choice(["text", "json"])
@@ -85,6 +90,7 @@ def main() -> None:
       corroborator ingest examples/ --db news.db && corroborator analyze --db news.db
       corroborator stories --db news.db
     """
+    escape_unhandled_logs()
 
 
 @main.command()

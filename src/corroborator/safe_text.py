@@ -10,6 +10,7 @@ as ``\\x1b``, or the format's own escapes, which keep the value the same.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -90,6 +91,22 @@ def isolate_bidi(value: Any) -> Any:
         kept.append(char)
     isolated = FSI + "".join(kept) + PDI * open_isolates + PDI
     return type(value)(isolated) if hasattr(value, "__html__") else isolated  # Markup stays
+
+
+class _PrintableRecords(logging.Filter):
+    """Rewrite a log record's message with `printable` before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = printable(record.getMessage()), None
+        return True
+
+
+def escape_unhandled_logs() -> None:
+    """Make the warnings libraries log with no handler set up (written raw to standard
+    error by `logging.lastResort`: trafilatura, lxml, ...) printable too."""
+    last = logging.lastResort
+    if last is not None and not any(isinstance(f, _PrintableRecords) for f in last.filters):
+        last.addFilter(_PrintableRecords())
 
 
 def _escape(match: re.Match[str]) -> str:
