@@ -132,8 +132,8 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
         click.echo(f"error: {printable(error)}", err=True)
     if fmt == "json":
         _emit(json.dumps({"schema_version": SCHEMA_VERSION,
-                               "added": report.added, "duplicates": report.duplicates,
-                               "failed": [str(e) for e in report.errors]}, indent=2), None)
+                          "added": report.added, "duplicates": report.duplicates,
+                          "failed": [str(e) for e in report.errors]}, indent=2), None)
     else:
         click.echo(report.summary())
     click.echo(f"database: {store.path}", err=True)
