@@ -7,6 +7,8 @@ import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -62,3 +64,13 @@ def test_real_server_refuses_the_reported_variants(db: Path) -> None:
         assert raw_get(base, "[::1]:8000").endswith(b"200 OK")
         for host in ("[::1]evil.example", "[::1]:80@evil.example"):
             assert b" 421 " in raw_get(base, host)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="[]:@.-_/?#% \tabcLH0123456789:fx\x00é"))
+def test_any_accepted_host_is_exactly_a_name_or_address(value: str) -> None:
+    host = parse_host(value)
+    if host is not None:
+        assert not set(host) & set("@/?#% \t\x00é:") or host.startswith("[")
+        assert parse_host(host) == host
+        assert value.strip(" \t").lower().startswith(host)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corroborator.cli import main
 from corroborator.safe_text import (
@@ -122,3 +125,15 @@ def test_library_logs_without_a_handler_are_escaped(capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert "parsing failed: Bridge\\x1b[2J" in err
     assert_no_raw_controls(err)
+
+
+PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
+
+
+@PROPERTY
+@given(st.text(alphabet=st.characters(codec=None, max_codepoint=0x2100 + 0x100)))
+def test_printable_never_lets_a_control_through(text: str) -> None:
+    shown = printable(text, one_line=True)
+    assert not any(unicodedata.category(c) == "Cc" for c in shown)
+    assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in shown)
+    assert json.loads(printable_json(json.dumps(text, ensure_ascii=False))) == text
