@@ -137,3 +137,28 @@ def test_printable_never_lets_a_control_through(text: str) -> None:
     assert not any(unicodedata.category(c) == "Cc" for c in shown)
     assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in shown)
     assert json.loads(printable_json(json.dumps(text, ensure_ascii=False))) == text
+
+
+def test_stored_dates_cannot_smuggle_rich_markup(hostile_db: Path, tmp_path: Path) -> None:
+    """A date rewritten in a shared database is shown as text, not read as a terminal link."""
+    import io
+    import shutil
+    import sqlite3
+
+    from rich.console import Console
+
+    from corroborator import open_store
+    from corroborator.report import print_story
+    from corroborator.views import story_view
+
+    copy = tmp_path / "shared.db"
+    shutil.copy(hostile_db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE articles SET published = '[link=x]ab'")
+        conn.execute("UPDATE stories SET first_seen = '[link=x]ab'")
+    with open_store(copy, readonly=True) as store:
+        story_id = store.query("SELECT id FROM stories")[0]["id"]
+        data = story_view(store, story_id)
+    screen = io.StringIO()
+    print_story(data, Console(file=screen, force_terminal=True, width=100))
+    assert "\x1b]8;" not in screen.getvalue() and "[link=x]ab" in screen.getvalue()

@@ -51,10 +51,10 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
     data = printable_data(data)
     story = data["story"]
     console.print(Panel(Text(story["title"] or "(untitled story)", style="bold"),
-                        subtitle=f"{plural(story['n_articles'], 'article')} · "
-                                 f"{plural(story['n_sources'], 'independent source')} · "
-                                 f"{(story['first_seen'] or '?')[:10]} → "
-                                 f"{(story['last_seen'] or '?')[:10]}"))
+                        subtitle=escape(f"{plural(story['n_articles'], 'article')} · "
+                                        f"{plural(story['n_sources'], 'independent source')} · "
+                                        f"{(story['first_seen'] or '?')[:10]} → "
+                                        f"{(story['last_seen'] or '?')[:10]}")))
     labels = article_labels(data["articles"])
     summary = data.get("summary")
     if summary:
@@ -92,7 +92,7 @@ def _articles_table(articles: list[Mapping[str, Any]], labels: Mapping[str, str]
         dup = f" (copy of {a['duplicate_of'][:8]})" if a.get("duplicate_of") else ""
         table.add_row(f"[{labels[a['id']]}]", escape(a.get("outlet") or "?"),
                       escape((a.get("title") or "(no headline)") + dup),
-                      (a.get("published") or "?")[:10])
+                      escape((a.get("published") or "?")[:10]))
     return table
 
 
