@@ -17,6 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corroborator import __version__
 from corroborator.errors import CorroboratorError
+from corroborator.safe_text import (
+    escape_unhandled_logs,
+    printable,
+    printable_json,
+    printable_markup,
+)
 from corroborator.vocabulary import plural
 
 FORMATS = click.Choice(["text", "json"])
@@ -30,7 +36,7 @@ class CLIError(click.ClickException):
     """A one-line error and exit status 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.message}", err=True)
+        click.echo(f"Error: {printable(self.message)}", err=True)
 
 
 def _run(fn, *args: Any, **kwargs: Any) -> Any:
@@ -62,8 +68,8 @@ def _emit(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {Path(output).resolve()}", err=True)
-    else:
-        click.echo(text)
+    else:  # JSON or HTML: control characters become escapes of the same format
+        click.echo(printable_json(text) if text.startswith(("{", "[")) else printable_markup(text))
 
 
 def _progress() -> Progress:
@@ -84,6 +90,7 @@ def main() -> None:
       corroborator ingest examples/ --db news.db && corroborator analyze --db news.db
       corroborator stories --db news.db
     """
+    escape_unhandled_logs()
 
 
 @main.command()
@@ -122,11 +129,11 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
         report = _run(run_ingest, inputs, store, outlet=outlet, follow_links=follow_links,
                       options=options, progress=lambda _: bar.advance(task))
     for error in report.errors:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {printable(error)}", err=True)
     if fmt == "json":
-        click.echo(json.dumps({"schema_version": SCHEMA_VERSION,
-                               "added": report.added, "duplicates": report.duplicates,
-                               "failed": [str(e) for e in report.errors]}, indent=2))
+        _emit(json.dumps({"schema_version": SCHEMA_VERSION,
+                          "added": report.added, "duplicates": report.duplicates,
+                          "failed": [str(e) for e in report.errors]}, indent=2), None)
     else:
         click.echo(report.summary())
     click.echo(f"database: {store.path}", err=True)
@@ -243,10 +250,12 @@ def extract(source: str, fmt: str) -> None:
     article = _run(read_article, source)
     extraction = _run(run_extract, article)
     for warning in extraction.warnings:
-        click.echo(f"warning: {source}: {warning}", err=True)
+        click.echo(printable(f"warning: {source}: {warning}"), err=True)
     data = {"schema_version": SCHEMA_VERSION, **extraction_dict(extraction)}
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json"
-               else extraction_text(article, data))
+    if fmt == "json":
+        _emit(json.dumps(data, indent=2, ensure_ascii=False), None)
+    else:
+        click.echo(printable(extraction_text(article, data)))
 
 
 @main.command()
@@ -268,13 +277,13 @@ def search(words: str, db: str | None, claims: bool, limit: int, fmt: str) -> No
     store = _open(db, readonly=True)
     if fmt == "json":  # the same object as /api/search?q=WORDS: articles and claims
         data = _run(search_view, store, words, limit)
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _emit(json.dumps(data, indent=2, ensure_ascii=False), None)
         return
     rows = _run(store.search_claims if claims else store.search_articles, words, limit)
     for r in rows:
         label = r.get("snippet") or r.get("text")
-        click.echo(f"{r.get('article_id', r['id'])[:12]}  {r.get('outlet') or '?'}: "
-                   f"{r.get('title') or ''}\n    {label}")
+        click.echo(printable(f"{r.get('article_id', r['id'])[:12]}  {r.get('outlet') or '?'}: "
+                             f"{r.get('title') or ''}\n    {label}"))
     if not rows:
         click.echo("no matches")
 
@@ -299,14 +308,15 @@ def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> Non
     store = _open(db, readonly=True)
     data = _run(stories_view, store, sort=sort, limit=limit, offset=offset)
     if fmt == "json":  # the same object as /api/stories
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _emit(json.dumps(data, indent=2, ensure_ascii=False), None)
         return
     rows = data["stories"]
     for r in rows:
-        click.echo(f"{r['id'][:12]}  {plural(r['n_articles'], 'article'):>12}  "
-                   f"{plural(r['n_sources'], 'source'):>11}"
-                   f"  {(r['first_seen'] or '?')[:10]} → {(r['last_seen'] or '?')[:10]}  "
-                   f"{r['title']}\n              outlets: {', '.join(r['outlets'])}")
+        click.echo(printable(f"{r['id'][:12]}  {plural(r['n_articles'], 'article'):>12}  "
+                             f"{plural(r['n_sources'], 'source'):>11}"
+                             f"  {(r['first_seen'] or '?')[:10]} → {(r['last_seen'] or '?')[:10]}"
+                             f"  {printable(r['title'], one_line=True)}\n              outlets: "
+                             f"{', '.join(r['outlets'])}"))
     if not rows:
         click.echo("no stories yet (run 'corroborator analyze')")
 
@@ -441,9 +451,11 @@ def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | N
     data = _run(run_check, claim, list(inputs), store=store, story_id=story_id,
                 show_all=show_all, limit=limit)
     for warning in data.pop("warnings", []):
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(json.dumps(check_claim_dict(data), indent=2, ensure_ascii=False)
-               if fmt == "json" else check_claim_text(data))
+        click.echo(printable(f"warning: {warning}"), err=True)
+    if fmt == "json":
+        _emit(json.dumps(check_claim_dict(data), indent=2, ensure_ascii=False), None)
+    else:
+        click.echo(printable(check_claim_text(data)))
 
 
 @main.group(name="eval")
@@ -532,7 +544,7 @@ def serve(db: str | None, host: str, port: int, get_path: str | None) -> None:
                        "pip install 'corroborator[web]'") from exc
     if get_path:
         status, body = _run(web.get_page, path, get_path)
-        click.echo(body)
+        _emit(body, None)
         if status >= 400:
             sys.exit(1)
         return

@@ -49,6 +49,11 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
 _XML_FORBIDDEN = bytes(sorted(set(range(32)) - {9, 10, 13}))
 _WIDE = ("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2")
+#: Python codecs that are not character sets a document may declare: they transform
+#: text (punycode, IDNA, Python escapes, UTF-7) or always fail ("undefined"). A page
+#: naming one is decoded as if it named none.
+NOT_CHARSETS = frozenset({"punycode", "idna", "undefined", "unicode-escape",
+                          "raw-unicode-escape", "utf-7", "charmap"})
 
 
 @dataclass
@@ -92,7 +97,7 @@ def decode_bytes(
     for encoding in _candidates(data, declared):
         try:
             return Decoded(data.decode(encoding), encoding)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # UnicodeError: a codec failing its own way
             continue
     return _fallback(data)
 
@@ -121,13 +126,14 @@ def check_not_binary(data: bytes, source: str, rows: bool = False) -> None:
 
 def repair_declared_encoding(data: bytes) -> bytes:
     """XML whose declaration names a wide encoding (UTF-16/32) but is itself written one
-    byte per character (readable here as ASCII, no BOM) is really 8-bit: rewrite the
-    declaration to the encoding that decodes it."""
+    byte per character (readable here as ASCII, no BOM) is really 8-bit, and one naming
+    a codec that is no character set (`NOT_CHARSETS`: "punycode", "undefined") cannot
+    be read by it: rewrite the declaration to the encoding that decodes it."""
     match = _XML_ENCODING.search(data[:2048])
     if not match or _bom_encoding(data):
         return data
     name = match.group(1).decode("ascii", "ignore").lower().replace("_", "-")
-    if not name.startswith(_WIDE):
+    if not name.startswith(_WIDE) and not _names_no_charset(name):
         return data
     actual = "utf-8" if _decodes(data, "utf-8") else "windows-1252"
     return data[: match.start(1)] + actual.encode() + data[match.end(1) :]
@@ -279,13 +285,20 @@ def _control_ratio(head: bytes) -> float:
     return sum(1 for byte in head if byte in _CONTROL) / len(head)
 
 
-def _known_codec(name: str) -> bool:
-    """Whether Python knows a codec by this name."""
+def _names_no_charset(name: str) -> bool:
+    """Whether `name` is a Python codec listed in `NOT_CHARSETS`."""
     try:
-        codecs.lookup(name)
+        return codecs.lookup(name).name in NOT_CHARSETS
     except LookupError:
         return False
-    return True
+
+
+def _known_codec(name: str) -> bool:
+    """Whether Python knows a character set by this name (a codec in `NOT_CHARSETS` is not)."""
+    try:
+        return codecs.lookup(name).name not in NOT_CHARSETS
+    except LookupError:
+        return False
 
 
 def _codec_name(name: str) -> str:

@@ -1,7 +1,8 @@
 """Fetch a URL through httpx under one total deadline, a size cap and http(s)-only redirects.
 
-The deadline covers everything for one URL: connecting, every redirect hop and the
-whole body; a server that drips one byte a second is cut off when it passes. The
+The deadline covers everything for one URL: connecting, the status line and headers,
+every redirect hop and the whole body; a server that drips one byte a second is cut
+off when it passes (`DeadlineTransport` gives every socket step only the time left). The
 body is streamed and abandoned past ``max_bytes`` (after ``Content-Encoding``
 gzip/deflate decoding, done here in bounded steps); a body shorter than its
 ``Content-Length`` is an error. Every failure becomes an `InputError` naming the URL.
@@ -22,6 +23,7 @@ import httpx
 
 from corroborator.errors import InputError
 from corroborator.ingest.bounded import LimitExceeded, Truncated, inflate
+from corroborator.ingest.deadline import DeadlineTransport
 from corroborator.ingest.decode import Decoded, check_not_binary, decode_bytes
 from corroborator.ingest.limits import CONNECT_RETRIES, MAX_REDIRECTS
 from corroborator.ingest.options import IngestOptions, input_error
@@ -118,7 +120,7 @@ def fetch(url: str, options: IngestOptions) -> FetchedResponse:
     deadline = time.monotonic() + options.timeout
     headers = {"User-Agent": options.user_agent, "Accept": ACCEPT,
                "Accept-Encoding": "gzip, deflate"}
-    transport = httpx.HTTPTransport(retries=CONNECT_RETRIES, verify=_tls_context())
+    transport = DeadlineTransport(deadline, verify=_tls_context(), retries=CONNECT_RETRIES)
     try:
         with httpx.Client(transport=transport, headers=headers, follow_redirects=False) as client:
             return _follow(client, url, options, deadline)
@@ -191,9 +193,6 @@ def _read_body(
     url: str, response: httpx.Response, options: IngestOptions, deadline: float
 ) -> bytes:
     """Read the raw body in chunks, stopping with an error past ``max_bytes`` or the deadline."""
-    timeouts = response.request.extensions.get("timeout")
-    if isinstance(timeouts, dict):  # the body may only wait for what is left of the deadline
-        timeouts["read"] = _remaining(url, options, deadline)
     chunks: list[bytes] = []
     size = 0
     for chunk in _raw_chunks(url, response):

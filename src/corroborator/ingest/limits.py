@@ -19,6 +19,9 @@ MAX_ARCHIVE_BYTES = 2_000_000_000
 #: Longest run of decompressed archive bytes without a line break. WARC and ARC header
 #: lines are short; a long run is what a zero-filled or random gzip member looks like.
 MAX_ARCHIVE_LINE_BYTES = MAX_RECORD_BYTES
+#: Most blank space (spaces, tabs, line breaks) allowed after an archive's last record;
+#: more is reported as skipped data rather than dropped in silence.
+MAX_TRAILING_BLANK_BYTES = 65_536
 #: Largest HTML page parsed, in characters (decoded).
 MAX_HTML_CHARS = 5_000_000
 #: Most elements in one HTML page (trafilatura spends ~0.1-0.2 ms per element; news

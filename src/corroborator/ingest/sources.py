@@ -176,7 +176,8 @@ def read_text_content(
     kind = kind or sniff_kind(text)
     if kind in ("jsonl", "json"):
         reader = (
-            read_jsonl(text.splitlines(), source) if kind == "jsonl" else read_json(text, source)
+            # lines end at "\n" only, as in files: U+2028 or U+0085 inside a string is text
+            read_jsonl(text.split("\n"), source) if kind == "jsonl" else read_json(text, source)
         )
         yield from (_with_encoding(result, decoded) for result in reader)
     elif kind == "feed":

@@ -21,7 +21,12 @@ from corroborator.ingest.bounded import STEP_BYTES, Truncated, gzip_members
 from corroborator.ingest.dates import parse_date
 from corroborator.ingest.decode import decode_bytes
 from corroborator.ingest.html import parse_html
-from corroborator.ingest.limits import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_LINE_BYTES, MAX_RECORD_BYTES
+from corroborator.ingest.limits import (
+    MAX_ARCHIVE_BYTES,
+    MAX_ARCHIVE_LINE_BYTES,
+    MAX_RECORD_BYTES,
+    MAX_TRAILING_BLANK_BYTES,
+)
 from corroborator.ingest.options import input_error, one_line
 from corroborator.models import Article
 
@@ -79,15 +84,28 @@ def read_warc(path: Path, source: str) -> Iterator[Result]:
         yield input_error(source, "no HTML pages with article text found in web archive")
 
 
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio's reader, without its own warning on standard error for data it skips after
+    a record (the raw line, unescaped); `_read_stream` reports the skip instead."""
+
+    INC_RECORD = ""
+
+
 def _read_stream(handle: BinaryIO, source: str) -> Generator[Result, None, tuple[int, bool]]:
     """Yield the archive's pages; return how many were found and whether reading failed."""
     found = 0
     try:
-        for record in ArchiveIterator(handle, arc2warc=True):
+        records = _QuietArchiveIterator(handle, arc2warc=True)
+        for record in records:
             result = _record_result(record, source)
             if result is not None:
                 found += isinstance(result, Article)
                 yield result
+        if records.err_count:
+            yield input_error(source, f"corrupt web archive: data after {records.err_count} "
+                                      "record(s) skipped (a wrong Content-Length or junk "
+                                      "between records)")
+            return found, True
     except (AttributeError, TypeError, IndexError):  # warcio's way of meeting a cut record
         yield input_error(source, f"corrupt web archive: {TRUNCATED} or malformed")
         return found, True
@@ -106,27 +124,31 @@ def archive_problem(handle: BinaryIO, gzipped: bool) -> tuple[str | None, bool]:
     `MAX_ARCHIVE_LINE_BYTES` without a line break (a gzip bomb of zeros, random data).
     Not fatal: gzip data that is truncated or corrupt part-way. Memory stays at one
     step of `STEP_BYTES` whatever the file holds.
+    Also not fatal: more than `MAX_TRAILING_BLANK_BYTES` of blank space after the last
+    record, which warcio would skip in silence.
     """
     pieces = gzip_members(handle) if gzipped else iter(lambda: handle.read(STEP_BYTES), b"")
     try:
-        problem = _scan_pieces(pieces)
+        return _scan_pieces(pieces)
     except Truncated:
         return "truncated gzip data", False
     except zlib.error as exc:
         return one_line(exc)[:MAX_DETAIL_CHARS], False
-    return problem, problem not in (None, TRUNCATED)
 
 
-def _scan_pieces(pieces: Iterable[bytes]) -> str | None:
-    """Apply the total-size and line-length caps to decompressed pieces."""
-    total = run = 0
+def _scan_pieces(pieces: Iterable[bytes]) -> tuple[str | None, bool]:
+    """Apply the total-size and line-length caps to decompressed pieces; measure the blank
+    space at the end. Returns the problem found, if any, and whether it is fatal."""
+    total = run = blank = 0
     start = tail = b""
     for piece in pieces:
         total += len(piece)
         if total > MAX_ARCHIVE_BYTES:
-            return f"decompresses to more than {MAX_ARCHIVE_BYTES} bytes"
+            return f"decompresses to more than {MAX_ARCHIVE_BYTES} bytes", True
         start = start or piece[: len(ARC_START)]
         tail = (tail + piece)[-4:]
+        kept = len(piece.rstrip())
+        blank = blank + len(piece) if kept == 0 else len(piece) - kept
         first = piece.find(b"\n")
         if first < 0 or run + first > MAX_ARCHIVE_LINE_BYTES:
             run += len(piece) if first < 0 else first
@@ -134,8 +156,10 @@ def _scan_pieces(pieces: Iterable[bytes]) -> str | None:
             run = len(piece) - piece.rfind(b"\n") - 1
         if run > MAX_ARCHIVE_LINE_BYTES:
             return (f"more than {MAX_ARCHIVE_LINE_BYTES} bytes without a line break "
-                    "(not WARC records)")
-    return None if _ends_cleanly(start, tail) else TRUNCATED
+                    "(not WARC records)"), True
+    if blank > MAX_TRAILING_BLANK_BYTES:
+        return f"{blank} bytes of blank space after the last record skipped", False
+    return (None if _ends_cleanly(start, tail) else TRUNCATED), False
 
 
 def _ends_cleanly(start: bytes, tail: bytes) -> bool:

@@ -16,6 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from corroborator.safe_text import printable_data
 from corroborator.vocabulary import STANCE_TEXT, STATUS_TEXT, plural
 
 STATUS_STYLE = {"corroborated": "green", "disputed": "red", "unclear": "magenta",
@@ -29,6 +30,7 @@ WIDTH = 80
 def print_comparison(data: Mapping[str, Any], console: Console | None = None) -> None:
     """Print a comparison: articles, shared, conflicts, quotes, names, signals, unique."""
     console = console or Console(width=_width())
+    data = printable_data(data)  # article text never reaches the terminal raw
     labels = article_labels(data["articles"])
     console.print(_articles_table(data["articles"], labels))
     _section(console, "Key disputes", _key_disputes(data.get("key_disputes", []), labels))
@@ -46,12 +48,13 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
     """Print a stored story: key disputes and agreements first, then articles, claims,
     discrepancies and signals."""
     console = console or Console(width=_width())
+    data = printable_data(data)
     story = data["story"]
     console.print(Panel(Text(story["title"] or "(untitled story)", style="bold"),
-                        subtitle=f"{plural(story['n_articles'], 'article')} · "
-                                 f"{plural(story['n_sources'], 'independent source')} · "
-                                 f"{(story['first_seen'] or '?')[:10]} → "
-                                 f"{(story['last_seen'] or '?')[:10]}"))
+                        subtitle=escape(f"{plural(story['n_articles'], 'article')} · "
+                                        f"{plural(story['n_sources'], 'independent source')} · "
+                                        f"{(story['first_seen'] or '?')[:10]} → "
+                                        f"{(story['last_seen'] or '?')[:10]}")))
     labels = article_labels(data["articles"])
     summary = data.get("summary")
     if summary:
@@ -89,7 +92,7 @@ def _articles_table(articles: list[Mapping[str, Any]], labels: Mapping[str, str]
         dup = f" (copy of {a['duplicate_of'][:8]})" if a.get("duplicate_of") else ""
         table.add_row(f"[{labels[a['id']]}]", escape(a.get("outlet") or "?"),
                       escape((a.get("title") or "(no headline)") + dup),
-                      (a.get("published") or "?")[:10])
+                      escape((a.get("published") or "?")[:10]))
     return table
 
 

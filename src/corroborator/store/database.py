@@ -167,16 +167,25 @@ def escape_fts(query: str) -> str:
     return " ".join(terms)
 
 
+def side_file(path: Path, suffix: str) -> Path:
+    """A file kept with the database at `path` (lock, story index): named after the real
+    file and beside it, so every symlink to one database shares the same side files."""
+    real = Path(os.path.realpath(path))
+    return real.with_name(real.name + suffix)
+
+
 @contextmanager
 def analyzer_lock(path: Path) -> Iterator[None]:
     """Hold the one-analyzer-per-database lock (a lock file beside the database).
 
-    The operating system drops the lock when the holder exits, even on ``kill -9``.
+    The lock is taken on the resolved path: ``analyze --db link.db`` and ``analyze --db
+    real.db`` exclude each other when ``link.db`` is a symlink to ``real.db``. The
+    operating system drops the lock when the holder exits, even on ``kill -9``.
 
     Raises:
         StoreError: another process holds it (one line, naming its pid).
     """
-    lock_path = path.with_name(path.name + LOCK_SUFFIX)
+    lock_path = side_file(path, LOCK_SUFFIX)
     handle = lock_path.open("a+")
     try:
         if not _try_lock(handle):

@@ -22,6 +22,7 @@ from usearch.index import Index
 
 from corroborator.models import Story
 from corroborator.store import Store
+from corroborator.store.database import side_file
 from corroborator.store.store import upsert_story
 from corroborator.stories.core import Placement, new_index
 from corroborator.stories.decision import StoryState
@@ -34,8 +35,8 @@ DOCS_KEY = ""                   # story_term_df row holding the number of docume
 
 
 def index_path(store: Store) -> Path:
-    """Where the story index of `store` lives."""
-    return store.path.with_name(store.path.name + INDEX_SUFFIX)
+    """Where the story index of `store` lives: beside the real database file."""
+    return side_file(store.path, INDEX_SUFFIX)
 
 
 class StoreBackend:

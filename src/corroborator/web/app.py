@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from corroborator import views
 from corroborator.errors import BusyError, NotFoundError, StoreError
 from corroborator.store import Store, open_store
+from corroborator.web.host_header import parse_host
 from corroborator.web.render import render
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -113,7 +114,7 @@ class HostAllowList:
         self.hosts = frozenset(host.lower() for host in hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and host_name(_header(scope, b"host")) not in self.hosts:
+        if scope["type"] == "http" and parse_host(_header(scope, b"host")) not in self.hosts:
             response = Response("Misdirected request: this server answers only to "
                                 f"{', '.join(sorted(self.hosts))}\n", status_code=421,
                                 media_type="text/plain")

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 
+from corroborator.safe_text import isolate_bidi
 from corroborator.vocabulary import (
     COVERAGE_TEXT,
     NO_COVERAGE,
@@ -120,6 +121,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=isolate_bidi,  # a right-to-left override in a title stays inside it
     )
     env.filters.update(safe_url=safe_url, path_part=path_part, short_date=short_date,
                        show_value=show_value, stance_digest=stance_digest, plural=plural)

@@ -1,0 +1,164 @@
+"""Escape sequences in article text never reach the terminal raw (issue 23, item 4)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corroborator.cli import main
+from corroborator.safe_text import (
+    escape_unhandled_logs,
+    printable,
+    printable_json,
+    printable_markup,
+)
+
+CLEAR = "\x1b[2J"
+TITLE = "\x1b]0;owned\x07"
+CSI_8BIT = "\x9b2J"
+HOSTILE = f"Bridge{CLEAR} reopens{TITLE} \u202eevil{CSI_8BIT}"
+BODY = ("The bridge over the river reopened on Monday after two years of repairs, the city "
+        "said. Officials said the work cost 12 million dollars and finished early.")
+RAW = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_no_raw_controls(text: str) -> None:
+    for char in RAW:
+        assert char not in text, (char, text)
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two articles whose titles and outlets carry escape sequences, analyzed."""
+    from corroborator import analyze, open_store
+
+    folder = tmp_path_factory.mktemp("hostile")
+    rows = [{"title": HOSTILE, "outlet": f"Ledger{CLEAR}", "text": BODY,
+             "published": "2024-01-02"},
+            {"title": f"Bridge reopens{CLEAR} after repairs", "outlet": "Gazette",
+             "text": BODY.replace("12", "14"), "published": "2024-01-02"}]
+    source = folder / "hostile.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    path = folder / "news.db"
+    assert run("ingest", source, "--db", path).exit_code == 0
+    with open_store(path) as store:
+        analyze(store, workers=1)
+    return path
+
+
+def test_printable_shows_controls_as_escapes() -> None:
+    assert printable(f"a{CLEAR}b\tc\nd\re") == "a\\x1b[2Jb\tc\nd\\x0de"
+    assert printable("x\u202ey\x85", one_line=True) == "x\\u202ey\\x85"
+    assert printable("a\nb", one_line=True) == "a\\x0ab"
+
+
+def test_printable_json_and_markup_keep_the_value() -> None:
+    text = json.dumps({"t": HOSTILE}, ensure_ascii=False)
+    safe = printable_json(text)
+    assert_no_raw_controls(safe)
+    assert json.loads(safe) == {"t": HOSTILE}
+    assert printable_markup(f"<p>{CLEAR}</p>") == "<p>&#x1b;[2J</p>"
+
+
+def test_stories_list_escapes_titles_and_outlets(hostile_db: Path) -> None:
+    result = run("stories", "--db", hostile_db)
+    assert result.exit_code == 0, result.output
+    assert_no_raw_controls(result.output)
+    assert "\\x1b[2J" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "html"])
+def test_story_page_escapes_titles(hostile_db: Path, fmt: str) -> None:
+    story_id = json.loads(run("stories", "--db", hostile_db, "--format", "json").stdout)
+    story_id = story_id["stories"][0]["id"]
+    result = run("story", story_id, "--db", hostile_db, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert_no_raw_controls(result.output)
+    if fmt == "json":
+        assert HOSTILE in {a["title"] for a in json.loads(result.stdout)["articles"]}
+
+
+def test_search_escapes_titles(hostile_db: Path) -> None:
+    result = run("search", "bridge", "--db", hostile_db)
+    assert result.exit_code == 0, result.output
+    assert_no_raw_controls(result.output)
+    assert "\\x1b" in result.output
+
+
+def test_ingest_error_lines_escape_file_names(tmp_path: Path) -> None:
+    bad = tmp_path / f"bad{CLEAR}{TITLE}.txt"
+    bad.write_bytes(b"")
+    result = run("ingest", bad, "--db", tmp_path / "news.db")
+    assert result.exit_code == 1
+    assert_no_raw_controls(result.output)
+    assert "empty file" in result.output and "\\x1b[2J" in result.output
+
+
+def test_compare_and_check_escape_article_text(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(f"{HOSTILE}\n\n{BODY}\n", encoding="utf-8")
+    second.write_text(f"Bridge reopens{TITLE}\n\n{BODY.replace('12', '14')}\n", encoding="utf-8")
+    for args in (("compare", first, second), ("check", f"The bridge{CLEAR} reopened", first,
+                                              second)):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert_no_raw_controls(result.output)
+
+
+def test_library_logs_without_a_handler_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    escape_unhandled_logs()
+    record = logging.LogRecord("trafilatura", logging.ERROR, __file__, 1,
+                               "parsing failed: %s", (HOSTILE,), None)
+    assert logging.lastResort is not None
+    logging.lastResort.handle(record)
+    err = capsys.readouterr().err
+    assert "parsing failed: Bridge\\x1b[2J" in err
+    assert_no_raw_controls(err)
+
+
+PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
+
+
+@PROPERTY
+@given(st.text(alphabet=st.characters(codec=None, max_codepoint=0x2100 + 0x100)))
+def test_printable_never_lets_a_control_through(text: str) -> None:
+    shown = printable(text, one_line=True)
+    assert not any(unicodedata.category(c) == "Cc" for c in shown)
+    assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in shown)
+    assert json.loads(printable_json(json.dumps(text, ensure_ascii=False))) == text
+
+
+def test_stored_dates_cannot_smuggle_rich_markup(hostile_db: Path, tmp_path: Path) -> None:
+    """A date rewritten in a shared database is shown as text, not read as a terminal link."""
+    import io
+    import shutil
+    import sqlite3
+
+    from rich.console import Console
+
+    from corroborator import open_store
+    from corroborator.report import print_story
+    from corroborator.views import story_view
+
+    copy = tmp_path / "shared.db"
+    shutil.copy(hostile_db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE articles SET published = '[link=x]ab'")
+        conn.execute("UPDATE stories SET first_seen = '[link=x]ab'")
+    with open_store(copy, readonly=True) as store:
+        story_id = store.query("SELECT id FROM stories")[0]["id"]
+        data = story_view(store, story_id)
+    screen = io.StringIO()
+    print_story(data, Console(file=screen, force_terminal=True, width=100))
+    assert "\x1b]8;" not in screen.getvalue() and "[link=x]ab" in screen.getvalue()
