@@ -68,3 +68,85 @@ def test_a_refused_page_is_one_line_and_the_batch_goes_on(tmp_path: Path) -> Non
     errors = [r for r in results if isinstance(r, InputError)]
     assert len(results) == 2 and len(errors) == 1
     assert str(errors[0]).endswith("an element with 2000 attributes (the bound is 1000)")
+
+
+def news_page(url: str, head: str, title: str) -> tuple[str, str]:
+    """A page at `url` whose <head> holds `head` and a <title>."""
+    return page(f"<title>{title}</title>{head}"), url
+
+
+def read(html: str, url: str) -> tuple[str | None, str]:
+    """The outlet and title `parse_html` finds."""
+    article = parse_html(html, source="page.html", url=url)
+    return article.outlet, article.title
+
+
+def test_json_ld_publisher_beats_a_section_name_in_og_site_name() -> None:
+    jsonld = ('<script type="application/ld+json">{"@type": "NewsArticle", "publisher": '
+              '{"@type": "Organization", "name": "Reuters"}}</script>')
+    html, url = news_page("https://www.reuters.com/article/ferry-idUS1",
+                          f'<meta property="og:site_name" content="U.S.">{jsonld}',
+                          "Ferry resumes service | Reuters")
+    assert read(html, url) == ("Reuters", "Ferry resumes service")
+
+
+@pytest.mark.parametrize(("site_name", "url", "outlet"), [
+    ("https://www.newsnation.in", "https://www.newsnation.in/india/x", "newsnation.in"),
+    ("nj", "https://www.nj.com/news/x", "nj.com"),
+    ("Wday_", "https://www.wday.com/news/x", "Wday"),
+    ("WSVN 7News | Miami News, Weather, Sports", "https://wsvn.com/news/x", "WSVN 7News"),
+])
+def test_og_site_name_is_tidied(site_name: str, url: str, outlet: str) -> None:
+    html, url = news_page(url, f'<meta property="og:site_name" content="{site_name}">', "Ferry")
+    assert read(html, url)[0] == outlet
+
+
+def test_without_a_site_name_the_title_part_or_the_registered_domain_names_the_outlet() -> None:
+    assert read(*news_page("https://www.techcrunch.com/2024/x", "",
+                           "Apple unveils a new laptop – TechCrunch")) == (
+        "TechCrunch", "Apple unveils a new laptop")
+    assert read(*news_page("https://www.linknaija.com/x", "",
+                           "LinkNaija | Governor signs the budget into law")) == (
+        "LinkNaija", "Governor signs the budget into law")
+    assert read(*news_page("https://news.example.co.uk/x", "", "Ferry resumes"))[0] == (
+        "example.co.uk")
+
+
+def test_a_title_loses_a_section_and_a_date_next_to_the_site_name() -> None:
+    html, url = news_page("https://www.dw.com/en/x", '<meta property="og:site_name" content="DW">',
+                          "Berlin confronts its colonial past with new plan | DW | 19.01.2020")
+    assert read(html, url)[1] == "Berlin confronts its colonial past with new plan"
+    from corroborator.ingest.outlets import strip_site_name
+
+    title = "Thousands of academics treated as second-class | Education | The Guardian"
+    assert strip_site_name(title, "the Guardian", "https://www.theguardian.com/x") == (
+        "Thousands of academics treated as second-class")
+
+
+def test_a_headline_that_mentions_the_site_keeps_it() -> None:
+    html, url = news_page("https://www.python.org/x", "",
+                          "Python 3.12 is out: what the new release changes for everyone")
+    assert read(html, url)[1] == "Python 3.12 is out: what the new release changes for everyone"
+
+
+def test_one_outlet_keeps_one_name_across_a_batch_and_the_store(tmp_path: Path) -> None:
+    from corroborator.pipeline import ingest
+    from corroborator.store import open_store
+
+    bodies = ["The ferry resumed service on Monday after repairs to its hull were done.",
+              "The council approved the harbour budget after a long debate on Tuesday.",
+              "Rain is expected across the coast through the weekend, forecasters said."]
+    rows = [
+        {"text": bodies[0], "outlet": "Reuters", "url": "https://www.reuters.com/a"},
+        {"text": bodies[1], "outlet": "REUTERS", "url": "https://reuters.com/b"},
+        {"text": bodies[2], "url": "https://reuters.com/c"},
+    ]
+    import json
+
+    store = open_store(tmp_path / "news.db")
+    for number, row in enumerate(rows):
+        path = tmp_path / f"batch{number}.jsonl"
+        path.write_text(json.dumps(row) + "\n")
+        ingest([path], store)
+    outlets = [r["outlet"] for r in store.query("SELECT outlet FROM articles ORDER BY rowid")]
+    assert outlets == ["Reuters", "Reuters", "Reuters"]

@@ -46,16 +46,18 @@ def ingest(inputs: Iterable[str | Path], store: Store, *, outlet: str | None = N
     Articles are written in short transactions of up to ``INGEST_BATCH``.
     """
     from corroborator.ingest import read_articles
+    from corroborator.ingest.outlets import OutletNames
     from corroborator.ingest.sidecar import SidecarIndex
 
     report, batch, sidecar = IngestReport(), [], SidecarIndex()
+    names = OutletNames() if outlet else OutletNames.from_store(store)
     for item in read_articles(inputs, outlet=outlet, follow_links=follow_links, options=options):
         if progress:
             progress(item)
         if isinstance(item, InputError):
             report.errors.append(item)
             continue
-        batch.append(sidecar.apply(item))
+        batch.append(names.apply(sidecar.apply(item)))
         if len(batch) >= INGEST_BATCH:
             _store_batch(store, batch, report)
     _store_batch(store, batch, report)

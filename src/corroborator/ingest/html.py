@@ -26,7 +26,16 @@ from corroborator.ingest.limits import (
     MAX_HTML_ELEMENTS,
 )
 from corroborator.ingest.options import input_error
-from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
+from corroborator.ingest.outlets import (
+    EXACT_FIT,
+    Site,
+    fit,
+    name_key,
+    pick_outlet,
+    strip_site_name,
+    title_parts,
+)
+from corroborator.ingest.text import detect_language, split_paragraphs
 from corroborator.models import Article, normalize_text
 
 #: Meta keys (property, name or itemprop; lower case) holding a publication date, best first.
@@ -261,6 +270,7 @@ def read_meta(tree: etree._Element) -> dict[str, str]:
     _add_first(meta, "html:h1", [h1.text_content() for h1 in tree.xpath("//h1")])
     _add_first(meta, "html:canonical", tree.xpath("//link[@rel='canonical']/@href"))
     _add_first(meta, "jsonld:datepublished", _jsonld_dates(tree))
+    _add_first(meta, "jsonld:publisher", _jsonld_publishers(tree))
     return meta
 
 
@@ -285,19 +295,20 @@ def _build(
     metadata: dict[str, Any],
 ) -> Article:
     """Assemble the Article from the page text, meta tags and trafilatura's findings."""
-    title = _title(meta, doc)
-    text = _body(doc, title) or html_to_text(html)
+    text = _body(doc, _attr(doc, "title") or "") or html_to_text(html)
     if not text:
         raise input_error(source, "no article text found")
     canonical = meta.get("html:canonical") or meta.get("og:url") or _attr(doc, "url")
     page_url = url or canonical
+    outlet = _outlet(meta, doc, page_url)
+    title = _title(meta, doc, outlet, page_url)
     published, reliable, how = _published(meta, doc, page_url)
     metadata.update(_extras(meta, doc, canonical, how))
     return Article(
         text=text,
         title=title,
         url=page_url,
-        outlet=meta.get("og:site_name") or _attr(doc, "sitename") or outlet_from_url(page_url),
+        outlet=outlet,
         byline=_attr(doc, "author") or meta.get("author"),
         published=published,
         date_reliable=reliable,
@@ -319,17 +330,43 @@ def _body(doc: Any, title: str) -> str:
     return "\n\n".join(lines)
 
 
-def _title(meta: dict[str, str], doc: Any) -> str:
-    """The headline: trafilatura's title, else og:title, <title> or the first <h1>."""
-    for candidate in (
-        _attr(doc, "title"),
-        meta.get("og:title"),
-        meta.get("html:title"),
-        meta.get("html:h1"),
-    ):
-        if candidate and candidate.strip():
-            return " ".join(candidate.split())
-    return ""
+def _title(meta: dict[str, str], doc: Any, outlet: str | None, url: str | None) -> str:
+    """The headline without the site's name: trafilatura's title when the page's own
+    titles bear it out, else og:title, <title> or the first <h1>."""
+    own = [meta.get(key) for key in ("og:title", "html:title", "html:h1")]
+    own = [" ".join(title.split()) for title in own if title and title.strip()]
+    found = " ".join((_attr(doc, "title") or "").split())
+    candidates = ([found] if found and (not own or _borne_out(found, own)) else []) + own
+    names = _site_names(meta, doc)
+    site = Site.of(url)
+    stripped = [strip_site_name(title, outlet, url, names) for title in candidates]
+    for title in stripped:  # a "title" that is only the site's name is no headline
+        if name_key(title) != name_key(outlet) and fit(title, site) != EXACT_FIT:
+            return title
+    return stripped[0] if stripped else ""
+
+
+def _borne_out(title: str, own: list[str]) -> bool:
+    """Whether a title appears in (or holds) one of the page's own titles."""
+    key = name_key(title)
+    return any(key in name_key(other) or name_key(other) in key for other in own)
+
+
+def _site_names(meta: dict[str, str], doc: Any) -> list[str | None]:
+    """The page's own spellings of its site's name, best source first. trafilatura's site
+    name is left out when it only re-cases og:site_name ("nj" -> "Nj")."""
+    og_name, found = meta.get("og:site_name"), _attr(doc, "sitename")
+    if og_name and name_key(found) == name_key(og_name):
+        found = None
+    return [meta.get("jsonld:publisher"), found, og_name]
+
+
+def _outlet(meta: dict[str, str], doc: Any, url: str | None) -> str | None:
+    """The outlet: JSON-LD publisher, trafilatura's site name, og:site_name or a title part,
+    whichever fits the site's domain best (see `pick_outlet`), else the domain."""
+    candidates = _site_names(meta, doc)
+    parts = title_parts(meta.get("html:title")) + title_parts(meta.get("og:title"))
+    return pick_outlet(candidates, parts, url)
 
 
 def _published(meta: dict[str, str], doc: Any, url: str | None) -> tuple[str | None, bool, str]:
@@ -366,6 +403,36 @@ def _jsonld_dates(tree: etree._Element) -> list[str]:
         except (ValueError, RecursionError):
             continue
     return found
+
+
+def _jsonld_publishers(tree: etree._Element) -> list[str]:
+    """Names of the ``publisher`` organisations in the page's JSON-LD blocks."""
+    found: list[str] = []
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            publishers: list[Any] = []
+            _collect_any(json.loads(script), "publisher", publishers)
+        except (ValueError, RecursionError):
+            continue
+        for publisher in publishers:
+            for item in publisher if isinstance(publisher, list) else [publisher]:
+                name = item.get("name") if isinstance(item, dict) else item
+                if isinstance(name, str) and name.strip():
+                    found.append(name)
+    return found
+
+
+def _collect_any(node: Any, key: str, found: list[Any]) -> None:
+    """Append every value stored under `key` anywhere inside a JSON value."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == key:
+                found.append(value)
+            else:
+                _collect_any(value, key, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_any(item, key, found)
 
 
 def _collect_key(node: Any, key: str, found: list[str]) -> None:
