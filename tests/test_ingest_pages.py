@@ -150,3 +150,84 @@ def test_one_outlet_keeps_one_name_across_a_batch_and_the_store(tmp_path: Path) 
         ingest([path], store)
     outlets = [r["outlet"] for r in store.query("SELECT outlet FROM articles ORDER BY rowid")]
     assert outlets == ["Reuters", "Reuters", "Reuters"]
+
+
+WIRE_ITEM = (
+    "WASHINGTON (Reuters) - The U.S. Senate on Tuesday approved a bill to fund the "
+    "government through March, averting a shutdown hours before a midnight deadline, "
+    "after leaders of both parties agreed to drop a dispute over border spending. The "
+    "measure now goes to the House, which is expected to pass it on Wednesday."
+)
+
+
+def test_a_one_paragraph_txt_is_an_article_without_a_headline(tmp_path: Path) -> None:
+    (tmp_path / "wire.txt").write_text(WIRE_ITEM + "\n")
+    wrapped = WIRE_ITEM[:70] + "\n" + WIRE_ITEM[70:150] + "\n" + WIRE_ITEM[150:] + "\n"
+    (tmp_path / "wrapped.txt").write_text(wrapped)
+    results = list(read_articles([tmp_path / "wire.txt", tmp_path / "wrapped.txt"]))
+    assert [type(r).__name__ for r in results] == ["Article", "Article"]
+    assert all(r.title == "" and r.text.startswith("WASHINGTON (Reuters)") for r in results)
+
+
+def test_a_headline_line_before_one_paragraph_is_the_headline(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Senate averts a shutdown\n" + WIRE_ITEM + "\n")
+    article = next(iter(read_articles([tmp_path / "story.txt"])))
+    assert article.title == "Senate averts a shutdown" and article.text == WIRE_ITEM
+
+
+def test_a_lone_headline_is_still_refused(tmp_path: Path) -> None:
+    (tmp_path / "head.txt").write_text("Senate averts a shutdown\n")
+    (error,) = list(read_articles([tmp_path / "head.txt"]))
+    assert isinstance(error, InputError) and "only a headline" in error.problem
+
+
+def test_csv_and_jsonl_fields_can_be_named(tmp_path: Path) -> None:
+    import json
+
+    from corroborator.ingest import IngestOptions
+
+    (tmp_path / "export.csv").write_text(
+        "headline,articleBody,datePublished,publisherName,link\n"
+        f'Senate averts a shutdown,"{WIRE_ITEM}",2024-03-01,Reuters,https://r.example/a\n')
+    row = {"heading": "Shutdown averted", "story": WIRE_ITEM, "when": "2024-03-02",
+           "paper": "The Ledger", "address": "https://ledger.example/b"}
+    (tmp_path / "export.jsonl").write_text(json.dumps(row) + "\n")
+    csv_options = IngestOptions(fields={"text": "articleBody", "title": "headline",
+                                        "date": "datePublished", "outlet": "publisherName",
+                                        "url": "link"})
+    (article,) = list(read_articles([tmp_path / "export.csv"], options=csv_options))
+    assert (article.title, article.outlet, article.url) == (
+        "Senate averts a shutdown", "Reuters", "https://r.example/a")
+    assert article.published.startswith("2024-03-01") and article.text == WIRE_ITEM
+    jsonl_options = IngestOptions(fields={"text": "story", "title": "heading", "date": "when",
+                                          "outlet": "paper", "url": "address"})
+    (article,) = list(read_articles([tmp_path / "export.jsonl"], options=jsonl_options))
+    assert (article.title, article.outlet, article.url) == (
+        "Shutdown averted", "The Ledger", "https://ledger.example/b")
+
+
+def test_a_named_text_column_that_is_missing_is_one_clear_line(tmp_path: Path) -> None:
+    from corroborator.ingest import IngestOptions
+
+    (tmp_path / "export.csv").write_text(f'title,text\nA,"{WIRE_ITEM}"\n')
+    options = IngestOptions(fields={"text": "articleBody"})
+    (error,) = list(read_articles([tmp_path / "export.csv"], options=options))
+    assert error.problem == "no text column (looked for articleBody); columns found: title, text"
+
+
+def test_ingest_cli_takes_field_options(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from corroborator.cli import main
+
+    (tmp_path / "export.csv").write_text(f'headline,articleBody\nShutdown,"{WIRE_ITEM}"\n')
+    db = str(tmp_path / "news.db")
+    runner = CliRunner()
+    refused = runner.invoke(main, ["ingest", str(tmp_path / "export.csv"), "--db", db])
+    assert refused.exit_code == 1 and "no text column" in refused.output
+    result = runner.invoke(main, ["ingest", str(tmp_path / "export.csv"), "--db", db,
+                                  "--text-field", "articleBody", "--title-field", "headline"])
+    assert result.exit_code == 0 and "1 added" in result.output
+    empty = runner.invoke(main, ["ingest", str(tmp_path / "export.csv"), "--db", db,
+                                 "--text-field", " "])
+    assert empty.exit_code == 2 and "empty column name for the text field" in empty.output
