@@ -313,6 +313,10 @@ def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> Non
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     rows = data["stories"]
+    if data["skipped"]["total"]:  # articles in no story, said out loud
+        from corroborator.coverage import describe_skipped
+
+        click.echo(f"in no story: {describe_skipped(data['skipped'])}", err=True)
     for r in rows:
         click.echo(f"{r['id'][:12]}  {plural(r['n_articles'], 'article'):>12}  "
                    f"{plural(r['n_sources'], 'source'):>11}"
