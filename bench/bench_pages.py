@@ -136,12 +136,14 @@ def run(show_misses: bool, with_trafilatura: bool) -> dict[str, dict[str, Tally]
     systems = ("ours", "trafilatura") if with_trafilatura else ("ours",)
     tallies = {s: {g: Tally() for g in ("dev", "held-out", "all")} for s in systems}
     reasons: Counter[str] = Counter()
+    cpu = Counter()
     for url, page in pages.items():
         file = page["file"]
         name = Path(file).name
         html = (PAGES / file).read_bytes()
         page_url = None if url.startswith("hard::") else url
         groups = ("held-out" if held_out(url, file) else "dev", "all")
+        started = time.process_time()
         try:
             article = parse_html(html, source=name, url=page_url)
             title, outlet = article.title, article.outlet
@@ -151,6 +153,7 @@ def run(show_misses: bool, with_trafilatura: bool) -> dict[str, dict[str, Tally]
             text = title = outlet = ""
             for group in groups:
                 tallies["ours"][group].refused += 1
+        cpu["ours"] += time.process_time() - started
         for group in groups:
             tally = tallies["ours"][group]
             tally.pages += 1
@@ -164,12 +167,16 @@ def run(show_misses: bool, with_trafilatura: bool) -> dict[str, dict[str, Tally]
                 if group != "all" and not (right and clean):
                     tally.misses.append(f"{name}: outlet {outlet!r} title {title!r}")
         if with_trafilatura:
+            started = time.process_time()
             alone = trafilatura_text(html, page_url)
+            cpu["trafilatura"] += time.process_time() - started
             for group in groups:
                 tallies["trafilatura"][group].pages += 1
                 tallies["trafilatura"][group].add_snippets(alone, page)
     for problem, count in reasons.most_common():
         print(f"refused x{count}: {problem}")
+    for system, seconds in cpu.items():
+        print(f"{system}: {len(pages) / seconds:.1f} pages per CPU-second ({seconds:.1f} CPU-s)")
     if show_misses:
         for group in ("dev", "held-out"):
             for miss in tallies["ours"][group].misses:
