@@ -106,10 +106,15 @@ def main() -> None:
 @click.option("--follow-deadline", default=300.0, show_default=True,
               help="Total seconds one feed may spend following links.")
 @click.option("--ignore-robots", is_flag=True, help="With --follow-links: skip robots.txt.")
+@click.option("--text-field", help="JSONL/CSV: the field (column) holding the text.")
+@click.option("--title-field", help="JSONL/CSV: the field holding the headline.")
+@click.option("--date-field", help="JSONL/CSV: the field holding the publication date.")
+@click.option("--outlet-field", help="JSONL/CSV: the field holding the outlet name.")
+@click.option("--url-field", help="JSONL/CSV: the field holding the article's URL.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_links: bool,
            timeout: float, max_bytes: int, follow_deadline: float, ignore_robots: bool,
-           fmt: str) -> None:
+           fmt: str, **named_fields: str | None) -> None:
     """Read articles from files, folders, URLs, feeds, JSONL/CSV, WARC or - (stdin).
 
     \b
@@ -117,13 +122,19 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
       corroborator ingest examples/ --db news.db
       corroborator ingest https://example.org/feed.xml --follow-links
       cat story.txt | corroborator ingest - --outlet "The Ledger"
+      corroborator ingest export.csv --text-field articleBody --date-field datePublished
     """
     from corroborator.ingest import IngestOptions
     from corroborator.pipeline import ingest as run_ingest
 
+    fields = {name.removesuffix("_field"): value
+              for name, value in named_fields.items() if value is not None}
+    try:
+        options = IngestOptions(timeout=timeout, max_bytes=max_bytes, fields=fields,
+                                follow_deadline=follow_deadline, respect_robots=not ignore_robots)
+    except ValueError as exc:  # an empty --...-field
+        raise click.UsageError(str(exc)) from exc
     store = _open(db, create=True)
-    options = IngestOptions(timeout=timeout, max_bytes=max_bytes,
-                            follow_deadline=follow_deadline, respect_robots=not ignore_robots)
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None)
         report = _run(run_ingest, inputs, store, outlet=outlet, follow_links=follow_links,
@@ -311,6 +322,10 @@ def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> Non
         _emit(json.dumps(data, indent=2, ensure_ascii=False), None)
         return
     rows = data["stories"]
+    if data["skipped"]["total"]:  # articles in no story, said out loud
+        from corroborator.coverage import describe_skipped
+
+        click.echo(f"in no story: {describe_skipped(data['skipped'])}", err=True)
     for r in rows:
         click.echo(printable(f"{r['id'][:12]}  {plural(r['n_articles'], 'article'):>12}  "
                              f"{plural(r['n_sources'], 'source'):>11}"

@@ -46,16 +46,18 @@ def ingest(inputs: Iterable[str | Path], store: Store, *, outlet: str | None = N
     Articles are written in short transactions of up to ``INGEST_BATCH``.
     """
     from corroborator.ingest import read_articles
+    from corroborator.ingest.outlets import OutletNames
     from corroborator.ingest.sidecar import SidecarIndex
 
     report, batch, sidecar = IngestReport(), [], SidecarIndex()
+    names = OutletNames() if outlet else OutletNames.from_store(store)
     for item in read_articles(inputs, outlet=outlet, follow_links=follow_links, options=options):
         if progress:
             progress(item)
         if isinstance(item, InputError):
             report.errors.append(item)
             continue
-        batch.append(sidecar.apply(item))
+        batch.append(names.apply(sidecar.apply(item)))
         if len(batch) >= INGEST_BATCH:
             _store_batch(store, batch, report)
     _store_batch(store, batch, report)
@@ -78,14 +80,18 @@ class AnalyzeReport:
     duplicates: int = 0
     stories_touched: list[str] = field(default_factory=list)
     unclustered: int = 0
+    skipped: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     engine: str = "local"
     workers: int = 1
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
+        from corroborator.coverage import count_skipped, describe_skipped
+
         return (f"{self.extracted} analyzed, {self.duplicates} duplicates, "
-                f"{len(self.stories_touched)} stories updated, {self.unclustered} unclustered")
+                f"{len(self.stories_touched)} stories updated, "
+                f"{describe_skipped(self.skipped or count_skipped([]))}")
 
 
 Progress = Callable[[str, int, int], None]
@@ -192,6 +198,7 @@ def _cluster(store: Store, article_ids: Sequence[str], report: AnalyzeReport,
              progress: Progress | None) -> None:
     """Dedupe and place articles into stories, in arrival order."""
     from corroborator import dedupe, stories
+    from corroborator.coverage import count_skipped
 
     if progress and article_ids:
         progress("cluster", 0, len(article_ids))
@@ -200,6 +207,7 @@ def _cluster(store: Store, article_ids: Sequence[str], report: AnalyzeReport,
     step = (lambda n: progress("cluster", n, len(article_ids))) if progress else None
     result = stories.cluster_articles(store, article_ids, progress=step)
     report.unclustered = len(result.unclustered)
+    report.skipped = count_skipped(result.unclustered.values())
 
 
 def _corroborate(store: Store, runner: _LazyEngine, story_ids: Sequence[str],

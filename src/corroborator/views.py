@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from corroborator.coverage import skipped_in_store
 from corroborator.errors import NotFoundError
 from corroborator.models import Article, ClaimGroup
 from corroborator.store import Store
@@ -100,8 +101,9 @@ def stories_view(store: Store, limit: int = 50, offset: int = 0, sort: str = "re
     """One page of story summaries, never more than `limit` rows read.
 
     Returns:
-        ``{stories, total, limit, offset, sort, query, next_offset, prev_offset}``;
-        the offsets are None where there is no such page.
+        ``{stories, total, limit, offset, sort, query, next_offset, prev_offset, skipped}``;
+        the offsets are None where there is no such page; ``skipped`` counts the articles
+        in no story by reason and language (`corroborator.coverage.count_skipped`).
     """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
@@ -121,6 +123,7 @@ def stories_view(store: Store, limit: int = 50, offset: int = 0, sort: str = "re
         "query": query,
         "next_offset": offset + limit if offset + limit < total else None,
         "prev_offset": max(0, offset - limit) if offset > 0 else None,
+        "skipped": skipped_in_store(store),
     }
 
 

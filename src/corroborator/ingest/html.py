@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
@@ -18,9 +19,23 @@ from lxml import etree
 
 from corroborator.ingest.dates import date_from_url, parse_date
 from corroborator.ingest.decode import decode_bytes
-from corroborator.ingest.limits import MAX_HTML_ATTRIBUTES, MAX_HTML_CHARS, MAX_HTML_ELEMENTS
+from corroborator.ingest.limits import (
+    MAX_HTML_ATTRIBUTES,
+    MAX_HTML_CHARS,
+    MAX_HTML_DEPTH,
+    MAX_HTML_ELEMENTS,
+)
 from corroborator.ingest.options import input_error
-from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
+from corroborator.ingest.outlets import (
+    EXACT_FIT,
+    Site,
+    fit,
+    name_key,
+    pick_outlet,
+    strip_site_name,
+    title_parts,
+)
+from corroborator.ingest.text import detect_language, split_paragraphs
 from corroborator.models import Article, normalize_text
 
 #: Meta keys (property, name or itemprop; lower case) holding a publication date, best first.
@@ -87,9 +102,19 @@ BLOCK_TAGS = frozenset(
     }
 )
 
-#: An opening tag up to its end; ``[^<>]`` keeps the scan linear on unclosed brackets.
-_TAG = re.compile(r"<[A-Za-z][^<>]*")
-_SPACE_RUN = re.compile(r"\s+")
+#: One attribute as an HTML tokenizer reads it: a name, then optionally ``=`` and a quoted
+#: or bare value. Quotes count only after ``=`` and a name may start with ``=``, as in the
+#: tokenizer, so a quoted value (a 13 KB ``<meta content=...>``) is one attribute however
+#: many spaces it holds, and no stray quote or ``=`` hides attributes from the count.
+_ATTRIBUTE = r"""[^\s/>][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?"""
+#: A start tag with its attributes up to its ``>``; the pieces never overlap, so the
+#: scan stays linear on hostile markup.
+_START_TAG = re.compile(rf"<([A-Za-z][^\s/>]*)(?:[\s/]+|{_ATTRIBUTE})*")
+_ATTRIBUTE_RE = re.compile(_ATTRIBUTE)
+#: A comment's start or a start tag, whichever comes first.
+_MARKUP = re.compile(r"<!--|<[A-Za-z]")
+#: Elements whose content the tokenizer reads as text up to their end tag.
+RAW_TEXT_TAGS = frozenset({"script", "style"})
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
@@ -124,9 +149,12 @@ def parse_html(html: str | bytes, source: str = "<html>", url: str | None = None
     problem = html_problem(html)
     if problem:
         raise input_error(source, f"HTML refused: {problem}")
-    tree = load_tree(html)
+    tree = _parse(html)
     if tree is None:
         raise input_error(source, "no article text found (not parseable as HTML)")
+    problem = tree_problem(tree)
+    if problem:
+        raise input_error(source, f"HTML refused: {problem}")
     meta = read_meta(tree)
     doc = _extract(tree, url)
     return _build(html, source, url, meta, doc, metadata)
@@ -147,27 +175,81 @@ def html_to_text(html: str | etree._Element) -> str:
 
 
 def html_problem(html: str) -> str | None:
-    """Why HTML is over the caps (size, attributes on one element), or None; linear time."""
+    """Why HTML text cannot be parsed safely (its size, attributes on one element), or None.
+
+    Runs before parsing, in linear time: libxml2 checks an element's attributes for
+    duplicates in quadratic time, so a hostile element must be caught by a tokenizer-
+    like scan first. The refusal names the bound and the value found.
+    """
     if len(html) > MAX_HTML_CHARS:
-        return f"larger than {MAX_HTML_CHARS} characters"
-    for count, match in enumerate(_TAG.finditer(html), start=1):
-        tag = match.group(0)
-        if len(tag) > MAX_HTML_ATTRIBUTES and _attribute_count(tag) > MAX_HTML_ATTRIBUTES:
-            return f"an element with more than {MAX_HTML_ATTRIBUTES} attributes"
-        if count > MAX_HTML_ELEMENTS:
-            return f"more than {MAX_HTML_ELEMENTS} elements"
+        return f"{len(html)} characters (the bound is {MAX_HTML_CHARS})"
+    for tag in start_tags(html):
+        # Each attribute takes at least one character, so only long start tags are counted.
+        if len(tag) > MAX_HTML_ATTRIBUTES:
+            count = attribute_count(tag)
+            if count > MAX_HTML_ATTRIBUTES:
+                return f"an element with {count} attributes (the bound is {MAX_HTML_ATTRIBUTES})"
     return None
 
 
-def _attribute_count(tag: str) -> int:
-    """A generous attribute count for one opening tag: its runs of spaces and equals signs."""
-    return max(len(_SPACE_RUN.findall(tag)), tag.count("="))
+def start_tags(html: str) -> Iterator[str]:
+    """Every start tag as the tokenizer reads it, skipping comments and the content of
+    script, style and other raw-text elements; linear time."""
+    pos = 0
+    while found := _MARKUP.search(html, pos):
+        if found.group(0) == "<!--":
+            end = html.find("-->", found.end())
+            pos = len(html) if end < 0 else end + 3
+            continue
+        tag = _START_TAG.match(html, found.start())
+        assert tag is not None  # "<" and a letter always start a tag
+        yield tag.group(0)
+        pos = tag.end()
+        name = tag.group(1).lower()
+        if name in RAW_TEXT_TAGS:
+            closing = re.compile(rf"</{name}[\s/>]", re.IGNORECASE).search(html, pos)
+            pos = closing.end() if closing else len(html)
+
+
+def tree_problem(tree: etree._Element) -> str | None:
+    """Why a parsed page is too big to extract (elements, nesting depth), or None."""
+    elements = int(tree.xpath("count(//*)"))
+    if elements > MAX_HTML_ELEMENTS:
+        return f"{elements} elements (the bound is {MAX_HTML_ELEMENTS})"
+    depth = tree_depth(tree)
+    if depth > MAX_HTML_DEPTH:
+        return f"elements nested {depth} deep (the bound is {MAX_HTML_DEPTH})"
+    return None
+
+
+def attribute_count(tag: str) -> int:
+    """The attributes an HTML tokenizer finds in one start tag (``<name ...``)."""
+    name_end = re.match(r"<[^\s/>]*", tag)
+    start = name_end.end() if name_end else 0
+    return sum(1 for _ in _ATTRIBUTE_RE.finditer(tag, start))
+
+
+def tree_depth(tree: etree._Element) -> int:
+    """How deep the parsed elements nest (the root is depth 1)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def load_tree(html: str) -> etree._Element | None:
     """Parse HTML text into an lxml tree, or None when there is nothing to parse or the
-    text is over the HTML caps."""
-    if not html.strip() or html_problem(html):
+    page is over the HTML bounds."""
+    if html_problem(html):
+        return None
+    tree = _parse(html)
+    return None if tree is None or tree_problem(tree) else tree
+
+
+def _parse(html: str) -> etree._Element | None:
+    """lxml's tree of HTML text already checked by `html_problem`; None when unparseable."""
+    if not html.strip():
         return None
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     try:
@@ -188,6 +270,7 @@ def read_meta(tree: etree._Element) -> dict[str, str]:
     _add_first(meta, "html:h1", [h1.text_content() for h1 in tree.xpath("//h1")])
     _add_first(meta, "html:canonical", tree.xpath("//link[@rel='canonical']/@href"))
     _add_first(meta, "jsonld:datepublished", _jsonld_dates(tree))
+    _add_first(meta, "jsonld:publisher", _jsonld_publishers(tree))
     return meta
 
 
@@ -212,19 +295,20 @@ def _build(
     metadata: dict[str, Any],
 ) -> Article:
     """Assemble the Article from the page text, meta tags and trafilatura's findings."""
-    title = _title(meta, doc)
-    text = _body(doc, title) or html_to_text(html)
+    text = _body(doc, _attr(doc, "title") or "") or html_to_text(html)
     if not text:
         raise input_error(source, "no article text found")
     canonical = meta.get("html:canonical") or meta.get("og:url") or _attr(doc, "url")
     page_url = url or canonical
+    outlet = _outlet(meta, doc, page_url)
+    title = _title(meta, doc, outlet, page_url)
     published, reliable, how = _published(meta, doc, page_url)
     metadata.update(_extras(meta, doc, canonical, how))
     return Article(
         text=text,
         title=title,
         url=page_url,
-        outlet=meta.get("og:site_name") or _attr(doc, "sitename") or outlet_from_url(page_url),
+        outlet=outlet,
         byline=_attr(doc, "author") or meta.get("author"),
         published=published,
         date_reliable=reliable,
@@ -246,17 +330,43 @@ def _body(doc: Any, title: str) -> str:
     return "\n\n".join(lines)
 
 
-def _title(meta: dict[str, str], doc: Any) -> str:
-    """The headline: trafilatura's title, else og:title, <title> or the first <h1>."""
-    for candidate in (
-        _attr(doc, "title"),
-        meta.get("og:title"),
-        meta.get("html:title"),
-        meta.get("html:h1"),
-    ):
-        if candidate and candidate.strip():
-            return " ".join(candidate.split())
-    return ""
+def _title(meta: dict[str, str], doc: Any, outlet: str | None, url: str | None) -> str:
+    """The headline without the site's name: trafilatura's title when the page's own
+    titles bear it out, else og:title, <title> or the first <h1>."""
+    own = [meta.get(key) for key in ("og:title", "html:title", "html:h1")]
+    own = [" ".join(title.split()) for title in own if title and title.strip()]
+    found = " ".join((_attr(doc, "title") or "").split())
+    candidates = ([found] if found and (not own or _borne_out(found, own)) else []) + own
+    names = _site_names(meta, doc)
+    site = Site.of(url)
+    stripped = [strip_site_name(title, outlet, url, names) for title in candidates]
+    for title in stripped:  # a "title" that is only the site's name is no headline
+        if name_key(title) != name_key(outlet) and fit(title, site) != EXACT_FIT:
+            return title
+    return stripped[0] if stripped else ""
+
+
+def _borne_out(title: str, own: list[str]) -> bool:
+    """Whether a title appears in (or holds) one of the page's own titles."""
+    key = name_key(title)
+    return any(key in name_key(other) or name_key(other) in key for other in own)
+
+
+def _site_names(meta: dict[str, str], doc: Any) -> list[str | None]:
+    """The page's own spellings of its site's name, best source first. trafilatura's site
+    name is left out when it only re-cases og:site_name ("nj" -> "Nj")."""
+    og_name, found = meta.get("og:site_name"), _attr(doc, "sitename")
+    if og_name and name_key(found) == name_key(og_name):
+        found = None
+    return [meta.get("jsonld:publisher"), found, og_name]
+
+
+def _outlet(meta: dict[str, str], doc: Any, url: str | None) -> str | None:
+    """The outlet: JSON-LD publisher, trafilatura's site name, og:site_name or a title part,
+    whichever fits the site's domain best (see `pick_outlet`), else the domain."""
+    candidates = _site_names(meta, doc)
+    parts = title_parts(meta.get("html:title")) + title_parts(meta.get("og:title"))
+    return pick_outlet(candidates, parts, url)
 
 
 def _published(meta: dict[str, str], doc: Any, url: str | None) -> tuple[str | None, bool, str]:
@@ -293,6 +403,36 @@ def _jsonld_dates(tree: etree._Element) -> list[str]:
         except (ValueError, RecursionError):
             continue
     return found
+
+
+def _jsonld_publishers(tree: etree._Element) -> list[str]:
+    """Names of the ``publisher`` organisations in the page's JSON-LD blocks."""
+    found: list[str] = []
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            publishers: list[Any] = []
+            _collect_any(json.loads(script), "publisher", publishers)
+        except (ValueError, RecursionError):
+            continue
+        for publisher in publishers:
+            for item in publisher if isinstance(publisher, list) else [publisher]:
+                name = item.get("name") if isinstance(item, dict) else item
+                if isinstance(name, str) and name.strip():
+                    found.append(name)
+    return found
+
+
+def _collect_any(node: Any, key: str, found: list[Any]) -> None:
+    """Append every value stored under `key` anywhere inside a JSON value."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == key:
+                found.append(value)
+            else:
+                _collect_any(value, key, found)
+    elif isinstance(node, list):
+        for item in node:
+            _collect_any(item, key, found)
 
 
 def _collect_key(node: Any, key: str, found: list[str]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from corroborator.errors import InputError
@@ -30,6 +30,46 @@ EXTENSIONS: tuple[tuple[str, str], ...] = (
 
 _SPACE = re.compile(r"\s+")
 
+#: Record keys for each Article field, in order of preference.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "article", "maintext"),
+    "title": ("title", "headline"),
+    "url": ("url", "link", "canonical_url"),
+    "outlet": ("outlet", "source", "site", "sitename", "publisher"),
+    "published": ("published", "date", "published_at", "pubdate", "date_published"),
+    "byline": ("byline", "author", "authors"),
+    "language": ("language", "lang"),
+}
+#: Article fields whose record key a user may name (``--text-field`` ...), by option name.
+NAMEABLE_FIELDS = {"text": "text", "title": "title", "date": "published", "outlet": "outlet",
+                   "url": "url"}
+Aliases = dict[str, tuple[str, ...]]
+
+
+def field_aliases(named: dict[str, str] | None = None) -> Aliases:
+    """The record keys looked up for each Article field, with the user's names in place
+    of the defaults for the fields they name.
+
+    Args:
+        named: Field (``text``, ``title``, ``date``, ``outlet``, ``url``) to the record
+            key holding it, e.g. ``{"text": "articleBody"}``.
+
+    Raises:
+        ValueError: A field that cannot be named, or an empty key.
+
+    Example:
+        >>> field_aliases({"text": "articleBody"})["text"]
+        ('articleBody',)
+    """
+    aliases = dict(FIELD_ALIASES)
+    for name, key in (named or {}).items():
+        if name not in NAMEABLE_FIELDS:
+            raise ValueError(f"unknown field {name!r} (fields: {', '.join(NAMEABLE_FIELDS)})")
+        if not key or not key.strip():
+            raise ValueError(f"empty column name for the {name} field")
+        aliases[NAMEABLE_FIELDS[name]] = (key.strip(),)
+    return aliases
+
 
 @dataclass
 class IngestOptions:
@@ -45,6 +85,9 @@ class IngestOptions:
         follow_deadline: Seconds one feed may spend following its links in total;
             entries past it keep the text the feed carries (with a warning).
         respect_robots: Ask each site's robots.txt before following a feed's links.
+        fields: For JSON Lines, JSON and CSV: the key (column) holding a field, by field
+            name (``text``, ``title``, ``date``, ``outlet``, ``url``), in place of the
+            default names; e.g. ``{"text": "articleBody"}``.
     """
 
     timeout: float = 10.0
@@ -54,6 +97,14 @@ class IngestOptions:
     stdin: TextIO | None = None
     follow_deadline: float = FOLLOW_LINKS_DEADLINE_S
     respect_robots: bool = True
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.aliases()  # a bad field name fails here, before any input is read
+
+    def aliases(self) -> Aliases:
+        """The keys read for each Article field from row-shaped inputs."""
+        return field_aliases(self.fields)
 
 
 def kind_for_name(name: str) -> str | None:

@@ -19,20 +19,10 @@ from corroborator.ingest.dates import parse_date
 from corroborator.ingest.decode import decode_bytes
 from corroborator.ingest.html import html_to_text
 from corroborator.ingest.limits import MAX_CSV_FIELD_CHARS, MAX_JSON_DEPTH, MAX_JSON_NUMBER_CHARS
-from corroborator.ingest.options import input_error, one_line
+from corroborator.ingest.options import FIELD_ALIASES, Aliases, input_error, one_line
 from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
 from corroborator.models import Article
 
-#: Record keys for each Article field, in order of preference.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "body", "content", "article", "maintext"),
-    "title": ("title", "headline"),
-    "url": ("url", "link", "canonical_url"),
-    "outlet": ("outlet", "source", "site", "sitename", "publisher"),
-    "published": ("published", "date", "published_at", "pubdate", "date_published"),
-    "byline": ("byline", "author", "authors"),
-    "language": ("language", "lang"),
-}
 #: Delimiters the CSV sniffer may choose from.
 CSV_DELIMITERS = ",;\t"
 
@@ -40,10 +30,9 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 Record = dict[str, Any]
 Result = Article | InputError
-
-
 def read_jsonl(
-    lines: Iterable[bytes | str | InputError], source: str, fmt: str = "jsonl"
+    lines: Iterable[bytes | str | InputError], source: str, fmt: str = "jsonl",
+    aliases: Aliases | None = None,
 ) -> Iterator[Result]:
     """Yield one Article (or InputError) per non-blank JSON Lines row.
 
@@ -75,7 +64,7 @@ def read_jsonl(
         except ValueError as exc:
             yield input_error(source, json_problem(exc), number)
             continue
-        yield _result(value, source, fmt, number, warnings)
+        yield _result(value, source, fmt, number, warnings, aliases=aliases)
 
 
 def load_json(text: str) -> Any:
@@ -128,12 +117,13 @@ def _too_deep(value: Any, limit: int) -> bool:
     return False
 
 
-def read_json(text: str, source: str, fmt: str = "jsonl") -> Iterator[Result]:
+def read_json(text: str, source: str, fmt: str = "jsonl",
+              aliases: Aliases | None = None) -> Iterator[Result]:
     """Yield Articles from one JSON document: an object, a list, or ``{"articles": [...]}``."""
     try:
         value = load_json(text)
     except json.JSONDecodeError:
-        yield from read_jsonl(text.splitlines(), source, fmt)
+        yield from read_jsonl(text.splitlines(), source, fmt, aliases)
         return
     except ValueError as exc:
         yield input_error(source, json_problem(exc))
@@ -152,15 +142,16 @@ def read_json(text: str, source: str, fmt: str = "jsonl") -> Iterator[Result]:
         yield input_error(source, f"expected a JSON object or list, got {type(value).__name__}")
         return
     for index, item in enumerate(value, start=1):
-        yield _result(item, source, fmt, None, [], index)
+        yield _result(item, source, fmt, None, [], index, aliases)
 
 
-def read_csv(data: bytes | str, source: str) -> Iterator[Result]:
+def read_csv(data: bytes | str, source: str, aliases: Aliases | None = None) -> Iterator[Result]:
     """Yield one Article (or InputError) per CSV row; the first row names the columns.
 
     Args:
         data: The CSV file, as bytes (BOM and encoding handled) or text.
         source: The input's name.
+        aliases: The columns read for each field (`field_aliases`); the defaults if None.
 
     Returns:
         An iterator of Articles; a file without a text column gives one InputError
@@ -178,26 +169,31 @@ def read_csv(data: bytes | str, source: str) -> Iterator[Result]:
     reader = csv.reader(_lines(data.lstrip("\ufeff")), delimiter=_sniff_delimiter(data))
     header = next(reader, None)
     columns = [name.strip() for name in header or []]
-    if not _has_text_column(columns):
+    aliases = aliases or FIELD_ALIASES
+    if not _has_text_column(columns, aliases):
         shown = ", ".join(columns) if any(columns) else "(none)"
-        yield input_error(
-            source, f"no text column (looked for {_aliases('text')}); columns found: {shown}"
-        )
+        yield input_error(source, f"no text column (looked for {_aliases('text', aliases)}); "
+                                  f"columns found: {shown}")
         return
-    yield from _csv_rows(reader, columns, source, warnings)
+    yield from _csv_rows(reader, columns, source, warnings, aliases)
 
 
-def record_to_article(record: Record, source: str, fmt: str) -> Article:
+def record_to_article(record: Record, source: str, fmt: str,
+                      aliases: Aliases | None = None) -> Article:
     """Map one record (a JSON object or CSV row) onto an Article.
+
+    `aliases` (see `field_aliases`) names the keys read for each field; keys match
+    case-insensitively.
 
     Raises:
         ValueError: When the record has no usable text; the message names the fields found.
     """
+    aliases = aliases or FIELD_ALIASES
     fields = {str(key).strip().lower(): value for key, value in record.items()}
     used: set[str] = set()
-    picked = {name: _pick(fields, name, used) for name in FIELD_ALIASES}
+    picked = {name: _pick(fields, aliases[name], used) for name in FIELD_ALIASES}
     if not picked["text"]:
-        raise ValueError(_missing_text(record))
+        raise ValueError(_missing_text(record, aliases))
     body = split_paragraphs(_as_text(picked["text"]))
     if not body:
         raise ValueError("empty text field")
@@ -224,7 +220,7 @@ def record_to_article(record: Record, source: str, fmt: str) -> Article:
 
 
 def _csv_rows(
-    reader: Any, columns: list[str], source: str, warnings: list[str]
+    reader: Any, columns: list[str], source: str, warnings: list[str], aliases: Aliases
 ) -> Iterator[Result]:
     """Yield the Articles of the CSV rows after the header, one error per bad row."""
     while True:
@@ -243,7 +239,7 @@ def _csv_rows(
         record = dict(zip(columns, row, strict=False))
         if len(row) > len(columns):
             record["extra_columns"] = row[len(columns) :]
-        yield _result(record, source, "csv", line, warnings)
+        yield _result(record, source, "csv", line, warnings, aliases=aliases)
 
 
 def _result(
@@ -253,13 +249,14 @@ def _result(
     line: int | None,
     warnings: list[str],
     index: int | None = None,
+    aliases: Aliases | None = None,
 ) -> Result:
     """Turn one parsed row into an Article, or an InputError naming the row."""
     where = f"item {index}: " if index is not None else ""
     if not isinstance(value, dict):
         return input_error(source, f"{where}expected a JSON object, got {_json_type(value)}", line)
     try:
-        article = record_to_article(value, source, fmt)
+        article = record_to_article(value, source, fmt, aliases)
     except ValueError as exc:
         return input_error(source, f"{where}{exc}", line)
     if line is not None:
@@ -281,12 +278,12 @@ def _line_text(raw: bytes | str, source: str, number: int) -> tuple[str, list[st
         return raw.decode("cp1252", "replace"), [f"line {number} not valid UTF-8; read as cp1252"]
 
 
-def _pick(fields: dict[str, Any], name: str, used: set[str]) -> Any:
-    """The first non-empty value among a field's aliases, remembering which key was used."""
-    for alias in FIELD_ALIASES[name]:
-        value = fields.get(alias)
+def _pick(fields: dict[str, Any], keys: tuple[str, ...], used: set[str]) -> Any:
+    """The first non-empty value among a field's keys, remembering which key was used."""
+    for key in keys:
+        value = fields.get(key.lower())
         if value not in (None, "", [], {}):
-            used.add(alias)
+            used.add(key.lower())
             return value
     return None
 
@@ -319,20 +316,22 @@ def _language(value: Any) -> str | None:
     return text if len(text) == 2 and text.isalpha() else None
 
 
-def _missing_text(record: Record) -> str:
+def _missing_text(record: Record, aliases: Aliases) -> str:
     """The error for a record without text, naming the fields it does have."""
     names = ", ".join(str(key) for key in record) or "(none)"
-    return one_line(f"no text field (looked for {_aliases('text')}); fields found: {names}")
+    return one_line(f"no text field (looked for {_aliases('text', aliases)}); "
+                    f"fields found: {names}")
 
 
-def _has_text_column(columns: list[str]) -> bool:
+def _has_text_column(columns: list[str], aliases: Aliases) -> bool:
     """Whether any CSV column is one of the text aliases."""
-    return any(column.lower() in FIELD_ALIASES["text"] for column in columns)
+    keys = {key.lower() for key in aliases["text"]}
+    return any(column.lower() in keys for column in columns)
 
 
-def _aliases(name: str) -> str:
+def _aliases(name: str, aliases: Aliases = FIELD_ALIASES) -> str:
     """The aliases of a field, comma-separated, for messages."""
-    return ", ".join(FIELD_ALIASES[name])
+    return ", ".join(aliases[name])
 
 
 def _lines(text: str) -> Iterator[str]:

@@ -122,9 +122,9 @@ def read_file(
     if kind == "warc":
         yield from read_warc(path, source)
     elif kind == "jsonl":
-        yield from _read_jsonl_file(path, source)
+        yield from _read_jsonl_file(path, source, options)
     elif kind == "csv":
-        yield from read_csv(read_file_bytes(path, source), source)
+        yield from read_csv(read_file_bytes(path, source), source, options.aliases())
     elif kind == "feed":
         data = read_file_bytes(path, source)
         check_not_binary(data, source, rows=True)  # one bad entry is not a binary feed
@@ -157,7 +157,7 @@ def read_url(url: str, options: IngestOptions, follow_links: bool) -> Iterator[R
         return
     decoded = response.decode()
     if kind == "csv":
-        yield from read_csv(decoded.text, url)
+        yield from read_csv(decoded.text, url, options.aliases())
         return
     for result in read_text_content(decoded, url, kind, options, follow_links, response.url):
         yield _mark_fetched(result, response)
@@ -175,15 +175,18 @@ def read_text_content(
     text = decoded.text
     kind = kind or sniff_kind(text)
     if kind in ("jsonl", "json"):
+        aliases = options.aliases()
         reader = (
             # lines end at "\n" only, as in files: U+2028 or U+0085 inside a string is text
-            read_jsonl(text.split("\n"), source) if kind == "jsonl" else read_json(text, source)
+            read_jsonl(text.split("\n"), source, aliases=aliases)
+            if kind == "jsonl"
+            else read_json(text, source, aliases=aliases)
         )
         yield from (_with_encoding(result, decoded) for result in reader)
     elif kind == "feed":
         yield from read_feed(text, source, options, follow_links, base_url=url)
     elif kind == "csv":
-        yield from read_csv(text, source)
+        yield from read_csv(text, source, options.aliases())
     elif kind == "html":
         yield _with_encoding(parse_html(text, source, url=url), decoded)
     else:
@@ -216,11 +219,11 @@ def guarded(source: str, produce: Callable[[], Iterator[Result]]) -> Iterator[Re
         yield input_error(source, f"could not read ({type(exc).__name__}: {one_line(exc)})")
 
 
-def _read_jsonl_file(path: Path, source: str) -> Iterator[Result]:
+def _read_jsonl_file(path: Path, source: str, options: IngestOptions) -> Iterator[Result]:
     """Stream a JSON Lines file line by line, after checking it is neither empty nor binary."""
     check_not_binary(_file_head(path, source), source, rows=True)
     with path.open("rb") as handle:
-        yield from read_jsonl(capped_lines(handle, source), source)
+        yield from read_jsonl(capped_lines(handle, source), source, aliases=options.aliases())
 
 
 def capped_lines(

@@ -1,8 +1,11 @@
 """Plain-text articles, and helpers every format shares (paragraphs, language, outlet).
 
-The plain-text layout: the first non-empty line is the headline; an optional
-short byline line follows ("Matthew Petti", "By Jane Doe"); optionally a short
-dateline; then the body, whose paragraphs are kept and joined by blank lines.
+The plain-text layout: the first non-empty line is the headline when it reads as
+one (short, not a finished sentence, not the start of a wrapped paragraph); an
+optional short byline line follows ("Matthew Petti", "By Jane Doe"); optionally a
+short dateline; then the body, whose paragraphs are kept and joined by blank lines.
+A file whose first line is prose (a one-paragraph wire item) is all body, with no
+headline.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ MAX_DATELINE_WORDS = 8
 MAX_HEADER_WORDS = MAX_BYLINE_WORDS + MAX_DATELINE_WORDS
 #: Lines after the headline searched for a byline or dateline.
 HEADER_LINES = 3
+#: Most words in a first line read as a headline.
+MAX_HEADLINE_WORDS = 25
+#: Most characters in a first line read as a headline.
+MAX_HEADLINE_CHARS = 250
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
@@ -93,6 +100,8 @@ def parse_text(text: str, source: str = "<text>") -> Article:
     start = _first_nonblank(lines, 0)
     if start is None:
         raise input_error(source, "no article text found")
+    if not looks_like_headline(lines, start):
+        return _untitled(lines[start:], source)
     title = _strip_markup(lines[start])
     byline, published, body_start = _read_header(lines, start + 1)
     body = split_paragraphs("\n".join(lines[body_start:]))
@@ -109,6 +118,26 @@ def parse_text(text: str, source: str = "<text>") -> Article:
         format="text",
         metadata={"date_source": "text"} if published else {},
     )
+
+
+def looks_like_headline(lines: list[str], index: int) -> bool:
+    """Whether line `index` reads as a headline: short, not ending like a sentence, and
+    not continued by a lower-case line (a paragraph wrapped at a fixed width)."""
+    line = _strip_markup(lines[index])
+    words = line.split()
+    if not words or len(words) > MAX_HEADLINE_WORDS or len(line) > MAX_HEADLINE_CHARS:
+        return False
+    if line.endswith((".", ",", ";")) and not line.endswith("..."):
+        return False
+    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    return not following[:1].islower() or looks_like_byline(following)
+
+
+def _untitled(lines: list[str], source: str) -> Article:
+    """An article without a headline: every line is body."""
+    body = split_paragraphs("\n".join(lines))
+    return Article(text=body, title="", language=detect_language(body), source=source,
+                   format="text")
 
 
 def split_paragraphs(text: str) -> str:
