@@ -76,7 +76,7 @@ def tune(config: ClusterConfig) -> tuple[ClusterConfig, list[dict]]:
 
     articles, gold = read_gold(FNC1["tune"])
     x, y = training_rows(articles, gold, config)
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(x[:, :4], y)
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(x[:, :-1], y)
     weights = (*(round(float(w), 3) for w in model.coef_[0]), TIME_WEIGHT)
     fitted = replace(config, weights=weights, bias=round(float(model.intercept_[0]), 3))
     sweep = []
