@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from corroborator.extract.attribution import attribute
 from corroborator.extract.boilerplate import remove_boilerplate
 from corroborator.extract.canon import CanonicalEntity, canonicalize
-from corroborator.extract.entities import find_entities
+from corroborator.extract.entities import PRODUCT_CUES, find_entities, is_place_name
 from corroborator.extract.numbers import article_date, find_mentions
 from corroborator.extract.quotes import MAX_QUOTES, Antecedents, find_quotes
 from corroborator.extract.sentences import (
@@ -39,7 +39,7 @@ from corroborator.extract.speakers import (
 from corroborator.models import Article, Attribution, Claim, Entity, Extraction, Sentence
 from corroborator.signals import PROFANITY, outside_quotes
 
-EXTRACTOR_VERSION = "extract-rules.v3"   # v3: parse speakers, evidence against PERSON
+EXTRACTOR_VERSION = "extract-rules.v4"   # v4: no function words, products or countries as people
 MIN_CLAIM_WORDS = 5
 MAX_BODY_CHARS = 2_000_000
 HEADLINE_SEARCH = 3     # the headline may be repeated within the first sentences
@@ -307,7 +307,9 @@ def trust_ner(name: str, label: str) -> bool:
     labels (bench_realnews.py, docs/benchmarks.md): its PERSON label for a multi-word name
     is mostly right; for single words, places and organisations it guesses too often
     ("Ebola" as a place, "Apple" as a person), so those stay untyped (MISC)."""
-    return label in TRUSTED_NER_LABELS and len(name.split()) >= MIN_NER_WORDS
+    words = name.split()
+    return (label in TRUSTED_NER_LABELS and len(words) >= MIN_NER_WORDS
+            and not any(w in PRODUCT_CUES for w in words))
 
 
 TRUSTED_NER_LABELS = ("PERSON",)
@@ -343,7 +345,8 @@ def _label_from_article(ext: Extraction) -> None:
     name "Ana Ruiz" typed PERSON makes a bare "Ana Ruiz" or "Ruiz" a person too."""
     typed = {e.text: e.label for e in ext.entities if e.label in ("PERSON", "ORG", "GPE")}
     words = {w: "PERSON" for name, label in typed.items() if label == "PERSON"
-             and len(name.split()) > 1 for w in name.split()}
+             and len(name.split()) > 1 for w in name.split()
+             if not is_place_name(w) and w not in PRODUCT_CUES}
     for e in ext.entities:
         if e.label == "MISC":
             e.label = typed.get(e.text) or words.get(e.text, "MISC")

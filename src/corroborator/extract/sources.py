@@ -118,8 +118,10 @@ PERSON_ANAPHOR = regex.compile(
     r"princess|pope|cleric|sheikh|preacher|author|artist|musician|guitarist|swimmer|"
     r"golfer|scientist|professor|doctor|woman|man))$", regex.IGNORECASE)
 ORG_ANAPHOR = regex.compile(
-    r"^the (?:[\w-]+ ){0,2}(?:organi[sz]ation|agency|department|ministry|network|newspaper|"
-    r"outlet|channel|broadcaster|paper|magazine|website|site|office)$", regex.IGNORECASE)
+    r"^(?:the|his|her|their|its) (?:[\w-]+ ){0,2}(?:organi[sz]ation|agency|department|"
+    r"ministry|network|newspaper|outlet|channel|broadcaster|paper|magazine|website|site|"
+    r"office|label|band|studio|team|club|publisher|charity|airline|carrier|union|"
+    r"museum|festival|management)$", regex.IGNORECASE)
 _QUOTED = regex.compile(r"“[^”]{0,3000}”|\"[^\"\n]{0,3000}\"")
 
 
@@ -230,7 +232,8 @@ def _subject_of(masked: str, verb: re.Match, min_start: int = 0
     if not inverted:
         match = _LEFT.search(left)
         if match is not None and not _is_quote_mask(match.group("src")):
-            return left_from + match.start("src"), left_from + match.end("src"), verb.group()
+            start, end = _named_by_appositive(left, match.start("src"), match.end("src"))
+            return left_from + start, left_from + end, verb.group()
     if not (inverted or left.endswith(",")):
         return None
     right = masked[verb.end():verb.end() + WINDOW]
@@ -242,6 +245,20 @@ def _subject_of(masked: str, verb: re.Match, min_start: int = 0
     src_is_name = bool(_PROPER.match(match.group("src").split()[-1]))
     group = "name" if match.group("name") and not src_is_name else "src"
     return verb.end() + match.start(group), verb.end() + match.end(group), verb.group()
+
+
+def _named_by_appositive(left: str, start: int, end: int) -> tuple[int, int]:
+    """The name set off after a descriptor ("Her record label, Bright Harbour Records,
+    said"; "the spokeswoman, Ilse Marwick, said"), else the span as found."""
+    if _PROPER.match(left[start:end].split()[-1]):
+        return start, end
+    name = _APPOSITIVE_NAME.match(left, end)
+    if name is None:
+        return start, end
+    return name.start("name"), name.end("name")
+
+
+_APPOSITIVE_NAME = regex.compile(rf",[ \t](?P<name>{NAME}),", regex.VERSION1)
 
 
 def _is_quote_mask(text: str) -> bool:

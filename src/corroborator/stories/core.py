@@ -27,7 +27,7 @@ from corroborator.stories.decision import (
 )
 from corroborator.stories.features import ArticleFeatures
 
-MIN_WORDS = 25                 # shorter bodies are not clustered
+MIN_WORDS = 8                  # shorter bodies are not clustered (a headline-only line)
 LEAD_WORDS = 200               # words of the body embedded after the headline
 NEIGHBOURS = 24                # nearest clustered articles looked at per placement
 INDEX_CONNECTIVITY = 16        # usearch HNSW settings: fixed, so results are reproducible

@@ -49,20 +49,98 @@ def term_weights(text: str) -> dict[str, float]:
 def extract_entities(text: str) -> frozenset[str]:
     """Capitalised spans of `text` (names, places, organisations), lower-cased.
 
-    A cheap stand-in for a named-entity recogniser: runs of capitalised words, with
-    leading and trailing function words and a possessive ``'s`` removed.
+    A cheap stand-in for a named-entity recogniser: runs of capitalised words, split
+    where a sentence ends, with edge function words, leading titles ("CEO",
+    "Councillor"), lone role words ("Company", "Board") and a possessive ``'s`` removed. A lone capitalised
+    word that opens a sentence ("Adding", "Coast") counts only when the text also
+    capitalises it inside a sentence, so ordinary words are not taken for names.
     """
+    text = normalize_text(text)
+    inner = _inner_capitalised(text)
     found = set()
-    for match in _CAPITALISED.finditer(normalize_text(text)):
-        tokens = [t.strip(".-'") for t in match.group(0).split()]
-        while tokens and _not_name(tokens[0]):
-            tokens.pop(0)
-        while tokens and _not_name(tokens[-1]):
-            tokens.pop()
-        name = " ".join(tokens).lower().removesuffix("'s")
-        if len(name) > 1 and not name.isdigit():
-            found.add(name)
+    for match in _CAPITALISED.finditer(text):
+        for tokens, opens in _runs(text, match):
+            name = _trim(tokens)
+            if not name or (opens and " " not in name and name not in inner):
+                continue
+            if len(name) > 1 and not name.isdigit():
+                found.add(name)
     return frozenset(found)
+
+
+def _runs(text: str, match: re.Match) -> list[tuple[list[str], bool]]:
+    """The capitalised run split after words that end a sentence ("Redfern. Chief"),
+    each with whether it opens a sentence."""
+    runs: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    opens = _opens_sentence(text, match.start())
+    for token in match.group(0).split():
+        current.append(token)
+        if _ends_sentence(token):
+            runs.append((current, opens))
+            current, opens = [], True
+    if current:
+        runs.append((current, opens))
+    return runs
+
+
+def _ends_sentence(token: str) -> bool:
+    """"Redfern." ends a sentence; "U.S.", "St." and an initial "J." do not."""
+    if not token.endswith(".") or token.count(".") > 1:
+        return False
+    return len(token) > 2 and token[:-1].lower() not in _ABBREVIATIONS
+
+
+_ABBREVIATIONS = frozenset("mr mrs ms dr st gen col sen rep gov lt sgt capt prof jr sr inc "
+                           "corp ltd co no mt ft vs".split())
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether position `at` starts the text, a line or a sentence (after . ! ? : or a quote)."""
+    before = text[:at].rstrip(" \t\"'“‘(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _inner_capitalised(text: str) -> set[str]:
+    """Lower-cased words that `text` capitalises somewhere other than a sentence start."""
+    out = set()
+    for match in _WORD_AFTER.finditer(text):
+        word = match.group(2)
+        if word[:1].isupper() and not _opens_sentence(text, match.start(2)):
+            out.add(word.lower())
+    return out
+
+
+_WORD_AFTER = re.compile(r"(\s)([^\W\d_][\w'’\-]*)")
+
+
+def _trim(tokens: list[str]) -> str:
+    """The name in a run: edge function words and leading titles dropped ("CEO Ana
+    Ruiz"), nothing left when only role words remain ("the Company"), no possessive."""
+    tokens = [t.strip(".-'") for t in tokens]
+    while tokens and (_not_name(tokens[0]) or tokens[0].lower() in TITLES):
+        tokens.pop(0)
+    while tokens and _not_name(tokens[-1]):
+        tokens.pop()
+    if all(t.lower() in TITLES or t.lower() in INSTITUTION_WORDS for t in tokens):
+        return ""
+    return " ".join(tokens).lower().removesuffix("'s")
+
+
+TITLES = frozenset("""
+ceo cfo coo cto chairman chairwoman chair president vice minister secretary spokesman
+spokeswoman spokesperson director chief executive founder councillor councilor senator
+governor mayor judge officer official mr mrs ms dr sir madam professor prof general gen
+colonel captain sergeant lieutenant commander inspector detective deputy king queen prince
+princess pope analyst investigator singer rapper actor actress star
+""".split())
+"""Person titles and roles: dropped before a name, no name on their own."""
+INSTITUTION_WORDS = frozenset("""
+company companies firm board council government police army agency department ministry
+committee court parliament congress officials officers investigators
+analysts reporters parents residents
+""".split())
+"""Institution and group words that name no one on their own ("the Company", "Board")."""
 
 
 def _not_name(token: str) -> bool:
