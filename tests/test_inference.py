@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from tests.conftest import EXAMPLES
 
 from corroborator import analyze, ingest, open_store
 from corroborator.cli import main
@@ -18,7 +19,6 @@ from corroborator.corroboration.inference import (
     pair_key,
     threads_for,
 )
-from tests.conftest import EXAMPLES
 
 PAIRS = [
     ("The minister denied the report on Tuesday.", "The minister resigned."),
@@ -107,3 +107,21 @@ def test_device_cuda_without_the_provider_is_one_clear_line(seeds, monkeypatch):
     assert result.exit_code != 0
     assert "CUDA provider" in result.output and "Traceback" not in result.output
     assert inference.resolve_device("auto") == "cpu"
+
+
+def test_the_fast_embedder_loads_without_huggingface_hub_and_encodes_as_model2vec_does():
+    import subprocess
+    import sys
+
+    code = ("import sys; from corroborator.embed import _load_static; _load_static(); "
+            "print('huggingface_hub' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+    from model2vec import StaticModel
+
+    from corroborator.embed import STATIC_MODEL_DIR, _load_static
+
+    texts = ["The council approved the budget.", "Ünïcödé and 214 numbers, café."]
+    reference = StaticModel.from_pretrained(STATIC_MODEL_DIR, force_download=False)
+    np.testing.assert_allclose(_load_static().encode(texts), reference.encode(texts), atol=1e-6)
