@@ -107,12 +107,13 @@ CANDIDATE_KS = (3, 2, 1)                     # sentences per (claim, article); 3
 ARTICLE_BUDGETS = (None, 12, 8, 6, 4, 2)     # pairs inferred per article over its claims
 
 
-def candidate_curve(part: str) -> list[dict]:
+def candidate_curve(part: str, max_bodies: int = 0) -> list[dict]:
     """FNC-1 figures for each (sentences per claim-article, pairs per article) cut.
 
     Every body is judged on all its headlines in one call (as the fold judges one new
     article), with `budget` capping the pairs sent to the inference model; a cache shares
-    the inferred pairs between the cuts, so each pair is inferred once.
+    the inferred pairs between the cuts, so each pair is inferred once. `max_bodies`
+    (0: all) keeps a seeded sample of the part's bodies, with all their headlines.
     """
     from functools import partial
 
@@ -124,6 +125,10 @@ def candidate_curve(part: str) -> list[dict]:
     if part == "test":
         raise SystemExit("the candidate curve is for tuning: use --part tune")
     rows, bodies = fnc_rows(part)
+    if max_bodies:
+        ids = sorted({b for _, b, _ in rows})
+        keep = set(random.Random(5).sample(ids, min(max_bodies, len(ids))))
+        rows = [r for r in rows if r[1] in keep]
     jobs = fnc_jobs(rows, bodies)
     by_body: dict[str, list[int]] = {}
     for i, (_, body, _) in enumerate(rows):
@@ -286,6 +291,8 @@ def main() -> None:
     parser.add_argument("--only", default="nli,fnc,conflict,speed")
     parser.add_argument("--part", default="test", help="FNC-1 story part (test or tune)")
     parser.add_argument("--files", default="", help="NLI files to score (default: all held out)")
+    parser.add_argument("--bodies", type=int, default=0,
+                        help="candidate curve: a seeded sample of this many bodies (0: all)")
     args = parser.parse_args()
     if not (SHARED / "data").exists():
         print(f"skipped: {SHARED / 'data'} is absent")
@@ -303,7 +310,7 @@ def main() -> None:
     if "speed" in wanted:
         results["speed"] = speed_figures()
     if "candidates" in wanted:
-        results[f"candidate_curve_{args.part}_stories"] = candidate_curve(args.part)
+        results[f"candidate_curve_{args.part}_stories"] = candidate_curve(args.part, args.bodies)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
