@@ -55,6 +55,54 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+class PeakMemory:
+    """Peak resident memory of this process and all its descendants, sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, tree_rss(os.getpid()))
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [p for p, pp in parents.items() if pp == pid and p not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    total = 0
+    for pid in tree:
+        try:
+            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        total += pages * os.sysconf("SC_PAGE_SIZE")
+    return total
+
+
 def one_run(path: Path, articles: list, **options) -> dict:
     """Store `articles` at `path`, analyze them once, return the figures."""
     from corroborator import analyze, open_store
@@ -62,13 +110,17 @@ def one_run(path: Path, articles: list, **options) -> dict:
     with open_store(path) as store:
         store.add_articles(articles)
         cpu, start = cpu_seconds(), time.perf_counter()
-        report = analyze(store, **options)
+        with PeakMemory() as memory:
+            report = analyze(store, **options)
         wall = time.perf_counter() - start
         cpu = cpu_seconds() - cpu
         stories = store.count_stories()
         groups = store.query("SELECT count(*) FROM claim_groups")[0][0]
     return {"articles": len(articles), "wall_s": round(wall, 1),
             "articles_per_s": round(len(articles) / wall, 1), "cpu_s": round(cpu, 1),
+            "articles_per_cpu_s": round(len(articles) / cpu, 1) if cpu else None,
+            "peak_rss_mb": round(memory.peak / 2**20),
+            "load_average": round(os.getloadavg()[0], 1),
             "stages_s": report.seconds, "workers": report.workers, "engine": report.engine,
             "stories": stories, "claim_groups": groups}
 
@@ -175,7 +227,47 @@ def markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
-PARTS = ("help", "local", "w1", "incremental", "ray", "placement")
+def index_scale(n: int, queries: int = 300) -> dict:
+    """The story index alone at `n` synthetic articles (the 1M plan): build rate, search
+    latency with the project's settings, file size, and opening it loaded vs memory-mapped."""
+    import numpy as np
+    from usearch.index import Index
+
+    from corroborator.stories.core import NEIGHBOURS, new_index
+
+    rng = np.random.default_rng(3)
+    centers = rng.normal(size=(max(1, n // 10), 256)).astype(np.float32)
+    index, start = new_index(256), time.perf_counter()
+    for lo in range(0, n, 50_000):
+        hi = min(n, lo + 50_000)
+        vectors = centers[np.arange(lo, hi) % len(centers)] + rng.normal(
+            size=(hi - lo, 256)).astype(np.float32)
+        index.add(np.arange(lo, hi, dtype=np.uint64), vectors, threads=2)
+    build = time.perf_counter() - start
+    probes = rng.normal(size=(queries, 256)).astype(np.float32)
+    times = []
+    for q in probes:
+        tick = time.perf_counter()
+        index.search(q, NEIGHBOURS, threads=1)
+        times.append((time.perf_counter() - tick) * 1000)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "i.usearch")
+        index.save(path)
+        size = Path(path).stat().st_size
+        tick = time.perf_counter()
+        Index.restore(path)
+        loaded = time.perf_counter() - tick
+        tick = time.perf_counter()
+        view = Index.restore(path, view=True)
+        mapped = time.perf_counter() - tick
+        del view
+    return {"n": n, "build_s": round(build, 1), "search_median_ms": round(
+        statistics.median(times), 3), "search_p95_ms": round(sorted(times)[int(.95 * queries)], 3),
+        "file_mb": round(size / 2**20), "open_loaded_s": round(loaded, 2),
+        "open_view_s": round(mapped, 3)}
+
+
+PARTS = ("help", "local", "w1", "incremental", "ray", "placement", "index")
 
 
 def run_parts(parts: list[str], articles: list, args: argparse.Namespace, r: dict) -> None:
@@ -185,6 +277,8 @@ def run_parts(parts: list[str], articles: list, args: argparse.Namespace, r: dic
     if "placement" in parts:
         r["placement_n"] = args.placement_n
         r["placement"] = placement_at_scale(args.placement_n)
+    if "index" in parts:
+        r["index_scale"] = [index_scale(n) for n in args.index_n]
     if not {"local", "w1", "incremental", "ray"} & set(parts):
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -209,6 +303,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--batches", type=int, default=8)
     parser.add_argument("--placement-n", type=int, default=100_000)
+    parser.add_argument("--index-n", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--only", nargs="*", choices=PARTS, default=list(PARTS),
                         help="parts to run; results merge into docs/benchmarks/analyze.json")
     parser.add_argument("--note", default="", help="e.g. why N was reduced")

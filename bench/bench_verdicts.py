@@ -9,7 +9,13 @@ Held-out data only (never trained or tuned on):
 Speed on this machine: cold ``compare`` of the two seeds (median of 5 fresh processes),
 a 20-article story corroborated, inference pairs per second.
 
+Candidate curve (``--only candidates --part tune``, issue 20): how the FNC-1 figures fall
+as the sentences inferred per (claim, article) and per article shrink. Measured on the
+*tune* stories only (the verdict model was fitted on them: read it as a relative curve,
+never as a held-out figure); the held-out test stories are not touched by it.
+
 Run: .venv/bin/python bench/bench_verdicts.py [--quick] [--only nli,fnc,conflict,speed]
+     .venv/bin/python bench/bench_verdicts.py --only candidates --part tune
 Writes bench/out/verdicts.json; paste the table into docs/benchmarks.md.
 """
 
@@ -100,6 +106,67 @@ def fnc_figures(part: str) -> dict:
     log(f"fnc {part}: relative {result['fnc_score']:.3f} macro-F1 {result['macro_f1']:.3f} "
         f"disagree F1 {result['per_class_f1']['disagree']:.3f} n={result['n']}")
     return result
+
+
+CANDIDATE_KS = (3, 2, 1)                     # sentences per (claim, article); 3 is shipped
+ARTICLE_BUDGETS = (None, 12, 8, 6, 4, 2)     # pairs inferred per article over its claims
+
+
+def candidate_curve(part: str, max_bodies: int = 0) -> list[dict]:
+    """FNC-1 figures for each (sentences per claim-article, pairs per article) cut.
+
+    Every body is judged on all its headlines in one call (as the fold judges one new
+    article), with `budget` capping the pairs sent to the inference model; a cache shares
+    the inferred pairs between the cuts, so each pair is inferred once. `max_bodies`
+    (0: all) keeps a seeded sample of the part's bodies, with all their headlines.
+    """
+    from functools import partial
+
+    from corroborator.corroboration import judgement
+    from corroborator.corroboration.inference import PairCache, caching
+    from corroborator.evaluation.fnc import fnc_jobs
+    from corroborator.evaluation.stance import score_predictions
+
+    if part == "test":
+        raise SystemExit("the candidate curve is for tuning: use --part tune")
+    rows, bodies = fnc_rows(part)
+    if max_bodies:
+        ids = sorted({b for _, b, _ in rows})
+        keep = set(random.Random(5).sample(ids, min(max_bodies, len(ids))))
+        rows = [r for r in rows if r[1] in keep]
+    jobs = fnc_jobs(rows, bodies)
+    by_body: dict[str, list[int]] = {}
+    for i, (_, body, _) in enumerate(rows):
+        by_body.setdefault(body, []).append(i)
+    gold = [s for _, _, s in rows]
+    real, out = judgement.candidates_for, []
+    with caching(PairCache()):
+        for k in CANDIDATE_KS:
+            judgement.candidates_for = partial(real, k=k)
+            try:
+                out.extend(_cut(k, b, jobs, by_body, gold, score_predictions, judgement)
+                           for b in ARTICLE_BUDGETS)
+            finally:
+                judgement.candidates_for = real
+    return out
+
+
+def _cut(k, budget, jobs, by_body, gold, score_predictions, judgement) -> dict:
+    labels: list[str] = [""] * len(gold)
+    pairs = 0
+    for indices in by_body.values():
+        mine = [jobs[i] for i in indices]
+        wanted = sum(len(judgement.candidates_for(c, a)) for c, a in mine)
+        pairs += wanted if budget is None else min(budget, wanted)
+        for i, verdict in zip(indices, judgement.judge(mine, budget=budget), strict=True):
+            labels[i] = verdict.label
+    r = score_predictions(gold, labels)
+    row = {"per_claim_article": k, "per_article": budget or "all",
+           "pairs_per_article": round(pairs / len(by_body), 1),
+           "fnc_score": round(r["fnc_score"], 3), "macro_f1": round(r["macro_f1"], 3),
+           "disagree_f1": round(r["per_class_f1"]["disagree"], 3)}
+    log(f"candidates {row}")
+    return row
 
 
 def calibration_error(confidence: list[float], correct: list[bool], bins: int = 10) -> float:
@@ -283,6 +350,8 @@ def main() -> None:
     parser.add_argument("--only", default="nli,fnc,ablation,conflict,speed")
     parser.add_argument("--part", default="test", help="FNC-1 story part (test or tune)")
     parser.add_argument("--files", default="", help="NLI files to score (default: all held out)")
+    parser.add_argument("--bodies", type=int, default=0,
+                        help="candidate curve: a seeded sample of this many bodies (0: all)")
     args = parser.parse_args()
     if not (SHARED / "data").exists():
         print(f"skipped: {SHARED / 'data'} is absent")
@@ -301,6 +370,8 @@ def main() -> None:
             args.part, 30 if args.quick else CONFLICT_PAIRS)
     if "speed" in wanted:
         results["speed"] = speed_figures()
+    if "candidates" in wanted:
+        results[f"candidate_curve_{args.part}_stories"] = candidate_curve(args.part, args.bodies)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

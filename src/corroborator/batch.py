@@ -13,7 +13,11 @@ the same order whatever the engine, and the database ends up the same.
 
 Records cross process boundaries pickled; the store stays with the driver, which is the
 one writer. Corroboration tasks read the database read-only (its path must be visible to
-the workers) and hand back what they would have written.
+the workers) and hand back what they would have written, with the sentence pairs they
+inferred for the driver to cache.
+
+Worker processes infer with ``cores // workers`` intra-op threads each, on the device
+chosen for the run, and end when the driver dies (even by ``kill -9``).
 
 Example:
     >>> from corroborator.batch import run_local
@@ -28,7 +32,7 @@ import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, is_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corroborator.errors import CorroboratorError, MissingExtraError
 from corroborator.models import (
@@ -46,6 +50,9 @@ from corroborator.models import (
 )
 from corroborator.store.store import Store
 
+if TYPE_CHECKING:
+    from corroborator.corroboration.inference import PairRow
+
 DEFAULT_BATCH_SIZE = 16          # articles per extraction batch (one task, one nlp.pipe call)
 RAY_DATASET_ARTICLES = 1000      # articles per Ray dataset: bounds the driver's memory
 STORY_TASK_ARTICLES = 40         # corroboration: small stories share a task up to this size
@@ -55,6 +62,8 @@ RAY_MAX_RETRIES = 3              # a Ray task whose worker dies is run again thi
 Extracted = tuple[Extraction, list[Signal]]
 Corroborated = tuple[str, list[ClaimGroup], list[Discrepancy], str, bytes | None, Any]
 """What one story's corroboration stores: see :meth:`Store.save_corroboration`."""
+TaskResult = tuple[list[Corroborated], list["PairRow"]]
+"""What one corroboration task hands back: its stories' results and the pairs it inferred."""
 
 
 class WorkerError(CorroboratorError):
@@ -85,14 +94,45 @@ class _CapturingStore(Store):
         self.saved.append((story_id, list(groups), list(discrepancies), model, state, changes))
 
 
-def corroborate_stories(db_path: str, story_ids: Sequence[str]) -> list[Corroborated]:
-    """Corroborate `story_ids` from a read-only view of the database; return the results."""
+def corroborate_stories(db_path: str, story_ids: Sequence[str]) -> TaskResult:
+    """Corroborate `story_ids` from a read-only view of the database; return the results
+    and the newly inferred pairs (pairs the database already holds are not inferred)."""
+    from corroborator.corroboration.inference import PairCache, caching
     from corroborator.corroboration.story import corroborate_story
 
-    with _CapturingStore(db_path) as store:
+    with _CapturingStore(db_path) as store, caching(PairCache(store.cached_pairs)) as cache:
         for story_id in story_ids:
             corroborate_story(store, story_id)
-        return store.saved
+        return store.saved, cache.take_new()
+
+
+def corroborate_here(store: Store, story_id: str) -> None:
+    """Corroborate one story in this process, storing its result and its new pairs."""
+    from corroborator.corroboration.inference import PairCache, caching
+    from corroborator.corroboration.story import corroborate_story
+
+    with caching(PairCache(store.cached_pairs)) as cache:
+        corroborate_story(store, story_id)
+    store.save_pairs(cache.take_new())
+
+
+def save_task(store: Store, result: TaskResult) -> int:
+    """Store what one corroboration task handed back; return its number of stories."""
+    saved, pairs = result
+    store.save_pairs(pairs)
+    for story_id, groups, discrepancies, model, state, changes in saved:
+        store.save_corroboration(story_id, groups, discrepancies, model, state=state,
+                                 changes=changes)
+    return len(saved)
+
+
+def _init_worker(parent_pid: int, threads: int, device: str | None) -> None:
+    """First thing in each worker process: end with the driver; set up inference."""
+    from corroborator.concurrency import die_with_parent
+    from corroborator.corroboration.inference import configure
+
+    die_with_parent(parent_pid)
+    configure(device=device, threads=threads)
 
 
 def story_tasks(story_sizes: Sequence[tuple[str, int]],
@@ -118,8 +158,9 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, device: str | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.device = device
         self._pool: Any = None
 
     def parallel_for(self, n_batches: int) -> bool:
@@ -134,7 +175,7 @@ class LocalEngine:
         return self._ordered(extract_articles, ((b,) for b in batches))
 
     def corroborate(self, db_path: str, tasks: Sequence[list[str]]
-                    ) -> Iterator[list[Corroborated]] | None:
+                    ) -> Iterator[TaskResult] | None:
         """Results per task, in order; None: run in the caller's process (it writes)."""
         if not self.parallel_for(len(tasks)):
             return None
@@ -159,8 +200,12 @@ class LocalEngine:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(self.workers,
-                                             mp_context=multiprocessing.get_context("spawn"))
+            from corroborator.corroboration.inference import threads_for
+
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(os.getpid(), threads_for(self.workers), self.device))
         return self._pool
 
     def close(self) -> None:
@@ -179,12 +224,17 @@ class RayEngine:
 
     name = "ray"
 
-    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+    def __init__(self, address: str | None = None, workers: int | None = None,
+                 device: str | None = None) -> None:
         ray = _import_ray()
         self._owns = not ray.is_initialized()
         if self._owns:
             env = {k: v for k, v in os.environ.items()
-                   if k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "CORROBORATOR_DB")}
+                   if k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "CORROBORATOR_DB",
+                            "CORROBORATOR_THREADS", "CORROBORATOR_DEVICE")}
+            env["CORROBORATOR_THREADS"] = env.get("CORROBORATOR_THREADS", "1")
+            if device:
+                env["CORROBORATOR_DEVICE"] = device
             try:
                 ray.init(address=address, num_cpus=None if address else workers,
                          include_dashboard=False, log_to_driver=False,
@@ -230,7 +280,7 @@ class RayEngine:
             yield [pickle.loads(p) for p in batch["payload"]]
 
     def corroborate(self, db_path: str, tasks: Sequence[list[str]]
-                    ) -> Iterator[list[Corroborated]]:
+                    ) -> Iterator[TaskResult]:
         ray = _import_ray()
         return _in_order(lambda a: self._corroborate.remote(*a), ((db_path, t) for t in tasks),
                          self.workers * TASKS_IN_FLIGHT_PER_WORKER, ray.get)
@@ -250,12 +300,13 @@ def _ray_extract_batch(batch: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_engine(engine: str = "local", workers: int | None = None,
-                address: str | None = None) -> LocalEngine | RayEngine:
-    """The engine named `engine` (``local`` or ``ray``)."""
+                address: str | None = None, device: str | None = None
+                ) -> LocalEngine | RayEngine:
+    """The engine named `engine` (``local`` or ``ray``), inferring on `device`."""
     if engine == "local":
-        return LocalEngine(workers)
+        return LocalEngine(workers, device)
     if engine == "ray":
-        return RayEngine(address, workers)
+        return RayEngine(address, workers, device)
     raise ValueError(f"unknown engine {engine!r}; choose local or ray")
 
 

@@ -161,9 +161,12 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
               show_default=True, help="Run the stages here or on Ray (extra 'ray').")
 @click.option("--ray-address", help="Ray cluster to join, e.g. 'auto' or ray://host:10001 "
                                     "(default: start a local Ray).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None,
+              help="Where the inference model runs (default: cpu, or CORROBORATOR_DEVICE; "
+                   "auto: cuda when onnxruntime has its CUDA provider).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 def analyze(db: str | None, rebuild: bool, workers: int | None, engine: str,
-            ray_address: str | None, fmt: str) -> None:
+            ray_address: str | None, fmt: str, device: str | None = None) -> None:
     """Extract, dedupe, cluster into stories and corroborate articles not yet analyzed.
 
     Interrupted runs resume where they stopped. When standard output is not a terminal,
@@ -192,7 +195,8 @@ def analyze(db: str | None, rebuild: bool, workers: int | None, engine: str,
 
         plain = not sys.stdout.isatty()
         report = _run(run_analyze, store, rebuild=rebuild, workers=workers, engine=engine,
-                      ray_address=ray_address, progress=ProgressLines() if plain else step)
+                      ray_address=ray_address, progress=ProgressLines() if plain else step,
+                      device=device)
     if fmt == "json":
         click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **report.__dict__}, indent=2,
                               default=str))
@@ -209,8 +213,11 @@ def analyze(db: str | None, rebuild: bool, workers: int | None, engine: str,
 @click.option("--outlet", help="Outlet name for inputs that do not say.")
 @click.option("--trained-ner", is_flag=True,
               help="Also run the bundled spaCy NER on ambiguous names (about 2 s to load).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None,
+              help="Where the inference model runs (default: cpu, or CORROBORATOR_DEVICE; "
+                   "auto: cuda when onnxruntime has its CUDA provider).")
 def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str | None,
-            trained_ner: bool) -> None:
+            trained_ner: bool, device: str | None = None) -> None:
     """Compare two or more articles (files or URLs) without any database.
 
     \b
@@ -224,7 +231,8 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str |
 
     if len(inputs) < 2:
         raise CLIError("compare needs at least two articles")
-    result = _run(run_compare, list(inputs), outlet=outlet, trained_ner=trained_ner)
+    result = _run(run_compare, list(inputs), outlet=outlet, trained_ner=trained_ner,
+                  device=device)
     data = result.to_dict()
     if fmt == "json":
         _emit(to_json(versioned(data)), output)

@@ -28,16 +28,22 @@ __all__ = ["Comparison", "SharedQuote", "SharedStatement", "compare", "display_n
 
 
 def compare(inputs: Sequence[str | Path | Article], *, outlet: str | None = None,
-            embedder: Embedder | None = None, trained_ner: bool = False) -> Comparison:
+            embedder: Embedder | None = None, trained_ner: bool = False,
+            device: str | None = None) -> Comparison:
     """Compare two or more articles (paths, URLs or Article objects).
 
     ``trained_ner`` also runs the bundled spaCy NER on ambiguous mentions (about two
     seconds to load); by default names are resolved by the rules and across articles.
+    ``device`` is where the inference model runs (``cpu``, ``cuda`` or ``auto``).
 
     Example:
         >>> result = compare(["a.txt", "b.html"])
         >>> [g.text for g in result.claim_groups if g.status == "disputed"][:1]
     """
+    if device is not None:
+        from corroborator.corroboration.inference import configure, resolve_device
+
+        configure(device=resolve_device(device))
     articles = load_articles(inputs, outlet)
     extractions = {a.id: extract(a, trained_ner=trained_ner) for a in articles}
     return corroborate_articles(articles, extractions, embedder or get_embedder("fast"))

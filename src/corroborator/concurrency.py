@@ -10,6 +10,9 @@ requests on a thread pool. Three small tools, pick by what the model costs:
 * `Pool`: a fixed number of instances lent out one at a time; a caller that
   cannot get one within its wait gets `BusyError` (turned into HTTP 503).
 
+And one for worker processes: `die_with_parent` ends a worker when the process that
+started it dies, even by ``kill -9`` (no orphans holding memory or the database).
+
 Example:
     >>> pool = Pool(lambda: object(), size=2)
     >>> with pool.borrow() as model:
@@ -20,8 +23,12 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
@@ -103,3 +110,37 @@ class Pool(Generic[T]):
             return self._free.get(timeout=wait_s)
         except queue.Empty:
             raise BusyError(f"all {self._size} model instances busy for {wait_s:g} s") from None
+
+
+PR_SET_PDEATHSIG = 1       # linux/prctl.h
+PARENT_POLL_S = 1.0        # how often the portable watcher checks for its parent
+
+
+def die_with_parent(parent_pid: int, poll_s: float = PARENT_POLL_S) -> None:
+    """End this process when `parent_pid` (the process that started it) dies.
+
+    On Linux the kernel sends SIGTERM at the parent's death (``prctl(PR_SET_PDEATHSIG)``
+    through ctypes); elsewhere, or if that fails, a daemon thread checks every `poll_s`
+    seconds whether the parent is still there. Call it first thing in a worker.
+    """
+    if not (sys.platform.startswith("linux") and _set_parent_death_signal()):
+        threading.Thread(target=_watch_parent, args=(parent_pid, poll_s), daemon=True,
+                         name="parent-watch").start()
+    if os.getppid() != parent_pid:            # the parent died before the signal was set
+        os._exit(1)
+
+
+def _set_parent_death_signal() -> bool:
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int, poll_s: float) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(poll_s)
+    os._exit(1)

@@ -99,7 +99,7 @@ Progress = Callable[[str, int, int], None]
 
 def analyze(store: Store, *, rebuild: bool = False, workers: int | None = None,
             engine: str = "local", ray_address: str | None = None,
-            progress: Progress | None = None) -> AnalyzeReport:
+            progress: Progress | None = None, device: str | None = None) -> AnalyzeReport:
     """Extract, dedupe, cluster and corroborate whatever the store has not analyzed yet.
 
     Resumable by stage: each article's extraction, each story placement and each story's
@@ -118,12 +118,18 @@ def analyze(store: Store, *, rebuild: bool = False, workers: int | None = None,
         engine: ``"local"`` or ``"ray"`` (needs the ``ray`` extra).
         ray_address: the Ray cluster to join (default: start a local one).
         progress: called with (stage, done, total) as work completes.
+        device: where the inference model runs: ``cpu`` (default), ``cuda`` or ``auto``.
 
     Example:
         >>> report = analyze(open_store("news.db"), workers=2)      # doctest: +SKIP
     """
     from corroborator.batch import open_engine
+    from corroborator.corroboration.inference import configure, resolve_device
     from corroborator.store.database import analyzer_lock
+
+    if device is not None:
+        device = resolve_device(device)       # a missing CUDA provider fails here, once
+        configure(device=device)
 
     with analyzer_lock(store.path):
         if rebuild:
@@ -131,7 +137,7 @@ def analyze(store: Store, *, rebuild: bool = False, workers: int | None = None,
         pending = store.pending_article_ids()
         todo = store.unextracted_article_ids(pending, EXTRACTOR_VERSION)
         report = AnalyzeReport(engine=engine)
-        runner = _LazyEngine(lambda: open_engine(engine, workers, ray_address))
+        runner = _LazyEngine(lambda: open_engine(engine, workers, ray_address, device))
         try:
             _timed(report, "extract", _extract, store, runner, todo, report, progress)
             _timed(report, "cluster", _cluster, store, pending, report, progress)
@@ -213,8 +219,7 @@ def _cluster(store: Store, article_ids: Sequence[str], report: AnalyzeReport,
 def _corroborate(store: Store, runner: _LazyEngine, story_ids: Sequence[str],
                  progress: Progress | None) -> None:
     """Corroborate `story_ids`, in worker processes or on Ray when there are enough."""
-    from corroborator.batch import story_tasks
-    from corroborator.corroboration.story import corroborate_story
+    from corroborator.batch import corroborate_here, save_task, story_tasks
 
     if not story_ids:
         return
@@ -226,16 +231,13 @@ def _corroborate(store: Store, runner: _LazyEngine, story_ids: Sequence[str],
     done = 0
     if results is None:
         for story_id in story_ids:
-            corroborate_story(store, story_id)
+            corroborate_here(store, story_id)
             done += 1
             if progress:
                 progress("corroborate", done, len(story_ids))
         return
     for task in results:
-        for story_id, groups, discrepancies, model, state, changes in task:
-            store.save_corroboration(story_id, groups, discrepancies, model, state=state,
-                                     changes=changes)
-        done += len(task)
+        done += save_task(store, task)
         if progress:
             progress("corroborate", done, len(story_ids))
 

@@ -5,11 +5,24 @@ training parts of the shared NLI sets and FNC-1 training stories, exported to ON
 and run with ``onnxruntime`` and ``tokenizers``: no torch at run time, no download.
 Probabilities are temperature-calibrated on held-out pairs (``meta.json``).
 
-The int8 weights use dynamic quantisation, which scales activations per batch: batched
-with other pairs, a pair's probabilities would move by a few hundredths with its
-batch-mates. Pairs are therefore run one at a time (:data:`BATCH`), so a pair's verdict
-never depends on what else is judged with it (the local, worker and Ray engines agree);
-this costs about 40 % of the batched throughput (287 vs 471 pairs/s on 2 cores).
+**One pair per call.** The int8 weights use dynamic quantisation, which scales activations
+per batch: batched with other pairs, a pair's probabilities move by a few hundredths with
+its batch-mates. Pairs are therefore run one at a time (:data:`BATCH`), so a pair's verdict
+never depends on what else is judged with it (the local, worker and Ray engines agree).
+Length-bucketed batches across calls measured at most 1.38x faster and would break that.
+
+**Threads.** Each process runs one session with ``cores // workers`` intra-op threads
+(:func:`threads_for`), so two workers on two cores do not fight over them; the
+``CORROBORATOR_THREADS`` environment variable or :func:`configure` overrides it.
+
+**Devices.** ``cpu`` (default), ``cuda`` (onnxruntime's CUDA provider, from the
+``onnxruntime-gpu`` package) or ``auto`` (CUDA when the provider is available);
+``CORROBORATOR_DEVICE`` or :func:`configure` choose it.
+
+**Cache.** Inside :func:`caching` a :class:`PairCache` answers pairs already inferred
+(keyed by a content hash of premise, hypothesis and model fingerprint) and collects the
+new ones, which the caller stores (the ``nli_pairs`` table), so re-analysis and
+incremental runs never infer a pair twice.
 
 Example:
     >>> model = get_nli_model()
@@ -20,9 +33,13 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import hashlib
 import json
+import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -32,17 +49,111 @@ from corroborator.errors import CorroboratorError
 
 
 class ModelError(CorroboratorError):
-    """A bundled model cannot be loaded (missing or damaged files)."""
+    """A bundled model cannot be loaded (missing or damaged files, or no such device)."""
 
 
 MODEL_DIR = Path(__file__).parent.parent / "resources" / "nli"
 LABELS = ("entailment", "neutral", "contradiction")
 STANCE_LABELS = ("agree", "disagree", "discuss", "unrelated")
 MAX_STANCE_TOKENS = 176   # claim + passage (see corroboration.passages)
+STANCE_OUTPUT = "stance_logits"
 ENTAIL, NEUTRAL, CONTRA = range(3)
 BATCH = 1            # see the module docstring: per-pair results, independent of batching
 MAX_CHARS = 2000     # per side: anything longer is cut before tokenising
 MAX_TOKENS = 96      # per pair at run time (training used up to 128): cost grows with length
+DEVICES = ("cpu", "cuda", "auto")
+THREADS_ENV = "CORROBORATOR_THREADS"
+DEVICE_ENV = "CORROBORATOR_DEVICE"
+NLI_OUTPUT = "logits"
+
+_settings: dict[str, object] = {"device": None, "threads": None}
+
+
+def configure(device: str | None = None, threads: int | None = None,
+              workers: int | None = None) -> None:
+    """Choose this process's inference device and intra-op threads.
+
+    Args:
+        device: ``cpu``, ``cuda`` or ``auto`` (default: ``CORROBORATOR_DEVICE`` or cpu).
+        threads: intra-op threads per session (default: from `workers` and the machine).
+        workers: processes that will infer at the same time (sets the default threads).
+
+    The model is reloaded on next use when the settings change.
+    """
+    if device is not None and device not in DEVICES:
+        raise ValueError(f"unknown device {device!r}; choose {', '.join(DEVICES)}")
+    if threads is None and workers is not None:
+        threads = threads_for(workers)
+    new = {"device": device or _settings["device"], "threads": threads or _settings["threads"]}
+    if new != _settings:
+        _settings.update(new)
+        get_nli_model.cache_clear()
+
+
+def threads_for(workers: int = 1) -> int:
+    """Intra-op threads for one of `workers` inferring processes: the environment's
+    ``CORROBORATOR_THREADS`` if set, else the cores this process may use split evenly."""
+    env = os.environ.get(THREADS_ENV, "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, _cores() // max(1, workers))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:                        # not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_device(device: str | None = None) -> str:
+    """The device a session will use: ``cpu`` or ``cuda``.
+
+    Raises:
+        ModelError: ``cuda`` was asked for and onnxruntime has no CUDA provider here.
+    """
+    device = device or str(_settings["device"] or os.environ.get(DEVICE_ENV) or "cpu")
+    if device not in DEVICES:
+        raise ModelError(f"unknown device {device!r}; choose {', '.join(DEVICES)}")
+    if device == "cpu":
+        return "cpu"
+    import onnxruntime as ort
+
+    has_cuda = "CUDAExecutionProvider" in ort.get_available_providers()
+    if device == "cuda" and not has_cuda:
+        raise ModelError("device cuda: this onnxruntime has no CUDA provider (install "
+                         "onnxruntime-gpu with a CUDA runtime, or use --device cpu)")
+    return "cuda" if has_cuda else "cpu"
+
+
+class OnnxSession:
+    """An ONNX model on one device: feeds in, the named outputs out.
+
+    Generic over the model's outputs, so one exported model can serve several heads
+    (``logits`` for the 3-way NLI, and any other output a later model adds).
+    """
+
+    def __init__(self, path: Path, device: str = "cpu", threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        providers = (["CUDAExecutionProvider", "CPUExecutionProvider"] if device == "cuda"
+                     else ["CPUExecutionProvider"])
+        self.device, self.threads = device, threads
+        self._session = ort.InferenceSession(str(path), options, providers=providers)
+        self.output_names = [o.name for o in self._session.get_outputs()]
+
+    def run(self, feeds: Mapping[str, np.ndarray], outputs: Sequence[str]
+            ) -> dict[str, np.ndarray]:
+        """The named `outputs` for `feeds`."""
+        missing = [n for n in outputs if n not in self.output_names]
+        if missing:
+            raise ModelError(f"the model has no output {missing[0]!r} "
+                             f"(it has {', '.join(self.output_names)})")
+        values = self._session.run(list(outputs), dict(feeds))
+        return dict(zip(outputs, values, strict=True))
 
 
 class NLIModel:
@@ -52,21 +163,18 @@ class NLIModel:
     its own tokenizer.
     """
 
-    def __init__(self, directory: str | Path = MODEL_DIR) -> None:
+    def __init__(self, directory: str | Path = MODEL_DIR, device: str | None = None,
+                 threads: int | None = None) -> None:
         directory = Path(directory)
         try:
-            import onnxruntime as ort
-
             self.meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = 2
-            options.inter_op_num_threads = 1
-            self._session = ort.InferenceSession(str(directory / "model.onnx"), options,
-                                                 providers=["CPUExecutionProvider"])
-        except (OSError, ValueError, ImportError) as exc:
+            self._session = OnnxSession(directory / "model.onnx", resolve_device(device),
+                                        threads or threads_for())
+        except ModelError:
+            raise
+        except Exception as exc:   # OSError, ValueError, and onnxruntime's own types
             raise ModelError(f"cannot load the inference model from {directory}: {exc}") from exc
-        except Exception as exc:   # onnxruntime raises its own exception types
-            raise ModelError(f"cannot load the inference model from {directory}: {exc}") from exc
+        self._model_path = directory / "model.onnx"
         self._tokenizer_path = directory / "tokenizer.json"
         self._local = threading.local()
         self.temperature = float(self.meta.get("temperature", 1.0))
@@ -76,35 +184,29 @@ class NLIModel:
     def name(self) -> str:
         return str(self.meta.get("name", "nli"))
 
-    def _tokenizer(self):
-        tok = getattr(self._local, "tokenizer", None)
-        if tok is None:
-            from tokenizers import Tokenizer
+    @property
+    def device(self) -> str:
+        return self._session.device
 
-            tok = Tokenizer.from_file(str(self._tokenizer_path))
-            tok.enable_truncation(self.max_tokens, strategy="longest_first")
-            tok.no_padding()
-            self._local.tokenizer = tok
-        return tok
+    @property
+    def threads(self) -> int:
+        return self._session.threads
 
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """Calibrated probabilities, one row (entailment, neutral, contradiction) per
-        (premise, hypothesis) pair, in input order."""
-        if not pairs:
-            return np.zeros((0, 3), dtype=np.float32)
-        clean = [(p[:MAX_CHARS] or ".", h[:MAX_CHARS] or ".") for p, h in pairs]
-        encodings = self._tokenizer().encode_batch(clean)
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        out = np.zeros((len(pairs), 3), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            chunk = order[start:start + BATCH]
-            out[chunk] = self._run([encodings[i] for i in chunk])
-        return out
+    @property
+    def fingerprint(self) -> str:
+        """The model's name and a hash of its weights: what a cached result depends on."""
+        fp = getattr(self, "_fingerprint", None)
+        if fp is None:
+            with self._model_path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "blake2b").hexdigest()[:16]
+            fp = self._fingerprint = f"{self.name}:{digest}:{self.max_tokens}"
+        return fp
 
     @property
     def has_stance(self) -> bool:
         """True when the model has the claim-vs-passage stance head."""
-        return "stance_temperature" in self.meta
+        return "stance_temperature" in self.meta and \
+            STANCE_OUTPUT in self._session.output_names
 
     def predict_stance(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray | None:
         """Calibrated (agree, disagree, discuss, unrelated) probabilities, one row per
@@ -126,12 +228,56 @@ class NLIModel:
             self._local.stance_tokenizer = tok
         clean = [(c[:MAX_CHARS] or ".", p[:4 * MAX_CHARS] or ".") for c, p in pairs]
         temperature = float(self.meta["stance_temperature"])
-        for i, enc in enumerate(tok.encode_batch(clean)):
-            out[i] = self._run([enc], output=1, temperature=temperature)
+        for i, encoding in enumerate(tok.encode_batch(clean)):
+            z = self._run([encoding], (STANCE_OUTPUT,))[STANCE_OUTPUT][0] / temperature
+            z = np.exp(z - z.max())
+            out[i] = z / z.sum()
         return out
 
-    def _run(self, encodings: list, output: int = 0,
-             temperature: float | None = None) -> np.ndarray:
+    def _tokenizer(self):
+        tok = getattr(self._local, "tokenizer", None)
+        if tok is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self._tokenizer_path))
+            tok.enable_truncation(self.max_tokens, strategy="longest_first")
+            tok.no_padding()
+            self._local.tokenizer = tok
+        return tok
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Calibrated probabilities, one row (entailment, neutral, contradiction) per
+        (premise, hypothesis) pair, in input order; pairs in an active :func:`caching`
+        cache are not inferred again."""
+        if not pairs:
+            return np.zeros((0, 3), dtype=np.float32)
+        clean = [(p[:MAX_CHARS] or ".", h[:MAX_CHARS] or ".") for p, h in pairs]
+        pair_cache = _ACTIVE.get()
+        if pair_cache is None:
+            return self._predict(clean)
+        return pair_cache.predict(self.fingerprint, clean, self._predict)
+
+    def _predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        logits = self.outputs(pairs, (NLI_OUTPUT,))[NLI_OUTPUT]
+        z = logits / self.temperature
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def outputs(self, pairs: Sequence[tuple[str, str]], names: Sequence[str]
+                ) -> dict[str, np.ndarray]:
+        """The model's raw `names` outputs for each pair, in input order, each pair run
+        on its own (see :data:`BATCH`)."""
+        encodings = self._tokenizer().encode_batch(list(pairs))
+        out: dict[str, np.ndarray] = {}
+        for i, encoding in enumerate(encodings):
+            for name, value in self._run([encoding], names).items():
+                if name not in out:
+                    out[name] = np.zeros((len(pairs), *value.shape[1:]), dtype=np.float32)
+                out[name][i] = value[0]
+        return out
+
+    def _run(self, encodings: list, names: Sequence[str]) -> dict[str, np.ndarray]:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -139,20 +285,87 @@ class NLIModel:
         for i, e in enumerate(encodings):
             n = len(e.ids)
             ids[i, :n], mask[i, :n], types[i, :n] = e.ids, 1, e.type_ids
-        logits = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                          "token_type_ids": types})[output]
-        z = logits / (temperature or self.temperature)
-        z = z - z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        return p / p.sum(axis=1, keepdims=True)
+        return self._session.run({"input_ids": ids, "attention_mask": mask,
+                                  "token_type_ids": types}, names)
 
 
 @cache
 def get_nli_model() -> NLIModel:
-    """The bundled inference model, loaded once per process."""
-    return NLIModel()
+    """The bundled inference model, loaded once per process with the :func:`configure`
+    settings."""
+    threads = _settings["threads"]
+    return NLIModel(device=_settings["device"],  # type: ignore[arg-type]
+                    threads=int(threads) if threads else None)  # type: ignore[call-overload]
 
 
 def nli_available() -> bool:
     """True when the bundled model files are present."""
     return (MODEL_DIR / "model.onnx").exists()
+
+
+# -- the pair cache ---------------------------------------------------------------------------
+
+PairRow = tuple[bytes, str, float, float, float]
+"""One cached pair: (key, model fingerprint, entailment, neutral, contradiction)."""
+
+
+def pair_key(model: str, premise: str, hypothesis: str) -> bytes:
+    """The 16-byte content hash a pair's result is cached under."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (model, premise, hypothesis):
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+class PairCache:
+    """Inference results by pair key: those looked up in `lookup` (e.g. a database) and
+    those inferred while the cache was active (:attr:`new`, to be stored)."""
+
+    def __init__(self, lookup: Callable[[Sequence[bytes]], Mapping[bytes, Sequence[float]]]
+                 | None = None) -> None:
+        self._lookup = lookup
+        self._known: dict[bytes, np.ndarray] = {}
+        self.new: list[PairRow] = []
+        self.hits = 0
+
+    def predict(self, model: str, pairs: Sequence[tuple[str, str]],
+                infer: Callable[[Sequence[tuple[str, str]]], np.ndarray]) -> np.ndarray:
+        """Rows for `pairs`: cached ones looked up, the others inferred with `infer`."""
+        keys = [pair_key(model, p, h) for p, h in pairs]
+        self._fetch([k for k in keys if k not in self._known])
+        todo = list(dict.fromkeys(k for k in keys if k not in self._known))
+        if todo:
+            first = {k: i for i, k in reversed(list(enumerate(keys)))}
+            rows = infer([pairs[first[k]] for k in todo])
+            for key, row in zip(todo, rows, strict=True):
+                self._known[key] = row.astype(np.float32)
+                self.new.append((key, model, *(float(x) for x in row)))
+        self.hits += len(keys) - len(todo)
+        return np.vstack([self._known[k] for k in keys])
+
+    def take_new(self) -> list[PairRow]:
+        """The rows inferred since the last call (for the caller to store)."""
+        rows, self.new = self.new, []
+        return rows
+
+    def _fetch(self, keys: list[bytes]) -> None:
+        if not keys or self._lookup is None:
+            return
+        for key, row in self._lookup(keys).items():
+            self._known[key] = np.asarray(row, dtype=np.float32)
+
+
+_ACTIVE: contextvars.ContextVar[PairCache | None] = contextvars.ContextVar(
+    "corroborator_pair_cache", default=None)
+
+
+@contextlib.contextmanager
+def caching(pair_cache: PairCache) -> Iterator[PairCache]:
+    """Answer :meth:`NLIModel.predict` from `pair_cache` (and fill it) within the block."""
+    token = _ACTIVE.set(pair_cache)
+    try:
+        yield pair_cache
+    finally:
+        _ACTIVE.reset(token)

@@ -13,9 +13,6 @@ from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from corroborator.errors import InputError
 from corroborator.ingest.bounded import STEP_BYTES, Truncated, gzip_members
 from corroborator.ingest.dates import parse_date
@@ -93,6 +90,9 @@ class _QuietArchiveIterator(ArchiveIterator):
 
 def _read_stream(handle: BinaryIO, source: str) -> Generator[Result, None, tuple[int, bool]]:
     """Yield the archive's pages; return how many were found and whether reading failed."""
+    from warcio.archiveiterator import ArchiveIterator  # imported here: ~50 ms of start-up
+    from warcio.exceptions import ArchiveLoadFailed
+
     found = 0
     try:
         records = _QuietArchiveIterator(handle, arc2warc=True)

@@ -416,6 +416,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX stances_group ON stances(group_id);
         """,
     ),
+    # -- 0014: the inference cache (issue 20) -----------------------------------------------
+    # One row per (premise, hypothesis, model) content hash: the calibrated probabilities,
+    # plain floats. `model` (name, weights hash, token limit) lets old rows be pruned.
+    (
+        "0014_nli_pair_cache",
+        """
+        CREATE TABLE nli_pairs (
+            key BLOB PRIMARY KEY,
+            model TEXT NOT NULL,
+            entailment REAL NOT NULL,
+            neutral REAL NOT NULL,
+            contradiction REAL NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -477,6 +477,27 @@ class Store:
         stored = dict(self.query("SELECT story_id, input_key FROM story_corroboration"))
         return [sid for sid, key in keys.items() if stored.get(sid) != key]
 
+    # -- the inference cache (migration 0014) ------------------------------------------------
+
+    def cached_pairs(self, keys: Sequence[bytes]) -> dict[bytes, tuple[float, float, float]]:
+        """Stored inference results (entailment, neutral, contradiction) for pair `keys`
+        (see :func:`corroborator.corroboration.inference.pair_key`); unknown keys are absent."""
+        found: dict[bytes, tuple[float, float, float]] = {}
+        for chunk in _chunks(list(keys), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.query("SELECT key, entailment, neutral, contradiction FROM "
+                                  f"nli_pairs WHERE key IN ({marks})", chunk):
+                found[bytes(row[0])] = (row[1], row[2], row[3])
+        return found
+
+    def save_pairs(self, rows: Sequence[tuple[bytes, str, float, float, float]]) -> None:
+        """Store inference results: (key, model fingerprint, entailment, neutral,
+        contradiction) rows; a key already stored is kept."""
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO nli_pairs VALUES (?,?,?,?,?)", rows)
+
     def load_corroboration(self, story_id: str) -> tuple[list[ClaimGroup], list[Discrepancy]]:
         groups = []
         for r in self.query("SELECT * FROM claim_groups WHERE story_id = ? ORDER BY rank, rowid",

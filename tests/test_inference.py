@@ -1,0 +1,127 @@
+"""Inference: per-pair results whatever the batch, threads or cache; device choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from tests.conftest import EXAMPLES
+
+from corroborator import analyze, ingest, open_store
+from corroborator.cli import main
+from corroborator.corroboration import inference
+from corroborator.corroboration.inference import (
+    ModelError,
+    NLIModel,
+    PairCache,
+    caching,
+    get_nli_model,
+    pair_key,
+    threads_for,
+)
+
+PAIRS = [
+    ("The minister denied the report on Tuesday.", "The minister resigned."),
+    ("Officials said 214 people were evacuated from the valley.", "More than 400 people fled."),
+    ("A short one.", "Something else entirely, and at much greater length than the premise, "
+                     "so the two pairs differ in their number of tokens."),
+    ("The council approved the budget by a vote of 7 to 2.", "The council approved the budget."),
+]
+
+
+def test_a_pair_scores_the_same_alone_with_batch_mates_and_on_any_thread_count():
+    together = NLIModel(threads=2).predict(PAIRS)
+    alone = np.vstack([NLIModel(threads=1).predict([p]) for p in PAIRS])
+    reordered = NLIModel(threads=1).predict(PAIRS[::-1])[::-1]
+    assert together.shape == (len(PAIRS), 3)
+    np.testing.assert_allclose(together, alone, atol=1e-4)
+    np.testing.assert_allclose(together, reordered, atol=1e-4)
+    np.testing.assert_allclose(together.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_outputs_are_chosen_by_name_and_an_unknown_one_is_named():
+    model = get_nli_model()
+    logits = model.outputs(PAIRS[:2], ["logits"])["logits"]
+    assert logits.shape == (2, 3)
+    with pytest.raises(ModelError, match="no output 'nope'"):
+        model.outputs(PAIRS[:1], ["nope"])
+
+
+def test_threads_split_the_cores_among_workers_unless_overridden(monkeypatch):
+    monkeypatch.delenv(inference.THREADS_ENV, raising=False)
+    monkeypatch.setattr(inference, "_cores", lambda: 8)
+    assert (threads_for(1), threads_for(2), threads_for(16)) == (8, 4, 1)
+    monkeypatch.setenv(inference.THREADS_ENV, "3")
+    assert threads_for(2) == 3
+
+
+def test_a_cached_pair_is_never_inferred_again_and_scores_the_same(tmp_path):
+    model = get_nli_model()
+    with open_store(tmp_path / "cache.db") as store:
+        with caching(PairCache(store.cached_pairs)) as first:
+            fresh = model.predict(PAIRS + PAIRS[:1])           # a repeat is inferred once
+        assert len(first.new) == len(PAIRS)
+        store.save_pairs(first.take_new())
+
+        calls = []
+        with caching(PairCache(store.cached_pairs)) as second:
+            real = model._predict
+            model._predict = lambda pairs: calls.append(pairs) or real(pairs)
+            try:
+                again = model.predict(PAIRS)
+            finally:
+                del model._predict
+        assert calls == [] and second.new == [] and second.hits == len(PAIRS)
+    np.testing.assert_array_equal(again, fresh[:len(PAIRS)])
+
+
+def test_the_cache_key_depends_on_model_premise_and_hypothesis():
+    keys = {pair_key("m1", "a", "b"), pair_key("m2", "a", "b"), pair_key("m1", "b", "a"),
+            pair_key("m1", "ab", ""), pair_key("m1", "a", "b")}
+    assert len(keys) == 4
+
+
+def test_reanalysis_infers_no_pair_twice(tmp_path, monkeypatch):
+    with open_store(tmp_path / "ex.db") as store:
+        ingest([EXAMPLES / "txt"], store)
+        analyze(store, workers=1)
+        cached = store.query("SELECT count(*) FROM nli_pairs")[0][0]
+        before = [tuple(r) for r in store.query(
+            "SELECT article_id, group_id, label, score FROM stances ORDER BY 1, 2")]
+        inferred = []
+        real = NLIModel._predict
+        monkeypatch.setattr(NLIModel, "_predict",
+                            lambda self, pairs: inferred.extend(pairs) or real(self, pairs))
+        analyze(store, workers=1, rebuild=True)
+        after = [tuple(r) for r in store.query(
+            "SELECT article_id, group_id, label, score FROM stances ORDER BY 1, 2")]
+    assert cached > 0 and inferred == []
+    assert after == before
+
+
+def test_device_cuda_without_the_provider_is_one_clear_line(seeds, monkeypatch):
+    import onnxruntime as ort
+
+    monkeypatch.setattr(ort, "get_available_providers", lambda: ["CPUExecutionProvider"])
+    result = CliRunner().invoke(main, ["compare", *map(str, seeds), "--device", "cuda"])
+    assert result.exit_code != 0
+    assert "CUDA provider" in result.output and "Traceback" not in result.output
+    assert inference.resolve_device("auto") == "cpu"
+
+
+def test_the_fast_embedder_loads_without_huggingface_hub_and_encodes_as_model2vec_does():
+    import subprocess
+    import sys
+
+    code = ("import sys; from corroborator.embed import _load_static; _load_static(); "
+            "print('huggingface_hub' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+    from model2vec import StaticModel
+
+    from corroborator.embed import STATIC_MODEL_DIR, _load_static
+
+    texts = ["The council approved the budget.", "Ünïcödé and 214 numbers, café."]
+    reference = StaticModel.from_pretrained(STATIC_MODEL_DIR, force_download=False)
+    np.testing.assert_allclose(_load_static().encode(texts), reference.encode(texts), atol=1e-6)
