@@ -8,6 +8,7 @@ metadata and used as an unreliable date only when the page gives none.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
@@ -81,21 +82,23 @@ def read_warc(path: Path, source: str) -> Iterator[Result]:
         yield input_error(source, "no HTML pages with article text found in web archive")
 
 
-class _QuietArchiveIterator(ArchiveIterator):
+@functools.cache
+def _quiet_archive_iterator() -> type:
     """warcio's reader, without its own warning on standard error for data it skips after
-    a record (the raw line, unescaped); `_read_stream` reports the skip instead."""
+    a record (the raw line, unescaped); `_read_stream` reports the skip instead. Built on
+    first use: importing warcio costs ~50 ms of start-up."""
+    from warcio.archiveiterator import ArchiveIterator
 
-    INC_RECORD = ""
+    return type("QuietArchiveIterator", (ArchiveIterator,), {"INC_RECORD": ""})
 
 
 def _read_stream(handle: BinaryIO, source: str) -> Generator[Result, None, tuple[int, bool]]:
     """Yield the archive's pages; return how many were found and whether reading failed."""
-    from warcio.archiveiterator import ArchiveIterator  # imported here: ~50 ms of start-up
     from warcio.exceptions import ArchiveLoadFailed
 
     found = 0
     try:
-        records = _QuietArchiveIterator(handle, arc2warc=True)
+        records = _quiet_archive_iterator()(handle, arc2warc=True)
         for record in records:
             result = _record_result(record, source)
             if result is not None:
