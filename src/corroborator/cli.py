@@ -17,7 +17,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corroborator import __version__
 from corroborator.errors import CorroboratorError
-from corroborator.vocabulary import plural
 
 FORMATS = click.Choice(["text", "json"])
 SCHEMA_VERSION = 1
@@ -279,36 +278,66 @@ def search(words: str, db: str | None, claims: bool, limit: int, fmt: str) -> No
         click.echo("no matches")
 
 
+def story_filter_options(command: Any) -> Any:
+    """The stories-list filters (the web app's query parameters) as options."""
+    options = [
+        click.option("--title", "query", help="Only stories with these words in the title."),
+        click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="At least this many independent sources."),
+        click.option("--outlet", help="Only stories this outlet covered (exact name)."),
+        click.option("--since", help="Last seen on or after this date (YYYY-MM-DD)."),
+        click.option("--until", help="First seen on or before this date (YYYY-MM-DD)."),
+        click.option("--disputed", is_flag=True, help="Only stories with a disputed claim."),
+        click.option("--language", help="Only stories with an article in this language."),
+        click.option("--singles", is_flag=True, help="Include one-article stories."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _story_filter(options: dict[str, Any]) -> Any:
+    """A StoryFilter from the filter options (one-line error for a bad value)."""
+    from corroborator.storylist import StoryFilter
+
+    try:
+        return StoryFilter(**{k: options.pop(k) for k in (
+            "query", "min_sources", "outlet", "since", "until", "disputed", "language",
+            "singles")})
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+
+
 @main.command()
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
 @click.option("--sort", type=click.Choice(["recent", "size", "disputed"]), default="recent",
               show_default=True)
 @click.option("--limit", default=50, show_default=True)
 @click.option("--offset", default=0, show_default=True)
+@story_filter_options
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> None:
-    """List stories: id, title, articles, independent sources, outlets, first/last seen.
+def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str,
+            **filters: Any) -> None:
+    """List stories: sources, outlets, first/last seen, claims and the top dispute.
+
+    One-article stories are left out unless --singles is given.
 
     \b
     Examples:
       corroborator stories --db news.db
-      corroborator stories --sort disputed --format json
+      corroborator stories --sort disputed --disputed --min-sources 3
+      corroborator stories --outlet "Daily Ledger" --since 2024-05-01 --format json
     """
+    from corroborator.report.text import print_stories
     from corroborator.views import stories_view
 
+    flt = _story_filter(filters)
     store = _open(db, readonly=True)
-    data = _run(stories_view, store, sort=sort, limit=limit, offset=offset)
+    data = _run(stories_view, store, sort=sort, limit=limit, offset=offset, flt=flt)
     if fmt == "json":  # the same object as /api/stories
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    rows = data["stories"]
-    for r in rows:
-        click.echo(f"{r['id'][:12]}  {plural(r['n_articles'], 'article'):>12}  "
-                   f"{plural(r['n_sources'], 'source'):>11}"
-                   f"  {(r['first_seen'] or '?')[:10]} → {(r['last_seen'] or '?')[:10]}  "
-                   f"{r['title']}\n              outlets: {', '.join(r['outlets'])}")
-    if not rows:
-        click.echo("no stories yet (run 'corroborator analyze')")
+    print_stories(data)
 
 
 @main.command()
@@ -344,19 +373,29 @@ def story(story_id: str, db: str | None, fmt: str, output: str | None) -> None:
               show_default=True)
 @click.option("-o", "--output", help="Where to write (default: report.html for html, "
                                      "standard output for json).")
-@click.option("--limit", default=20, show_default=True, help="Stories to include, largest first.")
-def report(db: str | None, fmt: str, output: str | None, limit: int) -> None:
-    """Write one report of the largest stories: key disputes first, then agreements.
+@click.option("--sort", type=click.Choice(["recent", "size", "disputed"]), default="size",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many stories (default: every story the filters select).")
+@story_filter_options
+def report(db: str | None, fmt: str, output: str | None, sort: str, limit: int | None,
+           **filters: Any) -> None:
+    """Write one report of the stories the filters select: key disputes first.
+
+    The filters are those of ``stories`` and of the web app's stories list; one-article
+    stories are left out unless --singles is given.
 
     \b
     Examples:
       corroborator report --db news.db -o report.html
+      corroborator report --db news.db --disputed --since 2024-05-01 -o today.html
       corroborator report --db news.db --format json > report.json
     """
     from corroborator.report import build_report, report_html, to_json
 
+    flt = _story_filter(filters)
     store = _open(db, readonly=True)
-    data = _run(build_report, store, limit=limit)
+    data = _run(build_report, store, limit=limit, flt=flt, sort=sort)
     if fmt == "json":
         _emit(to_json(data), output)
         return

@@ -6,6 +6,7 @@ terminal, JSON and HTML outputs always show the same findings.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,8 @@ KIND_LABEL = {"name": "NAME", "number": "NUMBER", "date": "DATE", "negation": "N
               "claim": "CLAIM", "headline": "HEADLINE"}
 MAX_UNIQUE = 5
 WIDTH = 80
+#: Widest text output when ``$COLUMNS`` asks for more.
+MAX_WIDTH = 400
 
 
 def print_comparison(data: Mapping[str, Any], console: Console | None = None) -> None:
@@ -65,8 +68,42 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
 
 
 def _width() -> int:
+    """The terminal's width (at most 100), or ``$COLUMNS`` when piped, else 80."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) >= 20:
+        return min(int(columns), MAX_WIDTH)
     probe = Console()
     return min(probe.width, 100) if probe.is_terminal else WIDTH
+
+
+def print_stories(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print a page of stories (:func:`~corroborator.views.stories_view`): per story its
+    sources, outlets, dates, claim counts and top dispute, then what the filters hid."""
+    console = console or Console(width=_width(), highlight=False)
+    for row in data["stories"]:
+        counts = row.get("status_counts") or {}
+        claims = " · ".join(f"{counts[s]} {STATUS_TEXT[s].lower()}" for s in STATUS_TEXT
+                            if counts.get(s))
+        outlets = ", ".join(o["name"] + (f" ×{o['articles']}" if o["articles"] > 1 else "")
+                            for o in row.get("outlet_counts", []))
+        console.print(Text.assemble((row["id"][:12], "dim"), "  ", (row["title"] or
+                                                                    "(untitled)", "bold")))
+        console.print(Text(f"    {plural(row['n_sources'], 'independent source')} · "
+                           f"{plural(row['n_articles'], 'article')} · "
+                           f"{(row['first_seen'] or '?')[:10]} → {(row['last_seen'] or '?')[:10]}"
+                           f"{' · ' + claims if claims else ''}"))
+        console.print(Text(f"    outlets: {outlets}", style="dim"))
+        dispute = row.get("top_dispute")
+        if dispute:
+            who = f" (disputed by {', '.join(dispute['disputed_by'])})" \
+                if dispute["disputed_by"] else ""
+            console.print(Text.assemble(("    ✗ top dispute: ", "red"), dispute["claim"], who),
+                          no_wrap=True, overflow="ellipsis")
+    if not data["stories"]:
+        console.print("no stories match (run 'corroborator analyze', or change the filters)")
+    if data.get("hidden_singles"):
+        hidden = plural(data["hidden_singles"], "one-article story", "one-article stories")
+        console.print(Text(f"{hidden} hidden (--singles shows them)", style="dim"))
 
 
 def article_labels(articles: Sequence[Mapping[str, Any]]) -> dict[str, str]:

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from corroborator import views
 from corroborator.errors import BusyError, NotFoundError, StoreError
 from corroborator.store import Store, open_store
+from corroborator.storylist import StoryFilter
 from corroborator.web.render import render
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -207,13 +208,17 @@ def _query_param(request: Request, name: str = "q") -> str:
 
 
 def build_stories(store: Store, request: Request) -> dict[str, Any]:
-    """The stories list for ``?q=&sort=&limit=&offset=``."""
+    """The stories list for ``?q=&sort=&limit=&offset=`` and the filters of
+    :class:`~corroborator.storylist.StoryFilter` (``min_sources``, ``outlet``, ``since``,
+    ``until``, ``disputed``, ``language``, ``singles``)."""
     sort = request.query_params.get("sort", "recent")
     if sort not in views.SORTS:
         raise BadRequest(f"unknown sort {sort!r}; choose one of {', '.join(views.SORTS)}")
+    _query_param(request)  # length and term caps
+    flt = StoryFilter.from_params(request.query_params)
     return views.stories_view(store, limit=_int_param(request, "limit", PAGE_SIZE, 1, MAX_LIMIT),
                               offset=_int_param(request, "offset", 0, 0, MAX_OFFSET), sort=sort,
-                              query=_query_param(request))
+                              flt=flt)
 
 
 def build_story(store: Store, request: Request) -> dict[str, Any]:
