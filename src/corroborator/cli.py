@@ -404,6 +404,75 @@ def report(db: str | None, fmt: str, output: str | None, sort: str, limit: int |
     click.echo(f"{len(data['stories'])} stories; wrote {Path(output).resolve()}", err=True)
 
 
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--every", default="15m", show_default=True,
+              help="Time between polls: 90s, 15m, 1h.")
+@click.option("--alerts", "alerts_path", type=click.Path(dir_okay=False),
+              help="Also append each alert to this JSONL file.")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option("--timeout", default=10.0, show_default=True, help="Total seconds per URL.")
+@click.option("--max-items", default=200, show_default=True,
+              help="Most new articles taken from one source per poll.")
+@click.option("--ignore-robots", is_flag=True, help="Skip robots.txt (your own feeds only).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for analysis.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def watch(sources: tuple[str, ...], db: str | None, every: str, alerts_path: str | None,
+          once: bool, timeout: float, max_items: int, ignore_robots: bool,
+          workers: int | None, fmt: str) -> None:
+    """Poll feeds, pages and folders; ingest, analyze and alert on what changed.
+
+    Each poll reports new stories, claims newly disputed or corroborated and new
+    conflicts of detail, each once (remembered in the database across restarts).
+    Ctrl-C stops after the current poll; a second Ctrl-C stops at once.
+
+    \b
+    Examples:
+      corroborator watch https://example.org/feed.xml inbox/ --db news.db
+      corroborator watch https://a.example/rss inbox/ --every 5m --alerts alerts.jsonl
+      corroborator watch https://example.org/feed.xml --once --format json
+    """
+    import signal
+    import threading
+
+    from corroborator.watch import WatchOptions, append_alerts, parse_every
+    from corroborator.watch import watch as run_watch
+
+    try:
+        seconds = parse_every(every)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    store = _open(db, create=True)
+    stop = threading.Event()
+    options = WatchOptions(timeout=timeout, max_items=max_items,
+                           respect_robots=not ignore_robots, workers=workers)
+
+    def report(result: Any) -> None:
+        for error in result.errors:
+            click.echo(f"error: {error}", err=True)
+        if alerts_path:
+            append_alerts(alerts_path, result.alerts)
+        for alert in result.alerts:
+            click.echo(json.dumps(alert.to_dict(), ensure_ascii=False) if fmt == "json"
+                       else f"[{alert.kind}] {alert.title}")
+        click.echo(result.summary(), err=True)
+
+    def interrupt(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("stopping after this poll (Ctrl-C again to stop now)", err=True)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        _run(run_watch, store, list(sources), every=seconds, once=once, options=options,
+             on_poll=report, stop=stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        store.close()
+
+
 @main.command(name="export")
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
 @click.option("--what", type=click.Choice(["articles", "claims", "stances", "discrepancies",
