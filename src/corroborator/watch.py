@@ -496,3 +496,11 @@ def append_alerts(path: str | os.PathLike[str], alerts: Sequence[Alert]) -> None
     with open(path, "a", encoding="utf-8") as handle:
         for alert in alerts:
             handle.write(json.dumps(alert.to_dict(), ensure_ascii=False) + "\n")
+
+
+def alerts_view(store: Store, limit: int = 100) -> dict[str, Any]:
+    """The latest alerts as a JSON-ready view (``/api/alerts``), newest first."""
+    from corroborator.views import SCHEMA_VERSION
+
+    return {"schema_version": SCHEMA_VERSION,
+            "alerts": [asdict(a) for a in alerts_since(store, limit)]}

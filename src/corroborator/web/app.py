@@ -241,6 +241,13 @@ def build_search(store: Store, request: Request) -> dict[str, Any]:
     return views.search_view(store, _query_param(request))
 
 
+def build_alerts(store: Store, request: Request) -> dict[str, Any]:
+    """The latest alerts of ``corroborator watch`` (``?limit=``)."""
+    from corroborator.watch import alerts_view
+
+    return alerts_view(store, limit=_int_param(request, "limit", 100, 1, MAX_LIMIT))
+
+
 def build_compare(store: Store, request: Request) -> dict[str, Any]:
     a, b = request.query_params.get("a", ""), request.query_params.get("b", "")
     if not a or not b:
@@ -299,6 +306,25 @@ def _endpoints(stores: ReadOnlyStores, builder: Builder, template: str,
     return html, api
 
 
+def _atom_endpoint(stores: ReadOnlyStores, gate: Gate) -> Callable:
+    """``/alerts.atom``: the latest alerts as an Atom feed."""
+    from corroborator.report.atom import alerts_atom
+    from corroborator.store.database import now_iso
+
+    async def atom(request: Request) -> Response:
+        try:
+            data = await gate.run(lambda: build_alerts(stores.get(), request))
+        except Exception as exc:  # noqa: BLE001
+            status, title, message = _failure(exc)
+            return Response(f"{title}: {message}\n", status_code=status,
+                            media_type="text/plain", headers=_retry_after(status))
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        return Response(alerts_atom(data["alerts"], base, now_iso()),
+                        media_type="application/atom+xml")
+
+    return atom
+
+
 def _retry_after(status: int) -> dict[str, str]:
     """A ``Retry-After`` header for 503 answers."""
     return {"retry-after": str(RETRY_AFTER_S)} if status == 503 else {}
@@ -313,6 +339,7 @@ PAGES: list[tuple[str, Builder, str, bool]] = [
     ("/entity/{name:path}", build_entity, "entity.html", False),
     ("/article/{article_id}", build_article, "article.html", False),
     ("/search", build_search, "search.html", False),
+    ("/alerts", build_alerts, "alerts.html", False),
 ]
 
 
@@ -331,6 +358,7 @@ def build_app(db_path: str | Path, hosts: Iterable[str] = ()) -> Starlette:
         html, api = _endpoints(stores, builder, template, heavy if is_heavy else light)
         api_path = "/api/stories" if path == "/" else "/api" + path
         routes += [Route(path, html, methods=["GET"]), Route(api_path, api, methods=["GET"])]
+    routes.append(Route("/alerts.atom", _atom_endpoint(stores, light), methods=["GET"]))
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"))
     app = Starlette(routes=routes, middleware=[Middleware(HostAllowList,
                                                           hosts=allowed_hosts(hosts)),
