@@ -162,7 +162,6 @@ def test_watch_alerts_each_change_once_across_a_restart(server: FeedServer, tmp_
     assert "disallowed by robots.txt" in first.output and "gone.xml" in first.output
     assert "timed out after 1 s" in first.output
     assert _alerts(db) == []  # one outlet: no story, nothing disputed yet
-    print(second_output := None)
 
     server.feeds["/wire.xml"] = rss("Northgate Newswire", [takes["wire"]])  # the feed changes
     second = CliRunner().invoke(main, args)
