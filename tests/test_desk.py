@@ -141,3 +141,39 @@ def test_cli_stories_takes_the_same_filters(db: Path) -> None:
     assert text.exit_code == 0 and "Filler story number 3" in text.output
     bad = CliRunner().invoke(main, ["stories", "--db", str(db), "--since", "May"])
     assert bad.exit_code != 0 and "since must be a date" in bad.output
+
+
+def test_outlet_view_shows_claims_with_evidence(db: Path) -> None:
+    from corroborator.outlets import outlet_view, outlets_view
+
+    with open_store(db, readonly=True) as store:
+        post = outlet_view(store, "Evening Post")
+        ledger = outlet_view(store, "Daily Ledger")
+        every = outlets_view(store)
+    assert post["outlet"]["articles"] == 4 and post["outlet"]["claims_disputed"] == 2
+    disputed = next(g for g in post["disputed"] if g["group_id"] == "g-warned")
+    assert disputed["claim"] == "Engineers had warned about cracks."
+    assert disputed["others"][0]["outlet"] == "Coast Radio"
+    assert "denied" in disputed["others"][0]["evidence"]
+    assert [g["claim"] for g in ledger["alone"]] == ["The Red Cross opened a shelter."]
+    assert STORY_ID in {s["id"] for s in ledger["stories"]}
+    assert ledger["signals_by_month"][0]["month"] == "2024-05"
+    names = [o["name"] for o in every["outlets"]]
+    assert "Coast Radio" in names and not any("score" in k for k in every["outlets"][0])
+
+
+def test_outlet_cli_and_web_agree(db: Path, client) -> None:
+    cli = CliRunner().invoke(main, ["outlet", "Coast Radio", "--db", str(db), "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    assert json.loads(cli.output) == client.get("/api/outlets/Coast%20Radio").json()
+    text = CliRunner().invoke(main, ["outlet", "Evening Post", "--db", str(db)])
+    assert "Its claims others dispute" in text.output and "Coast Radio disputes" in text.output
+    listing = CliRunner().invoke(main, ["outlet", "--db", str(db)])
+    assert "Port Avery Star" in listing.output
+    missing = CliRunner().invoke(main, ["outlet", "Nobody Times", "--db", str(db)])
+    assert missing.exit_code == 1 and "no outlet named 'Nobody Times'" in missing.output
+    page = client.get("/outlets/Evening%20Post")
+    assert page.status_code == 200 and "Its claims others dispute" in page.text
+    assert "Engineers denied" in page.text
+    assert client.get("/outlets").status_code == 200
+    assert client.get("/outlets/Nobody").status_code == 404

@@ -405,6 +405,33 @@ def report(db: str | None, fmt: str, output: str | None, sort: str, limit: int |
 
 
 @main.command()
+@click.argument("name", required=False)
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def outlet(name: str | None, db: str | None, fmt: str) -> None:
+    """One outlet: its stories, its claims others corroborate or dispute (with the
+    sentences), what it alone reported, its sourcing by month. Without NAME: every outlet.
+
+    Descriptive counts with their evidence, never a score.
+
+    \b
+    Examples:
+      corroborator outlet --db news.db
+      corroborator outlet "Daily Ledger" --db news.db
+      corroborator outlet "Daily Ledger" --format json
+    """
+    from corroborator.outlets import outlet_view, outlets_view
+    from corroborator.report import print_outlet, print_outlets
+
+    store = _open(db, readonly=True)
+    data = _run(outlet_view, store, name) if name else _run(outlets_view, store)
+    if fmt == "json":  # the same object as /api/outlets[/NAME]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        (print_outlet if name else print_outlets)(data)
+
+
+@main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
 @click.option("--every", default="15m", show_default=True,

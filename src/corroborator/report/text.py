@@ -260,3 +260,47 @@ def _unique(unique: Mapping[str, list[str]], labels: Mapping[str, str]) -> Any:
             out.append(Text(f"{_who([aid], labels)} … and {len(sentences) - MAX_UNIQUE} more "
                             "(use --format json for all)", style="dim"))
     return Group(*out) if out else Text("Nothing unique.", style="dim")
+
+
+def print_outlets(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print every outlet with its counts (``outlet`` without a name)."""
+    console = console or Console(width=_width(), highlight=False)
+    table = Table(show_header=True, header_style="bold", box=None, expand=False)
+    for heading in ("Outlet", "Articles", "Stories", "Corroborated", "Disputed", "Raised"):
+        table.add_column(heading, justify="left" if heading == "Outlet" else "right")
+    for o in data["outlets"]:
+        table.add_row(escape(o["name"]), str(o["articles"]), str(o["stories"]),
+                      str(o["claims_corroborated"]), str(o["claims_disputed"]),
+                      str(o["disputes_raised"]))
+    console.print(table)
+    console.print(Text("Corroborated/Disputed: its claims in groups with that status; Raised: "
+                       "its stances disputing others' claims. Counts, not a score.", style="dim"))
+
+
+def print_outlet(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print one outlet: stories, claims others dispute or corroborate, what it alone
+    reported, and its sourcing by month."""
+    console = console or Console(width=_width(), highlight=False)
+    o = data["outlet"]
+    console.print(Panel(Text(o["name"], style="bold"), subtitle=(
+        f"{plural(o['articles'], 'article')} · {plural(o['stories'], 'story', 'stories')} · "
+        f"{o['claims_corroborated']} claims corroborated · {o['claims_disputed']} disputed")))
+    _section(console, "Stories it covered", Group(*[
+        Text(f"{s['id'][:12]}  {s['title']}  ({plural(s['n_sources'], 'source')})")
+        for s in data["stories"]] or [Text("none", style="dim")]))
+    for key, title, verb in (("disputed", "Its claims others dispute", "disputes"),
+                             ("corroborated", "Its claims others corroborate", "agrees")):
+        items = []
+        for g in data[key]:
+            items.append(Text.assemble((f"{STATUS_TEXT[g['status']]:<14}", STATUS_STYLE[
+                g["status"]]), g["its_sentence"]["text"]))
+            items += [Text(f"    {e['outlet']} {verb}: “{e['evidence'] or ''}”", style="dim")
+                      for e in g["others"][:2]]
+        _section(console, title, Group(*items) if items else Text("none", style="dim"))
+    _section(console, "What it alone reported", Group(*[
+        Text(f"● {g['claim']}") for g in data["alone"][:MAX_UNIQUE * 2]]
+        or [Text("nothing", style="dim")]))
+    _section(console, "Sourcing by month (mean share of claims)", Group(*[
+        Text(f"{m['month']}  {plural(m['articles'], 'article')}  " + ", ".join(
+            f"{k} {v:.0%}" for k, v in sorted(m["sourcing"].items(), key=lambda kv: -kv[1])
+            if v)) for m in data["signals_by_month"]] or [Text("no signals", style="dim")]))

@@ -241,6 +241,18 @@ def build_search(store: Store, request: Request) -> dict[str, Any]:
     return views.search_view(store, _query_param(request))
 
 
+def build_outlets(store: Store, request: Request) -> dict[str, Any]:
+    from corroborator.outlets import outlets_view
+
+    return outlets_view(store)
+
+
+def build_outlet(store: Store, request: Request) -> dict[str, Any]:
+    from corroborator.outlets import outlet_view
+
+    return outlet_view(store, request.path_params["name"])
+
+
 def build_alerts(store: Store, request: Request) -> dict[str, Any]:
     """The latest alerts of ``corroborator watch`` (``?limit=``)."""
     from corroborator.watch import alerts_view
@@ -340,6 +352,8 @@ PAGES: list[tuple[str, Builder, str, bool]] = [
     ("/article/{article_id}", build_article, "article.html", False),
     ("/search", build_search, "search.html", False),
     ("/alerts", build_alerts, "alerts.html", False),
+    ("/outlets", build_outlets, "outlets.html", False),
+    ("/outlets/{name:path}", build_outlet, "outlet.html", False),
 ]
 
 
