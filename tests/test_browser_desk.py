@@ -23,12 +23,22 @@ from conftest_web import (  # noqa: E402
     build_xss_story,
 )
 from corroborator.store import open_store  # noqa: E402
-from test_browser import SCREENSHOT_DIR, Watch, _serve, browser  # noqa: E402, F401
+from test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, Watch, _serve  # noqa: E402
 
 pytestmark = pytest.mark.browser
 WIDTHS = (1280, 390)
 PAGES = ("/", "/?singles=1&sort=disputed", f"/story/{STORY_ID}", "/outlets",
          "/outlets/Evening%20Post", "/alerts")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="module")
