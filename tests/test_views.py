@@ -35,7 +35,7 @@ def store(db: Path):
 def test_story_view_shape_and_order(store) -> None:
     view = views.story_view(store, STORY_ID)
     assert set(view) == {"schema_version", "story", "articles", "claim_groups", "discrepancies",
-                         "entities", "matrix", "timeline", "summary"}
+                         "entities", "matrix", "timeline", "summary", "fact_checks"}
     assert view["schema_version"] == views.SCHEMA_VERSION
     assert view["story"] | {"key_entities": None} == {
         "id": STORY_ID, "title": "Harbor Bridge collapse in Riverton",

@@ -9,8 +9,8 @@ Example:
     >>> with open_store("news.db", readonly=True) as store:
     ...     view = story_view(store, "3f2a")
     >>> sorted(view)
-    ['articles', 'claim_groups', 'discrepancies', 'entities', 'matrix', 'schema_version',
-     'story', 'summary', 'timeline']
+    ['articles', 'claim_groups', 'discrepancies', 'entities', 'fact_checks', 'matrix',
+     'schema_version', 'story', 'summary', 'timeline']
 
 Every top-level dict carries ``schema_version`` (see docs/json.md); the same object
 comes from the CLI's ``--format json`` and from the web app's ``/api``.
@@ -25,6 +25,7 @@ from dataclasses import asdict
 from typing import Any
 
 from corroborator.errors import NotFoundError
+from corroborator.factcheck import reviews_for_story
 from corroborator.models import Article, ClaimGroup
 from corroborator.store import Store
 from corroborator.storylist import (
@@ -63,7 +64,9 @@ def story_view(store: Store, story_id: str) -> dict[str, Any]:
 
     Returns:
         A dict with ``story``, ``articles`` (timeline order), ``claim_groups``,
-        ``discrepancies``, ``entities``, ``matrix`` and ``timeline``.
+        ``discrepancies``, ``entities``, ``matrix``, ``timeline``, ``summary`` and
+        ``fact_checks`` (published ClaimReviews matching a claim group, see
+        :mod:`corroborator.factcheck`).
     """
     story = store.get_story(story_id)
     articles = sorted(store.get_articles(story.article_ids), key=_timeline_key)
@@ -86,6 +89,8 @@ def story_view(store: Store, story_id: str) -> dict[str, Any]:
         ],
     }
     view["summary"] = story_summary(view)
+    view["fact_checks"] = reviews_for_story(
+        store, view["claim_groups"], " ".join([story.title or "", *story.key_entities]))
     return view
 
 

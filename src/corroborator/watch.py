@@ -181,7 +181,10 @@ def _due(store: Store, source: str) -> bool:
 
 
 def _store_articles(store: Store, item: SourceResult) -> int:
+    from corroborator.factcheck import save_reviews
+
     added = store.add_articles(item.articles) if item.articles else []
+    save_reviews(store, item.articles)
     return sum(1 for flag in added if flag)
 
 

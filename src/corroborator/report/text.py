@@ -60,6 +60,8 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
     if summary:
         _section(console, "Key disputes", _story_disputes(summary))
         _section(console, "What they agree on", _story_agreements(summary))
+    if data.get("fact_checks"):
+        _section(console, "Published fact-checks", _fact_checks(data))
     console.print(_articles_table(data["articles"], labels))
     _section(console, "All claims", _claim_groups(data["claim_groups"], labels))
     _section(console, "Where they conflict", _discrepancies(data["discrepancies"], labels))
@@ -194,6 +196,20 @@ def _story_disputes(summary: Mapping[str, Any]) -> Any:
         for s in d["disputed_by"][:2]:
             out.append(Text(f"    {s['outlet']} {STANCE_TEXT['disagree']}: “{s['evidence']}”",
                             style="red"))
+    return Group(*out)
+
+
+def _fact_checks(data: Mapping[str, Any]) -> Any:
+    """Each matched ClaimReview: the story's claim, the rating as published, who, the link."""
+    text_of = {g["id"]: g["text"] for g in data.get("claim_groups", [])}
+    out = []
+    for m in data["fact_checks"]:
+        r = m["review"]
+        out.append(Text.assemble(("☑ ", "cyan"), text_of.get(m["group_id"], r["claim"])))
+        who = ", ".join(x for x in (r.get("reviewer"), (r.get("reviewed_at") or "")[:10]) if x)
+        out.append(Text(f"    rated “{r.get('rating') or 'no rating'}” ({r['verdict']})"
+                        f"{' by ' + who if who else ''}{'  ' + r['url'] if r.get('url') else ''}",
+                        style="dim"))
     return Group(*out)
 
 
