@@ -177,3 +177,16 @@ def test_outlet_cli_and_web_agree(db: Path, client) -> None:
     assert "Engineers denied" in page.text
     assert client.get("/outlets").status_code == 200
     assert client.get("/outlets/Nobody").status_code == 404
+
+
+def test_new_json_outputs_match_their_schemas(db: Path, client) -> None:
+    outlet = CliRunner().invoke(main, ["outlet", "Evening Post", "--db", str(db), "--format",
+                                       "json"])
+    validate(json.loads(outlet.output), "outlet")
+    validate(client.get("/api/outlets").json(), "outlets")
+    validate(client.get("/api/alerts").json(), "alerts")
+    report = CliRunner().invoke(main, ["report", "--db", str(db), "--format", "json",
+                                       "--disputed", "--sort", "recent"])
+    data = json.loads(report.output)
+    validate(data, "report")
+    assert data["filters"] == {"disputed": "1"} and len(data["stories"]) == 4

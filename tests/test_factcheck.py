@@ -107,3 +107,13 @@ def test_match_picks_the_best_group_per_story() -> None:
     review = {"claim": "Engineers warned about cracks in the bridge"}
     (match,) = match_reviews(groups, [review])
     assert match["group_id"] == "g2"
+
+
+def test_check_names_the_fact_check_of_its_claim() -> None:
+    files = [str(PAGES / "jsonld.html"), str(PAGES / "microdata.html")]
+    result = CliRunner().invoke(main, ["check", "Engineers had warned about cracks in the "
+                                       "Harbor Bridge", *files, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    validate(data, "check")
+    assert [m["review"]["reviewer"] for m in data["fact_checks"]] == ["Riverton Fact Desk"]

@@ -201,12 +201,14 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str |
       corroborator compare a.txt b.txt --format html -o report.html
     """
     from corroborator.compare import compare as run_compare
+    from corroborator.factcheck import match_reviews, reviews_of
     from corroborator.report import comparison_html, print_comparison, to_json, versioned
 
     if len(inputs) < 2:
         raise CLIError("compare needs at least two articles")
     result = _run(run_compare, list(inputs), outlet=outlet, trained_ner=trained_ner)
     data = result.to_dict()
+    data["fact_checks"] = match_reviews(data["claim_groups"], reviews_of(result.articles))
     if fmt == "json":
         _emit(to_json(versioned(data)), output)
     elif fmt == "html":
@@ -564,6 +566,8 @@ def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | N
       corroborator check "..." a.txt --format json
     """
     from corroborator.api import check_claim_dict, check_claim_text, run_check
+    from corroborator.factcheck import reviews_for_claim, stored_reviews
+    from corroborator.report import versioned
 
     if not inputs and not db:
         raise CLIError("check needs articles (files or URLs) or --db")
@@ -571,8 +575,34 @@ def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | N
     data = _run(run_check, claim, list(inputs), store=store, story_id=story_id)
     for warning in data.pop("warnings", []):
         click.echo(f"warning: {warning}", err=True)
-    click.echo(json.dumps(check_claim_dict(data), indent=2, ensure_ascii=False)
-               if fmt == "json" else check_claim_text(data))
+    checks = reviews_for_claim(claim, stored_reviews(store) if store else
+                               _reviews_in_files(inputs))
+    if fmt == "json":
+        click.echo(json.dumps(versioned(check_claim_dict(data)) | {"fact_checks": checks},
+                              indent=2, ensure_ascii=False))
+        return
+    click.echo(check_claim_text(data))
+    for match in checks:
+        r = match["review"]
+        click.echo(f"\nFact-check: rated “{r['rating'] or 'no rating'}” ({r['verdict']})"
+                   f"{' by ' + r['reviewer'] if r.get('reviewer') else ''}"
+                   f"{'  ' + r['url'] if r.get('url') else ''}\n          “{r['claim']}”")
+
+
+def _reviews_in_files(inputs: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Fact-checks in the local HTML files among `inputs` (URLs are not fetched twice)."""
+    from corroborator.errors import InputError
+    from corroborator.factcheck import reviews_of
+    from corroborator.ingest import read_article
+
+    articles = []
+    for item in inputs:
+        if Path(item).is_file() and item.lower().endswith((".html", ".htm")):
+            try:
+                articles.append(read_article(item))
+            except InputError:
+                continue
+    return reviews_of(articles)
 
 
 @main.group(name="eval")

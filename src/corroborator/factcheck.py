@@ -53,8 +53,8 @@ into over also more most only some such can could may might should very just""".
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
-__all__ = ["match_reviews", "normalise_rating", "reviews_for_story", "reviews_in_html",
-           "same_claim", "save_reviews"]
+__all__ = ["match_reviews", "normalise_rating", "reviews_for_claim", "reviews_for_story",
+           "reviews_in_html", "reviews_of", "same_claim", "save_reviews", "stored_reviews"]
 
 
 # -- reading ClaimReview ----------------------------------------------------------------------
@@ -302,7 +302,25 @@ def reviews_for_story(store: Any, groups: Sequence[Mapping[str, Any]],
                       context: str = "") -> list[dict[str, Any]]:
     """The stored reviews matching a story's claim groups (``story_view``'s
     ``fact_checks``), best first; `context` is the story's title and key names."""
-    reviews = [dict(r) for r in store.query(
+    return sorted(match_reviews(groups, stored_reviews(store), context),
+                  key=lambda m: -m["score"])
+
+
+def reviews_of(articles: Iterable[Article]) -> list[dict[str, Any]]:
+    """The reviews ingest found in `articles` (loose files: ``compare``, ``check``)."""
+    return [dict(r) | {"article_id": a.id} for a in articles
+            for r in a.metadata.get("claim_reviews") or []]
+
+
+def stored_reviews(store: Any) -> list[dict[str, Any]]:
+    """Every review in the store's ``claim_reviews`` table."""
+    return [dict(r) for r in store.query(
         "SELECT id, claim, claimant, rating, verdict, reviewer, reviewed_at, url, article_id "
         "FROM claim_reviews")]
-    return sorted(match_reviews(groups, reviews, context), key=lambda m: -m["score"])
+
+
+def reviews_for_claim(claim: str, reviews: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The reviews that rate `claim` itself (``check``), best first."""
+    scored = [(same_claim(r["claim"], claim), r) for r in reviews]
+    return [{"score": score, "review": dict(r)}
+            for score, r in sorted(scored, key=lambda sr: -sr[0]) if score]

@@ -35,6 +35,8 @@ def print_comparison(data: Mapping[str, Any], console: Console | None = None) ->
     labels = article_labels(data["articles"])
     console.print(_articles_table(data["articles"], labels))
     _section(console, "Key disputes", _key_disputes(data.get("key_disputes", []), labels))
+    if data.get("fact_checks"):
+        _section(console, "Published fact-checks", _fact_checks(data))
     _section(console, "What they agree on", _shared(data, labels))
     if data.get("claim_groups"):
         _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
