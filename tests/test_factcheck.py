@@ -72,8 +72,13 @@ def test_same_claim_not_same_topic() -> None:
     assert same_claim(review, "At least 15 people died in the collapse of the Harbor Bridge.")
     assert not same_claim(review, "At least 12 people died in the Harbor Bridge collapse.")
     assert not same_claim(review, "The Harbor Bridge collapsed on Tuesday.")
+    story = "Calloway Minerals plans to close Redfern smelter"
+    assert same_claim("Calloway will close the Redfern smelter",
+                      "The company will close the Redfern smelter", story)
     assert not same_claim("Calloway will close the Redfern smelter",
-                          "Marrow Point will close the Redfern smelter")
+                          "Marrow Point will close the Redfern smelter", story)
+    assert same_claim("Hackers stole the names and emails of TapGo riders",
+                      "The stolen data included names and emails of TapGo riders")
 
 
 def test_review_attaches_to_its_claim_only(tmp_path: Path) -> None:

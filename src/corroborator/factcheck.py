@@ -9,8 +9,10 @@ ingest keeps them in the article's metadata (``claim_reviews``) and
 A review is attached to a claim only when it is the *same* claim, not merely the same
 topic: most of the review's content words must appear in the claim
 (``MIN_CONTAINMENT``), the two must overlap overall (``MIN_JACCARD``), every number
-the review states must be in the claim, and so must every name it mentions (a
-capitalised word). No model is trained or loaded.
+the review states must be in the claim, both must be put the same way round (not
+one affirmed and the other denied), and so must every name the review mentions (a
+capitalised word), though the story's title may supply a name the claim leaves
+implicit. No model is trained or loaded.
 
 Example:
     >>> tree = lxml.html.fromstring(page)                        # doctest: +SKIP
@@ -50,6 +52,9 @@ _STOPWORDS = frozenset("""a an and are as at be been but by for from had has hav
 i in is it its of on or our she that the their them they this to was were will with would
 said says say not no than then there these those which who what when where about after
 into over also more most only some such can could may might should very just""".split())
+#: Words that turn a statement round: a claim and its denial are not the same claim.
+_NEGATIONS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor",
+                        "without", "deny", "denies", "denied", "false", "n't"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
@@ -241,13 +246,35 @@ def save_reviews(store: Any, articles: Iterable[Article]) -> int:
 # -- matching ---------------------------------------------------------------------------------
 
 
-def _features(text: str) -> tuple[set[str], set[str], set[str]]:
-    """Content words (lower case, plural 's' dropped), numbers and capitalised names."""
+def _features(text: str) -> tuple[set[str], set[str], list[str]]:
+    """Content words (lower case, plural 's' dropped), numbers, and the words as written."""
     words = _WORD.findall(text)
     content = {_stem(w.lower()) for w in words if w.lower() not in _STOPWORDS and len(w) > 2}
     numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
-    names = {_stem(w.lower()) for w in words if w[:1].isupper() and w.lower() not in _STOPWORDS}
-    return content, numbers, names
+    return content, numbers, words
+
+
+def _names(words: list[str], elsewhere: set[str]) -> set[str]:
+    """Capitalised words (stemmed, lower case) that name something. The first word counts
+    only when it is capitalised `elsewhere` too (the other text or the story), since any
+    word is capitalised at the start of a sentence."""
+    names = set()
+    for i, word in enumerate(words):
+        key = _stem(word.lower())
+        if word[:1].isupper() and word.lower() not in _STOPWORDS and (i or key in elsewhere):
+            names.add(key)
+    return names
+
+
+def _negated(words: list[str]) -> bool:
+    """Whether a statement is put in the negative (an odd number of negations)."""
+    count = sum(1 for w in words if w.lower().replace("’", "'") in _NEGATIONS
+                or w.lower().endswith(("n't", "n’t")))
+    return count % 2 == 1
+
+
+def _capitalised(words: list[str]) -> set[str]:
+    return {_stem(w.lower()) for w in words if w[:1].isupper()}
 
 
 def _stem(word: str) -> str:
@@ -259,11 +286,14 @@ def same_claim(review_claim: str, claim: str, context: str = "") -> float:
     """How surely `claim` is the claim a review rates: 0 when not the same claim, else
     the content-word overlap (intersection over union).
 
-    `context` (the story's title and key names) may supply the names a claim leaves
-    implicit: "Engineers had warned about cracks" in a story about the Harbor Bridge.
+    Both must say it the same way round (a claim and its denial differ), and every name
+    in the review must be in the claim. `context` (the story's title and key
+    names) may supply names a claim leaves implicit ("Engineers had warned about cracks"
+    in a story about the Harbor Bridge), unless the claim names something the review
+    does not (then it is about someone else).
     """
-    r_words, r_numbers, r_names = _features(review_claim)
-    c_words, c_numbers, c_names = _features(claim)
+    r_words, r_numbers, r_raw = _features(review_claim)
+    c_words, c_numbers, c_raw = _features(claim)
     if not r_words or not c_words:
         return 0.0
     shared = r_words & c_words
@@ -271,9 +301,14 @@ def same_claim(review_claim: str, claim: str, context: str = "") -> float:
     jaccard = len(shared) / len(r_words | c_words)
     if containment < MIN_CONTAINMENT or jaccard < MIN_JACCARD:
         return 0.0
-    if not r_numbers <= c_numbers:
+    if not r_numbers <= c_numbers or _negated(r_raw) != _negated(c_raw):
         return 0.0
-    if not r_names <= c_words | c_names | _features(context)[0]:
+    context_words, _, context_raw = _features(context)
+    around = _capitalised(context_raw)
+    r_names = _names(r_raw, _capitalised(c_raw) | around)
+    c_names = _names(c_raw, _capitalised(r_raw) | around)
+    implicit = context_words if not c_names - r_names else set()
+    if not r_names <= c_words | implicit:
         return 0.0
     return round(jaccard, 3)
 

@@ -29,32 +29,36 @@ _OUTLET = "coalesce(a.outlet, '(unknown outlet)')"
 __all__ = ["outlet_view", "outlets_view"]
 
 
-def outlets_view(store: Store) -> dict[str, Any]:
+def outlets_view(store: Store, only: str | None = None) -> dict[str, Any]:
     """Every outlet with its article, story and claim counts, most articles first.
 
     Returns:
         ``{schema_version, outlets}``; each outlet has ``name``, ``articles``, ``stories``,
         ``first_published``, ``last_published``, ``claims_corroborated``,
         ``claims_disputed`` (its claims in groups with that status) and ``disputes_raised``
-        (stances of its articles disputing others' claims).
+        (stances of its articles disputing others' claims). `only` restricts the list to
+        one outlet (an outlet page's header).
     """
     from corroborator.views import SCHEMA_VERSION
 
+    where, params = _where(only)
     rows = {r["name"]: dict(r) for r in store.query(
         f"SELECT {_OUTLET} AS name, count(*) AS articles, "
         "count(DISTINCT sa.story_id) AS stories, min(a.published) AS first_published, "
         "max(a.published) AS last_published FROM articles a LEFT JOIN story_articles sa "
-        "ON sa.article_id = a.id GROUP BY 1")}
+        f"ON sa.article_id = a.id WHERE {where} GROUP BY 1", params)}
     for row in rows.values():
         row |= {"claims_corroborated": 0, "claims_disputed": 0, "disputes_raised": 0}
     for r in store.query(
             f"SELECT {_OUTLET} AS name, g.status, count(DISTINCT g.id) FROM claim_groups g "
-            "JOIN claim_group_members m ON m.group_id = g.id JOIN claims c ON c.id = m.claim_id "
-            "JOIN articles a ON a.id = c.article_id WHERE g.status IN ('corroborated', "
-            "'disputed') GROUP BY 1, 2"):
+            "JOIN claim_group_members m ON m.group_id = g.id JOIN claims c INDEXED BY "
+            "claims_id_article ON c.id = m.claim_id JOIN articles a INDEXED BY articles_id_outlet "
+            f"ON a.id = c.article_id WHERE {where} AND g.status IN "
+            "('corroborated', 'disputed') GROUP BY 1, 2", params):
         rows[r[0]][f"claims_{r[1]}"] = r[2]
-    for r in store.query(f"SELECT {_OUTLET}, count(*) FROM stances s JOIN articles a ON "
-                         "a.id = s.article_id WHERE s.label = 'disagree' GROUP BY 1"):
+    for r in store.query(f"SELECT {_OUTLET}, count(*) FROM stances s JOIN articles a "
+                         "INDEXED BY articles_id_outlet ON a.id = s.article_id WHERE "
+                         f"{where} AND s.label = 'disagree' GROUP BY 1", params):
         rows[r[0]]["disputes_raised"] = r[1]
     ordered = sorted(rows.values(), key=lambda r: (-r["articles"], r["name"]))
     return {"schema_version": SCHEMA_VERSION, "outlets": ordered}
@@ -69,7 +73,7 @@ def outlet_view(store: Store, name: str) -> dict[str, Any]:
     """
     from corroborator.views import SCHEMA_VERSION
 
-    summary = [r for r in outlets_view(store)["outlets"] if r["name"] == name]
+    summary = outlets_view(store, only=name)["outlets"]
     if not summary:
         raise NotFoundError(f"no outlet named {name!r} (run 'corroborator outlet' to list them)")
     groups = _outlet_groups(store, name)
@@ -84,12 +88,21 @@ def outlet_view(store: Store, name: str) -> dict[str, Any]:
     }
 
 
+def _where(name: str | None, alias: str = "a") -> tuple[str, list[Any]]:
+    """SQL selecting one outlet's articles (through the outlet index), or all."""
+    if name is None:
+        return "1", []
+    if name == UNKNOWN_OUTLET:
+        return f"{alias}.outlet IS NULL", []
+    return f"{alias}.outlet = ?", [name]
+
+
 def _stories(store: Store, name: str) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT s.id, s.title, s.first_seen, s.last_seen, s.n_sources, s.n_disputed, "
         "count(*) AS its_articles FROM stories s JOIN story_articles sa ON sa.story_id = s.id "
-        f"JOIN articles a ON a.id = sa.article_id WHERE {_OUTLET} = ? GROUP BY s.id "
-        "ORDER BY s.last_seen DESC LIMIT ?", (name, SECTION_LIMIT))
+        f"JOIN articles a ON a.id = sa.article_id WHERE {_where(name)[0]} GROUP BY s.id "
+        "ORDER BY s.last_seen DESC LIMIT ?", (*_where(name)[1], SECTION_LIMIT))
     return [dict(r) for r in rows]
 
 
@@ -101,8 +114,8 @@ def _outlet_groups(store: Store, name: str) -> list[dict[str, Any]]:
             "SELECT g.id, g.text, g.status, g.story_id, s.title, c.text AS sentence, "
             "c.article_id FROM claim_groups g JOIN stories s ON s.id = g.story_id "
             "JOIN claim_group_members m ON m.group_id = g.id JOIN claims c ON c.id = m.claim_id "
-            f"JOIN articles a ON a.id = c.article_id WHERE {_OUTLET} = ? AND g.status IN "
-            "('corroborated', 'disputed') ORDER BY s.last_seen DESC, g.rank", (name,)):
+            f"JOIN articles a ON a.id = c.article_id WHERE {_where(name)[0]} AND g.status IN "
+            "('corroborated', 'disputed') ORDER BY s.last_seen DESC, g.rank", _where(name)[1]):
         found.setdefault(r["id"], {
             "group_id": r["id"], "claim": r["text"], "status": r["status"],
             "story_id": r["story_id"], "story": r["title"],
@@ -127,14 +140,15 @@ def _outlet_groups(store: Store, name: str) -> list[dict[str, Any]]:
 
 def _alone(store: Store, name: str) -> list[dict[str, Any]]:
     """Single-source claim groups whose every claim comes from this outlet."""
+    where, params = _where(name)
     rows = store.query(
-        "SELECT g.id, g.text, g.story_id, s.title FROM claim_groups g JOIN stories s ON "
-        "s.id = g.story_id WHERE g.status = 'single-source' AND EXISTS (SELECT 1 FROM "
-        "claim_group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON "
-        f"a.id = c.article_id WHERE m.group_id = g.id AND {_OUTLET} = ?) AND NOT EXISTS "
-        "(SELECT 1 FROM claim_group_members m JOIN claims c ON c.id = m.claim_id JOIN articles "
-        f"a ON a.id = c.article_id WHERE m.group_id = g.id AND {_OUTLET} != ?) "
-        "ORDER BY s.last_seen DESC, g.rank LIMIT ?", (name, name, SECTION_LIMIT))
+        "SELECT DISTINCT g.id, g.text, g.story_id, s.title, s.last_seen, g.rank FROM articles a "
+        "JOIN claims c ON c.article_id = a.id JOIN claim_group_members m ON m.claim_id = c.id "
+        "JOIN claim_groups g ON g.id = m.group_id JOIN stories s ON s.id = g.story_id "
+        f"WHERE {where} AND g.status = 'single-source' AND NOT EXISTS (SELECT 1 FROM "
+        "claim_group_members m2 JOIN claims c2 ON c2.id = m2.claim_id JOIN articles a2 ON "
+        f"a2.id = c2.article_id WHERE m2.group_id = g.id AND NOT ({_where(name, 'a2')[0]})) "
+        "ORDER BY s.last_seen DESC, g.rank LIMIT ?", (*params, *params, SECTION_LIMIT))
     return [{"group_id": r[0], "claim": r[1], "story_id": r[2], "story": r[3]} for r in rows]
 
 
@@ -146,8 +160,8 @@ def _signals_by_month(store: Store, name: str) -> list[dict[str, Any]]:
         "signals": defaultdict(float)})
     for r in store.query(
             "SELECT coalesce(substr(a.published, 1, 7), 'undated') AS month, a.id, sg.name, "
-            f"sg.value FROM articles a JOIN signals sg ON sg.article_id = a.id WHERE {_OUTLET} = ?"
-            " ORDER BY 1", (name,)):
+            "sg.value FROM articles a JOIN signals sg ON sg.article_id = a.id WHERE "
+            f"{_where(name)[0]} ORDER BY 1", _where(name)[1]):
         month = months[r["month"]]
         month["articles"].add(r["id"])
         value = json.loads(r["value"]) if r["value"] else None

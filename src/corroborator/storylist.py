@@ -212,13 +212,13 @@ def _top_disputes(store: Store, ids: list[str], marks: str) -> dict[str, dict[st
 
 def filter_choices(store: Store) -> dict[str, list[dict[str, Any]]]:
     """The outlets and languages a filter can pick, most articles first."""
-    outlets = store.query("SELECT coalesce(outlet, ?) AS name, count(*) AS articles FROM "
-                          "articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
-                          (UNKNOWN_OUTLET, MAX_CHOICES))
+    counts = store.query("SELECT outlet, count(*) FROM articles GROUP BY outlet")  # the index
+    outlets = sorted(({"name": r[0] or UNKNOWN_OUTLET, "articles": r[1]} for r in counts),
+                     key=lambda o: (-o["articles"], o["name"]))[:MAX_CHOICES]
     languages = store.query("SELECT language AS code, count(*) AS articles FROM articles "
                             "WHERE language IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
                             (MAX_CHOICES,))
-    return {"outlets": [dict(r) for r in outlets], "languages": [dict(r) for r in languages]}
+    return {"outlets": outlets, "languages": [dict(r) for r in languages]}
 
 
 def _check_date(name: str, value: str | None) -> None:

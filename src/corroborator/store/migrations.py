@@ -464,6 +464,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             source TEXT
         );
         CREATE INDEX claim_reviews_article ON claim_reviews(article_id);
+        CREATE INDEX IF NOT EXISTS claim_group_members_claim ON claim_group_members(claim_id);
+        CREATE INDEX IF NOT EXISTS stances_label_article ON stances(label, article_id);
+        CREATE INDEX IF NOT EXISTS claims_id_article ON claims(id, article_id);
+        CREATE INDEX IF NOT EXISTS articles_id_outlet ON articles(id, outlet, language);
         """,
     ),
 ]
