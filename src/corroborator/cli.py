@@ -57,6 +57,20 @@ def _open(db: str | None, readonly: bool = False, create: bool = False):
     return _run(open_store, path, readonly=readonly)
 
 
+def _db_path(db: str | None) -> Path:
+    from corroborator.store import default_db_path
+
+    return Path(db) if db else default_db_path()
+
+
+def _discard(store: Any) -> None:
+    """Close and delete a database this command created (with its WAL files)."""
+    path = Path(store.path)
+    store.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -113,6 +127,7 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
     from corroborator.ingest import IngestOptions
     from corroborator.pipeline import ingest as run_ingest
 
+    existed = _db_path(db).exists()
     store = _open(db, create=True)
     options = IngestOptions(timeout=timeout, max_bytes=max_bytes,
                             follow_deadline=follow_deadline, respect_robots=not ignore_robots)
@@ -122,6 +137,10 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
                       options=options, progress=lambda _: bar.advance(task))
     for error in report.errors:
         click.echo(f"error: {error}", err=True)
+    if not existed and not report.added and not report.duplicates:
+        _discard(store)  # nothing read: leave no empty database behind
+        click.echo("nothing ingested; no database created", err=True)
+        sys.exit(1)
     if fmt == "json":
         click.echo(json.dumps({"schema_version": SCHEMA_VERSION,
                                "added": report.added, "duplicates": report.duplicates,
@@ -687,8 +706,10 @@ def serve(db: str | None, host: str, port: int, get_path: str | None) -> None:
     try:
         from corroborator import web
     except ImportError as exc:
-        raise CLIError("corroborator serve needs the 'web' extra: "
-                       "pip install 'corroborator[web]'") from exc
+        from corroborator.errors import install_hint
+
+        raise CLIError(f"corroborator serve needs the 'web' extra: {install_hint('web')}") \
+            from exc
     if get_path:
         status, body = _run(web.get_page, path, get_path)
         click.echo(body)
