@@ -246,3 +246,23 @@ def test_alerts_page_api_and_atom(tmp_path: Path) -> None:
     assert status == 200 and "&lt;b&gt;the recount" in html and "No fraud." in html
     status, api = get_page(db, "/api/alerts")
     assert json.loads(api)["alerts"][0]["kind"] == "disputed"
+
+
+def test_stop_ends_the_loop_between_polls(tmp_path: Path) -> None:
+    from corroborator.watch import watch
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Council opens bridge\n\nThe council opened the bridge.\n")
+    stop = threading.Event()
+    polls: list[int] = []
+
+    def on_poll(result) -> None:
+        polls.append(result.added)
+        threading.Timer(0.2, stop.set).start()  # Ctrl-C arrives while waiting for the next
+
+    with open_store(tmp_path / "news.db") as store:
+        started = time.monotonic()
+        count = watch(store, [str(inbox)], every=60, options=WatchOptions(workers=1),
+                      on_poll=on_poll, stop=stop)
+    assert count == 1 and polls == [1] and time.monotonic() - started < 30
