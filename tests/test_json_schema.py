@@ -59,7 +59,7 @@ def test_story_same_object_from_cli_and_api(db: Path) -> None:
 
 
 def test_report_json(db: Path) -> None:
-    data = _cli("report", "--db", db, "--format", "json", "--limit", "3")
+    data = _cli("report", "--db", db, "--format", "json", "--limit", "3", "--singles")
     validate(data, "report")
     assert len(data["stories"]) == 3
 

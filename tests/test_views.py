@@ -12,6 +12,7 @@ from corroborator import views
 from corroborator.errors import NotFoundError
 from corroborator.models import Article
 from corroborator.store import open_store
+from corroborator.storylist import StoryFilter
 from corroborator.web.alignment import segments
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -34,7 +35,7 @@ def store(db: Path):
 def test_story_view_shape_and_order(store) -> None:
     view = views.story_view(store, STORY_ID)
     assert set(view) == {"schema_version", "story", "articles", "claim_groups", "discrepancies",
-                         "entities", "matrix", "timeline", "summary"}
+                         "entities", "matrix", "timeline", "summary", "fact_checks"}
     assert view["schema_version"] == views.SCHEMA_VERSION
     assert view["story"] | {"key_entities": None} == {
         "id": STORY_ID, "title": "Harbor Bridge collapse in Riverton",
@@ -102,15 +103,16 @@ def test_story_prefix_and_unknown_ids(store) -> None:
 
 
 def test_stories_view_pages(store) -> None:
-    first = views.stories_view(store, limit=50)
+    every = StoryFilter(singles=True)
+    first = views.stories_view(store, limit=50, flt=every)
     assert first["total"] == FILLER + 2 and len(first["stories"]) == 50
     assert first["prev_offset"] is None and first["next_offset"] == 50
-    last = views.stories_view(store, limit=50, offset=100)
+    last = views.stories_view(store, limit=50, offset=100, flt=every)
     assert len(last["stories"]) == FILLER + 2 - 100 and last["next_offset"] is None
     assert last["prev_offset"] == 50
     ids = {s["id"] for s in first["stories"]} | {s["id"] for s in last["stories"]}
     assert len(ids) == 50 + len(last["stories"])
-    assert views.stories_view(store, limit=10_000)["limit"] == views.MAX_PAGE_SIZE
+    assert views.stories_view(store, limit=10_000, flt=every)["limit"] == views.MAX_PAGE_SIZE
 
 
 def test_stories_view_sort_and_query(store) -> None:

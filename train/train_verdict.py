@@ -216,7 +216,8 @@ def fit_variant(name: str, tune: dict[str, np.ndarray]):
     probs = cv_probabilities(tune["x"], tune["y"], tune["story"], mask)
     dispute, unclear, agree = choose_thresholds(probs, tune, variant["rule"])
     model = VerdictModel(fit(tune["x"], tune["y"], mask), dispute, unclear, agree,
-                         name="verdict-lr.v2", denial_rule=variant["rule"])
+                         name="verdict-lr.v2", status_threshold=dispute,
+                         denial_rule=variant["rule"])
     cv = per_corpus(tune, _labels_from_probs(model, probs, tune["denial"]))
     return model, cv
 

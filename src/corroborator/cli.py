@@ -23,7 +23,6 @@ from corroborator.safe_text import (
     printable_json,
     printable_markup,
 )
-from corroborator.vocabulary import plural
 
 FORMATS = click.Choice(["text", "json"])
 SCHEMA_VERSION = 1
@@ -62,6 +61,20 @@ def _open(db: str | None, readonly: bool = False, create: bool = False):
         click.echo(f"upgrading database {path} to the current schema", err=True)
         _run(open_store, path).close()
     return _run(open_store, path, readonly=readonly)
+
+
+def _db_path(db: str | None) -> Path:
+    from corroborator.store import default_db_path
+
+    return Path(db) if db else default_db_path()
+
+
+def _discard(store: Any) -> None:
+    """Close and delete a database this command created (with its WAL files)."""
+    path = Path(store.path)
+    store.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -134,6 +147,7 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
                                 follow_deadline=follow_deadline, respect_robots=not ignore_robots)
     except ValueError as exc:  # an empty --...-field
         raise click.UsageError(str(exc)) from exc
+    existed = _db_path(db).exists()
     store = _open(db, create=True)
     with _progress() as bar:
         task = bar.add_task("ingesting", total=None)
@@ -141,6 +155,10 @@ def ingest(inputs: tuple[str, ...], db: str | None, outlet: str | None, follow_l
                       options=options, progress=lambda _: bar.advance(task))
     for error in report.errors:
         click.echo(f"error: {printable(error)}", err=True)
+    if not existed and not report.added and not report.duplicates:
+        _discard(store)  # nothing read: leave no empty database behind
+        click.echo("nothing ingested; no database created", err=True)
+        sys.exit(1)
     if fmt == "json":
         _emit(json.dumps({"schema_version": SCHEMA_VERSION,
                           "added": report.added, "duplicates": report.duplicates,
@@ -227,6 +245,7 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str |
       corroborator compare a.txt b.txt --format html -o report.html
     """
     from corroborator.compare import compare as run_compare
+    from corroborator.factcheck import match_reviews, reviews_of
     from corroborator.report import comparison_html, print_comparison, to_json, versioned
 
     if len(inputs) < 2:
@@ -234,6 +253,7 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str |
     result = _run(run_compare, list(inputs), outlet=outlet, trained_ner=trained_ner,
                   device=device)
     data = result.to_dict()
+    data["fact_checks"] = match_reviews(data["claim_groups"], reviews_of(result.articles))
     if fmt == "json":
         _emit(to_json(versioned(data)), output)
     elif fmt == "html":
@@ -307,41 +327,70 @@ def search(words: str, db: str | None, claims: bool, limit: int, fmt: str) -> No
         click.echo("no matches")
 
 
+def story_filter_options(command: Any) -> Any:
+    """The stories-list filters (the web app's query parameters) as options."""
+    options = [
+        click.option("--title", "query", help="Only stories with these words in the title."),
+        click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="At least this many independent sources."),
+        click.option("--outlet", help="Only stories this outlet covered (exact name)."),
+        click.option("--since", help="Last seen on or after this date (YYYY-MM-DD)."),
+        click.option("--until", help="First seen on or before this date (YYYY-MM-DD)."),
+        click.option("--disputed", is_flag=True, help="Only stories with a disputed claim."),
+        click.option("--language", help="Only stories with an article in this language."),
+        click.option("--singles", is_flag=True, help="Include one-article stories."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _story_filter(options: dict[str, Any]) -> Any:
+    """A StoryFilter from the filter options (one-line error for a bad value)."""
+    from corroborator.storylist import StoryFilter
+
+    try:
+        return StoryFilter(**{k: options.pop(k) for k in (
+            "query", "min_sources", "outlet", "since", "until", "disputed", "language",
+            "singles")})
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+
+
 @main.command()
 @click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
 @click.option("--sort", type=click.Choice(["recent", "size", "disputed"]), default="recent",
               show_default=True)
 @click.option("--limit", default=50, show_default=True)
 @click.option("--offset", default=0, show_default=True)
+@story_filter_options
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str) -> None:
-    """List stories: id, title, articles, independent sources, outlets, first/last seen.
+def stories(db: str | None, sort: str, limit: int, offset: int, fmt: str,
+            **filters: Any) -> None:
+    """List stories: sources, outlets, first/last seen, claims and the top dispute.
+
+    One-article stories are left out unless --singles is given.
 
     \b
     Examples:
       corroborator stories --db news.db
-      corroborator stories --sort disputed --format json
+      corroborator stories --sort disputed --disputed --min-sources 3
+      corroborator stories --outlet "Daily Ledger" --since 2024-05-01 --format json
     """
+    from corroborator.report.text import print_stories
     from corroborator.views import stories_view
 
+    flt = _story_filter(filters)
     store = _open(db, readonly=True)
-    data = _run(stories_view, store, sort=sort, limit=limit, offset=offset)
+    data = _run(stories_view, store, sort=sort, limit=limit, offset=offset, flt=flt)
     if fmt == "json":  # the same object as /api/stories
         _emit(json.dumps(data, indent=2, ensure_ascii=False), None)
         return
-    rows = data["stories"]
     if data["skipped"]["total"]:  # articles in no story, said out loud
         from corroborator.coverage import describe_skipped
 
         click.echo(f"in no story: {describe_skipped(data['skipped'])}", err=True)
-    for r in rows:
-        click.echo(printable(f"{r['id'][:12]}  {plural(r['n_articles'], 'article'):>12}  "
-                             f"{plural(r['n_sources'], 'source'):>11}"
-                             f"  {(r['first_seen'] or '?')[:10]} → {(r['last_seen'] or '?')[:10]}"
-                             f"  {printable(r['title'], one_line=True)}\n              outlets: "
-                             f"{', '.join(r['outlets'])}"))
-    if not rows:
-        click.echo("no stories yet (run 'corroborator analyze')")
+    print_stories(data)
 
 
 @main.command()
@@ -377,25 +426,131 @@ def story(story_id: str, db: str | None, fmt: str, output: str | None) -> None:
               show_default=True)
 @click.option("-o", "--output", help="Where to write (default: report.html for html, "
                                      "standard output for json).")
-@click.option("--limit", default=20, show_default=True, help="Stories to include, largest first.")
-def report(db: str | None, fmt: str, output: str | None, limit: int) -> None:
-    """Write one report of the largest stories: key disputes first, then agreements.
+@click.option("--sort", type=click.Choice(["recent", "size", "disputed"]), default="size",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many stories (default: every story the filters select).")
+@story_filter_options
+def report(db: str | None, fmt: str, output: str | None, sort: str, limit: int | None,
+           **filters: Any) -> None:
+    """Write one report of the stories the filters select: key disputes first.
+
+    The filters are those of ``stories`` and of the web app's stories list; one-article
+    stories are left out unless --singles is given.
 
     \b
     Examples:
       corroborator report --db news.db -o report.html
+      corroborator report --db news.db --disputed --since 2024-05-01 -o today.html
       corroborator report --db news.db --format json > report.json
     """
     from corroborator.report import build_report, report_html, to_json
 
+    flt = _story_filter(filters)
     store = _open(db, readonly=True)
-    data = _run(build_report, store, limit=limit)
+    data = _run(build_report, store, limit=limit, flt=flt, sort=sort)
     if fmt == "json":
         _emit(to_json(data), output)
         return
     output = output or "report.html"
     Path(output).write_text(report_html(data), encoding="utf-8")
     click.echo(f"{len(data['stories'])} stories; wrote {Path(output).resolve()}", err=True)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def outlet(name: str | None, db: str | None, fmt: str) -> None:
+    """One outlet: its stories, its claims others corroborate or dispute (with the
+    sentences), what it alone reported, its sourcing by month. Without NAME: every outlet.
+
+    Descriptive counts with their evidence, never a score.
+
+    \b
+    Examples:
+      corroborator outlet --db news.db
+      corroborator outlet "Daily Ledger" --db news.db
+      corroborator outlet "Daily Ledger" --format json
+    """
+    from corroborator.outlets import outlet_view, outlets_view
+    from corroborator.report import print_outlet, print_outlets
+
+    store = _open(db, readonly=True)
+    data = _run(outlet_view, store, name) if name else _run(outlets_view, store)
+    if fmt == "json":  # the same object as /api/outlets[/NAME]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        (print_outlet if name else print_outlets)(data)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--db", envvar="CORROBORATOR_DB", help=DB_HELP)
+@click.option("--every", default="15m", show_default=True,
+              help="Time between polls: 90s, 15m, 1h.")
+@click.option("--alerts", "alerts_path", type=click.Path(dir_okay=False),
+              help="Also append each alert to this JSONL file.")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option("--timeout", default=10.0, show_default=True, help="Total seconds per URL.")
+@click.option("--max-items", default=200, show_default=True,
+              help="Most new articles taken from one source per poll.")
+@click.option("--ignore-robots", is_flag=True, help="Skip robots.txt (your own feeds only).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for analysis.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def watch(sources: tuple[str, ...], db: str | None, every: str, alerts_path: str | None,
+          once: bool, timeout: float, max_items: int, ignore_robots: bool,
+          workers: int | None, fmt: str) -> None:
+    """Poll feeds, pages and folders; ingest, analyze and alert on what changed.
+
+    Each poll reports new stories, claims newly disputed or corroborated and new
+    conflicts of detail, each once (remembered in the database across restarts).
+    Ctrl-C stops after the current poll; a second Ctrl-C stops at once.
+
+    \b
+    Examples:
+      corroborator watch https://example.org/feed.xml inbox/ --db news.db
+      corroborator watch https://a.example/rss inbox/ --every 5m --alerts alerts.jsonl
+      corroborator watch https://example.org/feed.xml --once --format json
+    """
+    import signal
+    import threading
+
+    from corroborator.watch import WatchOptions, append_alerts, parse_every
+    from corroborator.watch import watch as run_watch
+
+    try:
+        seconds = parse_every(every)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    store = _open(db, create=True)
+    stop = threading.Event()
+    options = WatchOptions(timeout=timeout, max_items=max_items,
+                           respect_robots=not ignore_robots, workers=workers)
+
+    def report(result: Any) -> None:
+        for error in result.errors:
+            click.echo(f"error: {error}", err=True)
+        if alerts_path:
+            append_alerts(alerts_path, result.alerts)
+        for alert in result.alerts:
+            click.echo(json.dumps(alert.to_dict(), ensure_ascii=False) if fmt == "json"
+                       else f"[{alert.kind}] {alert.title}")
+        click.echo(result.summary(), err=True)
+
+    def interrupt(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("stopping after this poll (Ctrl-C again to stop now)", err=True)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        _run(run_watch, store, list(sources), every=seconds, once=once, options=options,
+             on_poll=report, stop=stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        store.close()
 
 
 @main.command(name="export")
@@ -467,6 +622,8 @@ def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | N
       corroborator check "..." a.txt --all --format json
     """
     from corroborator.api import check_claim_dict, check_claim_text, run_check
+    from corroborator.factcheck import reviews_for_claim, stored_reviews
+    from corroborator.report import versioned
 
     if not inputs and not db:
         raise CLIError("check needs articles (files or URLs) or --db")
@@ -475,10 +632,34 @@ def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | N
                 show_all=show_all, limit=limit)
     for warning in data.pop("warnings", []):
         click.echo(printable(f"warning: {warning}"), err=True)
+    checks = reviews_for_claim(claim, stored_reviews(store) if store else
+                               _reviews_in_files(inputs))
     if fmt == "json":
-        _emit(json.dumps(check_claim_dict(data), indent=2, ensure_ascii=False), None)
-    else:
-        click.echo(printable(check_claim_text(data)))
+        click.echo(json.dumps(versioned(check_claim_dict(data)) | {"fact_checks": checks},
+                              indent=2, ensure_ascii=False))
+        return
+    click.echo(printable(check_claim_text(data)))
+    for match in checks:
+        r = match["review"]
+        click.echo(printable(f"\nFact-check: rated “{r['rating'] or 'no rating'}” ({r['verdict']})"
+                   f"{' by ' + r['reviewer'] if r.get('reviewer') else ''}"
+                   f"{'  ' + r['url'] if r.get('url') else ''}\n          “{r['claim']}”"))
+
+
+def _reviews_in_files(inputs: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Fact-checks in the local HTML files among `inputs` (URLs are not fetched twice)."""
+    from corroborator.errors import InputError
+    from corroborator.factcheck import reviews_of
+    from corroborator.ingest import read_article
+
+    articles = []
+    for item in inputs:
+        if Path(item).is_file() and item.lower().endswith((".html", ".htm")):
+            try:
+                articles.append(read_article(item))
+            except InputError:
+                continue
+    return reviews_of(articles)
 
 
 @main.group(name="eval")
@@ -563,8 +744,10 @@ def serve(db: str | None, host: str, port: int, get_path: str | None) -> None:
     try:
         from corroborator import web
     except ImportError as exc:
-        raise CLIError("corroborator serve needs the 'web' extra: "
-                       "pip install 'corroborator[web]'") from exc
+        from corroborator.errors import install_hint
+
+        raise CLIError(f"corroborator serve needs the 'web' extra: {install_hint('web')}") \
+            from exc
     if get_path:
         status, body = _run(web.get_page, path, get_path)
         _emit(body, None)

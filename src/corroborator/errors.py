@@ -32,9 +32,17 @@ class MissingExtraError(CorroboratorError):
 
     def __init__(self, extra: str, what: str) -> None:
         self.extra = extra
-        super().__init__(
-            f"{what} needs the '{extra}' extra: pip install 'corroborator[{extra}]'"
-        )
+        super().__init__(f"{what} needs the '{extra}' extra: {install_hint(extra)}")
+
+
+def install_hint(extra: str) -> str:
+    """How to install an extra: from the checkout when running from a clone, else from PyPI."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "src" / "corroborator").is_dir():
+        return f"pip install -e '{root}[{extra}]'"
+    return f"pip install 'corroborator[{extra}]'"
 
 
 class NotFoundError(CorroboratorError):

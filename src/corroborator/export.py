@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,9 @@ TABLES: dict[str, Table] = {
         "a.date_reliable, a.language, a.source, a.format, a.text, a.ingested_at "
         "FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id",
         (("id", "str"), ("story_id", "str"), ("outlet", "str"), ("title", "str"),
-         ("url", "str"), ("byline", "str"), ("published", "str"), ("date_reliable", "int"),
+         ("url", "str"), ("byline", "str"), ("published", "time"), ("date_reliable", "bool"),
          ("language", "str"), ("source", "str"), ("format", "str"), ("text", "str"),
-         ("ingested_at", "str")),
+         ("ingested_at", "time")),
         "sa.story_id = ?", "a.outlet = ?"),
     "claims": Table(
         "SELECT c.id, c.article_id, sa.story_id, a.outlet, c.sentence_idx, c.text, "
@@ -65,7 +66,7 @@ TABLES: dict[str, Table] = {
         'SELECT d.id, d.story_id, d.kind, d.description, d."values", d.articles, d.evidence '
         "FROM discrepancies d",
         (("id", "int"), ("story_id", "str"), ("kind", "str"), ("description", "str"),
-         ("values", "str"), ("articles", "str"), ("evidence", "str")),
+         ("values", "list"), ("articles", "list"), ("evidence", "str")),
         "d.story_id = ?",
         "EXISTS (SELECT 1 FROM json_each(d.articles) j JOIN articles a ON a.id = j.value "
         "WHERE a.outlet = ?)",
@@ -73,9 +74,9 @@ TABLES: dict[str, Table] = {
     "stories": Table(
         "SELECT s.id, s.title, s.first_seen, s.last_seen, s.n_articles, s.n_sources, "
         "s.n_disputed, s.key_entities FROM stories s",
-        (("id", "str"), ("title", "str"), ("first_seen", "str"), ("last_seen", "str"),
+        (("id", "str"), ("title", "str"), ("first_seen", "time"), ("last_seen", "time"),
          ("n_articles", "int"), ("n_sources", "int"), ("n_disputed", "int"),
-         ("key_entities", "str")),
+         ("key_entities", "list")),
         "s.id = ?",
         "EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
         "WHERE sa.story_id = s.id AND a.outlet = ?)",
@@ -193,12 +194,18 @@ def _pyarrow() -> Any:
 
 
 def _write_parquet(rows: Iterator[dict[str, Any]], table: Table, path: Path) -> int:
+    """Parquet with typed columns: timestamps (UTC), booleans and lists of strings."""
     pa = _pyarrow()
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64()}
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
+             "time": pa.timestamp("us", tz="UTC"), "bool": pa.bool_(),
+             "list": pa.list_(pa.string())}
     schema = pa.schema([(name, types[kind]) for name, kind in table.columns])
+    typed = [(name, kind) for name, kind in table.columns if kind in PARQUET_CASTS]
     count, batch = 0, []
     with pa.parquet.ParquetWriter(str(path), schema) as writer:
         for row in rows:
+            for name, kind in typed:
+                row[name] = PARQUET_CASTS[kind](row[name])
             batch.append(row)
             if len(batch) == BATCH_ROWS:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
@@ -207,3 +214,27 @@ def _write_parquet(rows: Iterator[dict[str, Any]], table: Table, path: Path) -> 
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             count += len(batch)
     return count
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 time or date as an aware UTC datetime (a naive one is taken as UTC)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _string_list(value: Any) -> list[str] | None:
+    """A JSON list as a list of strings (None when missing or not a list)."""
+    if value is None:
+        return None
+    items = json.loads(value) if isinstance(value, str) else value
+    return [str(item) for item in items] if isinstance(items, list) else None
+
+
+PARQUET_CASTS = {"time": _timestamp, "bool": lambda v: None if v is None else bool(v),
+                 "list": _string_list}
+"""How SQLite's text and integers become Parquet's typed columns."""

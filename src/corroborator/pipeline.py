@@ -17,6 +17,7 @@ from typing import Any
 
 from corroborator.errors import InputError
 from corroborator.extract import EXTRACTOR_VERSION
+from corroborator.factcheck import save_reviews
 from corroborator.models import Article
 from corroborator.stages import STAGES, Stage  # noqa: F401  (re-exported)
 from corroborator.store import Store
@@ -69,6 +70,7 @@ def _store_batch(store: Store, batch: list[Article], report: IngestReport) -> No
         return
     for article, added in zip(batch, store.add_articles(batch), strict=True):
         (report.added if added else report.duplicates).append(article.id)
+    save_reviews(store, batch)  # published fact-checks (ClaimReview) the pages carried
     batch.clear()
 
 

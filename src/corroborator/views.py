@@ -9,8 +9,8 @@ Example:
     >>> with open_store("news.db", readonly=True) as store:
     ...     view = story_view(store, "3f2a")
     >>> sorted(view)
-    ['articles', 'claim_groups', 'discrepancies', 'entities', 'matrix', 'schema_version',
-     'story', 'summary', 'timeline']
+    ['articles', 'claim_groups', 'discrepancies', 'entities', 'fact_checks', 'matrix',
+     'schema_version', 'story', 'summary', 'timeline']
 
 Every top-level dict carries ``schema_version`` (see docs/json.md); the same object
 comes from the CLI's ``--format json`` and from the web app's ``/api``.
@@ -26,13 +26,21 @@ from typing import Any
 
 from corroborator.coverage import skipped_in_store
 from corroborator.errors import NotFoundError
+from corroborator.factcheck import reviews_for_story
 from corroborator.models import Article, ClaimGroup
 from corroborator.store import Store
+from corroborator.storylist import (
+    SORT_ORDER,
+    StoryFilter,
+    filter_choices,
+    select_stories,
+    story_facts,
+)
 from corroborator.web.alignment import align_articles
 
 SCHEMA_VERSION = 1
 """Version of the JSON contract (docs/json.md); raised when a field changes meaning or goes."""
-SORTS = ("recent", "size", "disputed")
+SORTS = tuple(SORT_ORDER)
 KEY_DISPUTES = 5
 SHORT_CLAIM_WORDS = 7
 MAX_PAGE_SIZE = 200
@@ -57,7 +65,9 @@ def story_view(store: Store, story_id: str) -> dict[str, Any]:
 
     Returns:
         A dict with ``story``, ``articles`` (timeline order), ``claim_groups``,
-        ``discrepancies``, ``entities``, ``matrix`` and ``timeline``.
+        ``discrepancies``, ``entities``, ``matrix``, ``timeline``, ``summary`` and
+        ``fact_checks`` (published ClaimReviews matching a claim group, see
+        :mod:`corroborator.factcheck`).
     """
     story = store.get_story(story_id)
     articles = sorted(store.get_articles(story.article_ids), key=_timeline_key)
@@ -80,6 +90,8 @@ def story_view(store: Store, story_id: str) -> dict[str, Any]:
         ],
     }
     view["summary"] = story_summary(view)
+    view["fact_checks"] = reviews_for_story(
+        store, view["claim_groups"], " ".join([story.title or "", *story.key_entities]))
     return view
 
 
@@ -97,30 +109,46 @@ def matrix_view(store: Store, story_id: str) -> dict[str, Any]:
 
 
 def stories_view(store: Store, limit: int = 50, offset: int = 0, sort: str = "recent",
-                 query: str | None = None) -> dict[str, Any]:
+                 query: str | None = None, flt: StoryFilter | None = None) -> dict[str, Any]:
     """One page of story summaries, never more than `limit` rows read.
 
+    Args:
+        store: an open store.
+        limit, offset: the page.
+        sort: ``recent``, ``size`` (independent sources) or ``disputed``.
+        query: words in the title (used when `flt` is None).
+        flt: which stories (see :class:`~corroborator.storylist.StoryFilter`); by default
+            every story of two or more articles.
+
     Returns:
-        ``{stories, total, limit, offset, sort, query, next_offset, prev_offset, skipped}``;
-        the offsets are None where there is no such page; ``skipped`` counts the articles
-        in no story by reason and language (`corroborator.coverage.count_skipped`).
+        ``{stories, total, hidden_singles, filters, choices, limit, offset, sort, query,
+        next_offset, prev_offset, skipped}``; each story row adds its outlets (names and
+        article counts), languages, claim ``status_counts`` and ``top_dispute``. The offsets
+        are None where there is no such page; ``skipped`` counts the articles in no story by
+        reason and language (`corroborator.coverage.count_skipped`).
     """
-    if sort not in SORTS:
-        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     offset = max(0, int(offset))
-    query = (query or "").strip() or None
-    rows = store.list_stories(limit=limit, offset=offset, sort=sort, query=query)
-    total = _count_stories(store, query)
-    outlets = _story_outlets(store, [r["id"] for r in rows])
+    flt = flt or StoryFilter(query=(query or "").strip() or None)
+    rows, total, hidden = select_stories(store, flt, sort=sort, limit=limit, offset=offset)
+    facts = story_facts(store, [r["id"] for r in rows])
+    stories = []
+    for row in rows:
+        fact = facts[row["id"]]
+        stories.append(_story_row(row | {"key_entities": json.loads(row["key_entities"])}) | {
+            "outlets": sorted(o["name"] for o in fact["outlet_counts"]), **fact,
+            "n_corroborated": fact["status_counts"]["corroborated"]})
     return {
         "schema_version": SCHEMA_VERSION,
-        "stories": [_story_row(r) | {"outlets": outlets[r["id"]]} for r in rows],
+        "stories": stories,
         "total": total,
+        "hidden_singles": hidden,
+        "filters": flt.to_params(),
+        "choices": filter_choices(store),
         "limit": limit,
         "offset": offset,
         "sort": sort,
-        "query": query,
+        "query": flt.query,
         "next_offset": offset + limit if offset + limit < total else None,
         "prev_offset": max(0, offset - limit) if offset > 0 else None,
         "skipped": skipped_in_store(store),
@@ -241,15 +269,6 @@ def _story_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row.get(k) for k in keys}
 
 
-def _count_stories(store: Store, query: str | None) -> int:
-    if not query:
-        return store.count_stories()
-    like = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = store.query("SELECT count(*) FROM stories WHERE title LIKE ? ESCAPE '\\'",
-                       (f"%{like}%",))
-    return int(rows[0][0])
-
-
 def _rows_for_ids(store: Store, sql: str, ids: Sequence[str]) -> Iterable[Any]:
     """Run `sql` (with an ``{marks}`` slot for placeholders) over `ids` in chunks."""
     for start in range(0, len(ids), 500):
@@ -338,17 +357,6 @@ def merge_named_variants(entities: list[dict[str, Any]],
                 mine += [u for u in users if u not in mine]
             merged.remove(other)
     return merged
-
-
-def _story_outlets(store: Store, story_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The outlets covering each story, alphabetically (one query per 500 stories)."""
-    outlets: dict[str, list[str]] = {i: [] for i in story_ids}
-    sql = ("SELECT DISTINCT sa.story_id, a.outlet FROM story_articles sa JOIN articles a "
-           "ON a.id = sa.article_id WHERE sa.story_id IN ({marks}) AND a.outlet IS NOT NULL "
-           "ORDER BY a.outlet")
-    for r in _rows_for_ids(store, sql, list(story_ids)):
-        outlets[r[0]].append(r[1])
-    return outlets
 
 
 def story_summary(view: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from corroborator.factcheck import reviews_in_html
 from corroborator.ingest.dates import date_from_url, parse_date
 from corroborator.ingest.decode import decode_bytes
 from corroborator.ingest.limits import (
@@ -156,6 +157,9 @@ def parse_html(html: str | bytes, source: str = "<html>", url: str | None = None
     if problem:
         raise input_error(source, f"HTML refused: {problem}")
     meta = read_meta(tree)
+    reviews = reviews_in_html(tree)  # before extraction, which may prune the tree
+    if reviews:
+        metadata["claim_reviews"] = reviews
     doc = _extract(tree, url)
     return _build(html, source, url, meta, doc, metadata)
 

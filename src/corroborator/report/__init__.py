@@ -8,10 +8,16 @@ from typing import Any
 
 from corroborator.report.build import build_report, versioned, versioned_report
 from corroborator.report.html import comparison_html, report_html, stories_report_html, story_html
-from corroborator.report.text import print_comparison, print_story
+from corroborator.report.text import (
+    print_comparison,
+    print_outlet,
+    print_outlets,
+    print_stories,
+    print_story,
+)
 
 __all__ = [
-    "build_report", "comparison_html", "print_comparison", "print_story", "report_html",
+    "build_report", "comparison_html", "print_comparison", "print_outlet", "print_outlets", "print_stories", "print_story", "report_html",
     "stories_report_html", "story_html", "to_json", "versioned", "versioned_report",
 ]
 

@@ -14,14 +14,14 @@ from typing import Any
 from corroborator.views import SCHEMA_VERSION
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-NAMES = ("compare", "report", "stories", "story")
+NAMES = ("alerts", "check", "compare", "outlet", "outlets", "report", "stories", "story")
 
 __all__ = ["NAMES", "SCHEMA_VERSION", "schema", "validate"]
 
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of one output: ``compare``, ``report``, ``stories`` or ``story``."""
+    """The JSON Schema of one output, by name (one of ``NAMES``)."""
     if name not in NAMES and name != "defs":
         raise ValueError(f"no JSON schema {name!r}; choose one of {', '.join(NAMES)}")
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))

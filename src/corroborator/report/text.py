@@ -6,6 +6,7 @@ terminal, JSON and HTML outputs always show the same findings.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,8 @@ KIND_LABEL = {"name": "NAME", "number": "NUMBER", "date": "DATE", "negation": "N
               "claim": "CLAIM", "headline": "HEADLINE"}
 MAX_UNIQUE = 5
 WIDTH = 80
+#: Widest text output when ``$COLUMNS`` asks for more.
+MAX_WIDTH = 400
 
 
 def print_comparison(data: Mapping[str, Any], console: Console | None = None) -> None:
@@ -34,6 +37,8 @@ def print_comparison(data: Mapping[str, Any], console: Console | None = None) ->
     labels = article_labels(data["articles"])
     console.print(_articles_table(data["articles"], labels))
     _section(console, "Key disputes", _key_disputes(data.get("key_disputes", []), labels))
+    if data.get("fact_checks"):
+        _section(console, "Published fact-checks", _fact_checks(data))
     _section(console, "What they agree on", _shared(data, labels))
     if data.get("claim_groups"):
         _section(console, "Claims", _claim_groups(data["claim_groups"], labels))
@@ -60,6 +65,8 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
     if summary:
         _section(console, "Key disputes", _story_disputes(summary))
         _section(console, "What they agree on", _story_agreements(summary))
+    if data.get("fact_checks"):
+        _section(console, "Published fact-checks", _fact_checks(data))
     console.print(_articles_table(data["articles"], labels))
     _section(console, "All claims", _claim_groups(data["claim_groups"], labels))
     _section(console, "Where they conflict", _discrepancies(data["discrepancies"], labels))
@@ -68,8 +75,42 @@ def print_story(data: Mapping[str, Any], console: Console | None = None) -> None
 
 
 def _width() -> int:
+    """The terminal's width (at most 100), or ``$COLUMNS`` when piped, else 80."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) >= 20:
+        return min(int(columns), MAX_WIDTH)
     probe = Console()
     return min(probe.width, 100) if probe.is_terminal else WIDTH
+
+
+def print_stories(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print a page of stories (:func:`~corroborator.views.stories_view`): per story its
+    sources, outlets, dates, claim counts and top dispute, then what the filters hid."""
+    console = console or Console(width=_width(), highlight=False)
+    for row in data["stories"]:
+        counts = row.get("status_counts") or {}
+        claims = " · ".join(f"{counts[s]} {STATUS_TEXT[s].lower()}" for s in STATUS_TEXT
+                            if counts.get(s))
+        outlets = ", ".join(o["name"] + (f" ×{o['articles']}" if o["articles"] > 1 else "")
+                            for o in row.get("outlet_counts", []))
+        console.print(Text.assemble((row["id"][:12], "dim"), "  ", (row["title"] or
+                                                                    "(untitled)", "bold")))
+        console.print(Text(f"    {plural(row['n_sources'], 'independent source')} · "
+                           f"{plural(row['n_articles'], 'article')} · "
+                           f"{(row['first_seen'] or '?')[:10]} → {(row['last_seen'] or '?')[:10]}"
+                           f"{' · ' + claims if claims else ''}"))
+        console.print(Text(f"    outlets: {outlets}", style="dim"))
+        dispute = row.get("top_dispute")
+        if dispute:
+            who = f" (disputed by {', '.join(dispute['disputed_by'])})" \
+                if dispute["disputed_by"] else ""
+            console.print(Text.assemble(("    ✗ top dispute: ", "red"), dispute["claim"], who),
+                          no_wrap=True, overflow="ellipsis")
+    if not data["stories"]:
+        console.print("no stories match (run 'corroborator analyze', or change the filters)")
+    if data.get("hidden_singles"):
+        hidden = plural(data["hidden_singles"], "one-article story", "one-article stories")
+        console.print(Text(f"{hidden} hidden (--singles shows them)", style="dim"))
 
 
 def article_labels(articles: Sequence[Mapping[str, Any]]) -> dict[str, str]:
@@ -163,6 +204,20 @@ def _story_disputes(summary: Mapping[str, Any]) -> Any:
     return Group(*out)
 
 
+def _fact_checks(data: Mapping[str, Any]) -> Any:
+    """Each matched ClaimReview: the story's claim, the rating as published, who, the link."""
+    text_of = {g["id"]: g["text"] for g in data.get("claim_groups", [])}
+    out = []
+    for m in data["fact_checks"]:
+        r = m["review"]
+        out.append(Text.assemble(("☑ ", "cyan"), text_of.get(m["group_id"], r["claim"])))
+        who = ", ".join(x for x in (r.get("reviewer"), (r.get("reviewed_at") or "")[:10]) if x)
+        out.append(Text(f"    rated “{r.get('rating') or 'no rating'}” ({r['verdict']})"
+                        f"{' by ' + who if who else ''}{'  ' + r['url'] if r.get('url') else ''}",
+                        style="dim"))
+    return Group(*out)
+
+
 def _story_agreements(summary: Mapping[str, Any]) -> Any:
     if not summary["agreements"]:
         return Text("No claim is corroborated by two or more independent sources yet.",
@@ -226,3 +281,47 @@ def _unique(unique: Mapping[str, list[str]], labels: Mapping[str, str]) -> Any:
             out.append(Text(f"{_who([aid], labels)} … and {len(sentences) - MAX_UNIQUE} more "
                             "(use --format json for all)", style="dim"))
     return Group(*out) if out else Text("Nothing unique.", style="dim")
+
+
+def print_outlets(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print every outlet with its counts (``outlet`` without a name)."""
+    console = console or Console(width=_width(), highlight=False)
+    table = Table(show_header=True, header_style="bold", box=None, expand=False)
+    for heading in ("Outlet", "Articles", "Stories", "Corroborated", "Disputed", "Raised"):
+        table.add_column(heading, justify="left" if heading == "Outlet" else "right")
+    for o in data["outlets"]:
+        table.add_row(escape(o["name"]), str(o["articles"]), str(o["stories"]),
+                      str(o["claims_corroborated"]), str(o["claims_disputed"]),
+                      str(o["disputes_raised"]))
+    console.print(table)
+    console.print(Text("Corroborated/Disputed: its claims in groups with that status; Raised: "
+                       "its stances disputing others' claims. Counts, not a score.", style="dim"))
+
+
+def print_outlet(data: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print one outlet: stories, claims others dispute or corroborate, what it alone
+    reported, and its sourcing by month."""
+    console = console or Console(width=_width(), highlight=False)
+    o = data["outlet"]
+    console.print(Panel(Text(o["name"], style="bold"), subtitle=(
+        f"{plural(o['articles'], 'article')} · {plural(o['stories'], 'story', 'stories')} · "
+        f"{o['claims_corroborated']} claims corroborated · {o['claims_disputed']} disputed")))
+    _section(console, "Stories it covered", Group(*[
+        Text(f"{s['id'][:12]}  {s['title']}  ({plural(s['n_sources'], 'source')})")
+        for s in data["stories"]] or [Text("none", style="dim")]))
+    for key, title, verb in (("disputed", "Its claims others dispute", "disputes"),
+                             ("corroborated", "Its claims others corroborate", "agrees")):
+        items = []
+        for g in data[key]:
+            items.append(Text.assemble((f"{STATUS_TEXT[g['status']]:<14}", STATUS_STYLE[
+                g["status"]]), g["its_sentence"]["text"]))
+            items += [Text(f"    {e['outlet']} {verb}: “{e['evidence'] or ''}”", style="dim")
+                      for e in g["others"][:2]]
+        _section(console, title, Group(*items) if items else Text("none", style="dim"))
+    _section(console, "What it alone reported", Group(*[
+        Text(f"● {g['claim']}") for g in data["alone"][:MAX_UNIQUE * 2]]
+        or [Text("nothing", style="dim")]))
+    _section(console, "Sourcing by month (mean share of claims)", Group(*[
+        Text(f"{m['month']}  {plural(m['articles'], 'article')}  " + ", ".join(
+            f"{k} {v:.0%}" for k, v in sorted(m["sourcing"].items(), key=lambda kv: -kv[1])
+            if v)) for m in data["signals_by_month"]] or [Text("no signals", style="dim")]))

@@ -24,7 +24,8 @@ ARTICLES_NOTE = ("Article text and headlines belong to their publishers; they ar
 
 HIDDEN_TABLES = (
     "migrations", "story_state", "story_term_df", "article_vectors", "article_minhashes",
-    "story_corroboration", "corroboration_state", "unclustered",
+    "story_corroboration", "corroboration_state", "watch_sources", "watch_files",
+    "watch_seen",
 )
 """Tables people browsing the data do not need (internal state of the pipeline)."""
 
@@ -51,7 +52,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "label_column": "text",
         "facets": ["attribution_kind"],
         "columns": {
-            "checkworthiness": "Probability (0–1) that the sentence states a checkable fact.",
+            "checkworthiness": "Check-worthiness score (0–1) for ranking sentences; higher is "
+                               "more worth checking. A rank, not a probability.",
             "attribution_kind": "named, wire, anonymous, hedged or none.",
             "attribution_source": "Who the claim is attributed to, when named.",
         },
@@ -78,9 +80,30 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "claim_group_members": {"title": "Claim group members",
                             "description": "The claims making up each claim group."},
+    "unclustered": {
+        "title": "Unclustered articles",
+        "description": "Articles not placed in any story, with the reason (too short, "
+                       "a copy of another article, and so on).",
+        "facets": ["reason"],
+    },
+    "watch_alerts": {
+        "title": "Watch alerts",
+        "description": "What `corroborator watch` noticed, each once: new stories, claims "
+                       "newly disputed or corroborated, new conflicts, with evidence (JSON).",
+        "sort_desc": "created_at",
+        "facets": ["kind"],
+    },
+    "claim_reviews": {
+        "title": "Published fact-checks",
+        "description": "schema.org ClaimReview found in ingested pages: the claim reviewed, "
+                       "the rating as published and normalised, the reviewer and the link.",
+        "facets": ["verdict", "reviewer"],
+    },
     "stances": {
         "title": "Stances",
-        "description": "Each article's stance toward each claim group of its story.",
+        "description": "Each article's stance toward each claim group of its story. For the "
+                       "outlet of each stance, open claim_stances (the same rows with the "
+                       "claim and the outlet).",
         "facets": ["label"],
         "columns": {
             "label": "agree, disagree, discuss or unrelated.",

@@ -416,6 +416,60 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX stances_group ON stances(group_id);
         """,
     ),
+    # -- 0011: the newsroom desk (issue 22): watched sources, alerts, published fact-checks --
+    (
+        "0011_desk",
+        """
+        CREATE TABLE watch_sources (
+            source TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            last_polled TEXT,
+            last_status TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            retry_after TEXT
+        );
+        CREATE TABLE watch_files (
+            source TEXT NOT NULL,
+            path TEXT NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            PRIMARY KEY (source, path)
+        ) WITHOUT ROWID;
+        CREATE TABLE watch_seen (
+            kind TEXT NOT NULL,
+            item TEXT NOT NULL,
+            PRIMARY KEY (kind, item)
+        ) WITHOUT ROWID;
+        CREATE TABLE watch_alerts (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            story_id TEXT,
+            title TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX watch_alerts_created ON watch_alerts(created_at);
+        CREATE TABLE claim_reviews (
+            id TEXT PRIMARY KEY,
+            article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
+            claim TEXT NOT NULL,
+            claimant TEXT,
+            rating TEXT,
+            verdict TEXT NOT NULL,
+            reviewer TEXT,
+            reviewed_at TEXT,
+            url TEXT,
+            source TEXT
+        );
+        CREATE INDEX claim_reviews_article ON claim_reviews(article_id);
+        CREATE INDEX IF NOT EXISTS claim_group_members_claim ON claim_group_members(claim_id);
+        CREATE INDEX IF NOT EXISTS stances_label_article ON stances(label, article_id);
+        CREATE INDEX IF NOT EXISTS claims_id_article ON claims(id, article_id);
+        CREATE INDEX IF NOT EXISTS articles_id_outlet ON articles(id, outlet, language);
+        """,
+    ),
     # -- 0014: the inference cache (issue 20) -----------------------------------------------
     # One row per (premise, hypothesis, model) content hash: the calibrated probabilities,
     # plain floats. `model` (name, weights hash, token limit) lets old rows be pruned.

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from corroborator import views
 from corroborator.errors import BusyError, NotFoundError, StoreError
 from corroborator.store import Store, open_store
+from corroborator.storylist import StoryFilter
 from corroborator.web.host_header import parse_host
 from corroborator.web.render import render
 
@@ -208,13 +209,17 @@ def _query_param(request: Request, name: str = "q") -> str:
 
 
 def build_stories(store: Store, request: Request) -> dict[str, Any]:
-    """The stories list for ``?q=&sort=&limit=&offset=``."""
+    """The stories list for ``?q=&sort=&limit=&offset=`` and the filters of
+    :class:`~corroborator.storylist.StoryFilter` (``min_sources``, ``outlet``, ``since``,
+    ``until``, ``disputed``, ``language``, ``singles``)."""
     sort = request.query_params.get("sort", "recent")
     if sort not in views.SORTS:
         raise BadRequest(f"unknown sort {sort!r}; choose one of {', '.join(views.SORTS)}")
+    _query_param(request)  # length and term caps
+    flt = StoryFilter.from_params(request.query_params)
     return views.stories_view(store, limit=_int_param(request, "limit", PAGE_SIZE, 1, MAX_LIMIT),
                               offset=_int_param(request, "offset", 0, 0, MAX_OFFSET), sort=sort,
-                              query=_query_param(request))
+                              flt=flt)
 
 
 def build_story(store: Store, request: Request) -> dict[str, Any]:
@@ -235,6 +240,25 @@ def build_entity(store: Store, request: Request) -> dict[str, Any]:
 
 def build_search(store: Store, request: Request) -> dict[str, Any]:
     return views.search_view(store, _query_param(request))
+
+
+def build_outlets(store: Store, request: Request) -> dict[str, Any]:
+    from corroborator.outlets import outlets_view
+
+    return outlets_view(store)
+
+
+def build_outlet(store: Store, request: Request) -> dict[str, Any]:
+    from corroborator.outlets import outlet_view
+
+    return outlet_view(store, request.path_params["name"])
+
+
+def build_alerts(store: Store, request: Request) -> dict[str, Any]:
+    """The latest alerts of ``corroborator watch`` (``?limit=``)."""
+    from corroborator.watch import alerts_view
+
+    return alerts_view(store, limit=_int_param(request, "limit", 100, 1, MAX_LIMIT))
 
 
 def build_compare(store: Store, request: Request) -> dict[str, Any]:
@@ -295,6 +319,25 @@ def _endpoints(stores: ReadOnlyStores, builder: Builder, template: str,
     return html, api
 
 
+def _atom_endpoint(stores: ReadOnlyStores, gate: Gate) -> Callable:
+    """``/alerts.atom``: the latest alerts as an Atom feed."""
+    from corroborator.report.atom import alerts_atom
+    from corroborator.store.database import now_iso
+
+    async def atom(request: Request) -> Response:
+        try:
+            data = await gate.run(lambda: build_alerts(stores.get(), request))
+        except Exception as exc:  # noqa: BLE001
+            status, title, message = _failure(exc)
+            return Response(f"{title}: {message}\n", status_code=status,
+                            media_type="text/plain", headers=_retry_after(status))
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        return Response(alerts_atom(data["alerts"], base, now_iso()),
+                        media_type="application/atom+xml")
+
+    return atom
+
+
 def _retry_after(status: int) -> dict[str, str]:
     """A ``Retry-After`` header for 503 answers."""
     return {"retry-after": str(RETRY_AFTER_S)} if status == 503 else {}
@@ -309,6 +352,9 @@ PAGES: list[tuple[str, Builder, str, bool]] = [
     ("/entity/{name:path}", build_entity, "entity.html", False),
     ("/article/{article_id}", build_article, "article.html", False),
     ("/search", build_search, "search.html", False),
+    ("/alerts", build_alerts, "alerts.html", False),
+    ("/outlets", build_outlets, "outlets.html", False),
+    ("/outlets/{name:path}", build_outlet, "outlet.html", False),
 ]
 
 
@@ -327,6 +373,7 @@ def build_app(db_path: str | Path, hosts: Iterable[str] = ()) -> Starlette:
         html, api = _endpoints(stores, builder, template, heavy if is_heavy else light)
         api_path = "/api/stories" if path == "/" else "/api" + path
         routes += [Route(path, html, methods=["GET"]), Route(api_path, api, methods=["GET"])]
+    routes.append(Route("/alerts.atom", _atom_endpoint(stores, light), methods=["GET"]))
     routes.append(Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"))
     app = Starlette(routes=routes, middleware=[Middleware(HostAllowList,
                                                           hosts=allowed_hosts(hosts)),

@@ -29,6 +29,13 @@
     document.querySelectorAll("button.cell").forEach(function (button) {
       button.addEventListener("click", function () { showEvidence(button); });
     });
+    document.querySelectorAll("form.story-filters").forEach(function (form) {
+      form.addEventListener("submit", function () {  // keep the URL short: no empty fields
+        form.querySelectorAll("input, select").forEach(function (field) {
+          if (!field.value) { field.disabled = true; }
+        });
+      });
+    });
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
