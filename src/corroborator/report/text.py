@@ -87,6 +87,7 @@ def print_stories(data: Mapping[str, Any], console: Console | None = None) -> No
     """Print a page of stories (:func:`~corroborator.views.stories_view`): per story its
     sources, outlets, dates, claim counts and top dispute, then what the filters hid."""
     console = console or Console(width=_width(), highlight=False)
+    data = printable_data(data)   # titles and outlets come from articles: no control codes
     for row in data["stories"]:
         counts = row.get("status_counts") or {}
         claims = " · ".join(f"{counts[s]} {STATUS_TEXT[s].lower()}" for s in STATUS_TEXT
