@@ -250,7 +250,6 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
     if len(state.article_ids) > 1:
         partners = _nearest_articles(state, vectors, earlier, PARTNERS, exclude={aid})
         pairs = _align_with(state, extraction, vectors, partners, load)
-        pairs += _same_facts(state, extraction, vectors, partners, load, pairs)
         state.findings.extend(pair_findings([p for p in pairs if p.relation != "same"],
                                             state.outlets))
         touched |= _join_groups(state, pairs, extraction, load)
@@ -318,31 +317,22 @@ def _nearest_articles(state: StoryState, vectors: np.ndarray, earlier: np.ndarra
 
 def _align_with(state: StoryState, extraction: Extraction, vectors: np.ndarray,
                 partners: Sequence[str], load: Loader) -> list[Pair]:
+    """The aligner's pairs with each partner, then the pairs giving conflicting figures or
+    dates for one fact that the aligner did not make (same-fact comparison)."""
     units = make_units(extraction.sentences[:len(vectors)], extraction.mentions)
-    pairs = []
+    pairs: list[Pair] = []
+    facts: list[Pair] = []
     for pid in partners:
         _, pext = load(pid)
         pvec = state.vectors_of(pid)
         punits = make_units(pext.sentences[:len(pvec)], pext.mentions)
-        pairs.extend(align_pair(punits, units, pvec, vectors[:len(units)]))
-    return pairs
-
-
-def _same_facts(state: StoryState, extraction: Extraction, vectors: np.ndarray,
-                partners: Sequence[str], load: Loader, aligned: Sequence[Pair]) -> list[Pair]:
-    """Figures and dates for one fact that conflict between the new article and its
-    partners, beyond the pairs the aligner made."""
-    seen = {(p.a.sentence.article_id, p.a.sentence.index, p.b.sentence.article_id,
-             p.b.sentence.index) for p in aligned}
-    units = make_units(extraction.sentences[:len(vectors)], extraction.mentions)
-    out = []
-    for pid in partners:
-        _, pext = load(pid)
-        pvec = state.vectors_of(pid)
-        punits = make_units(pext.sentences[:len(pvec)], pext.mentions)
-        out.extend(same_fact_pairs(punits, units, pvec[:len(punits)], vectors[:len(units)],
-                                   seen))
-    return out
+        aligned = align_pair(punits, units, pvec, vectors[:len(units)])
+        seen = {(p.a.sentence.article_id, p.a.sentence.index, p.b.sentence.article_id,
+                 p.b.sentence.index) for p in aligned}
+        pairs.extend(aligned)
+        facts.extend(same_fact_pairs(punits, units, pvec[:len(punits)], vectors[:len(units)],
+                                     seen))
+    return pairs + facts
 
 
 # ---------------------------------------------------------------- groups
