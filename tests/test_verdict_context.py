@@ -104,6 +104,18 @@ def test_same_topic_is_not_same_claim_for_another_member() -> None:
     assert stance.label == "discuss"
 
 
+def test_a_claim_listed_under_a_debunking_headline_is_not_asserted() -> None:
+    from corroborator.corroboration.fold import debunking_frame
+
+    assert debunking_frame("Five false claims about the new vaccine",
+                           "The vaccine changes your DNA.")
+    assert not debunking_frame("Vaccine rollout begins", "The vaccine changes your DNA.")
+    claim = Claim("a1", 0, "The vaccine changes your DNA.", id="c1")
+    verdict = Verdict("agree", 0.9, claim.text, {"agree": 0.9, "disagree": 0.05,
+                                                 "discuss": 0.05, "unrelated": 0.0})
+    assert maker_stance(claim, claim.text, verdict, framed=True).label == "discuss"
+
+
 def test_the_representatives_maker_asserts_it() -> None:
     stance = _maker("The plant closed on Monday.", "The plant closed on Monday.",
                     label="discuss", p=0.4)

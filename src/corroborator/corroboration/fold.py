@@ -476,12 +476,21 @@ def _maker_stances(state: StoryState, positions: set[int], views: _Views) -> Non
     claims = {position: _claim_view(state, state.groups[position]) for position, _ in jobs}
     pairs = [(claims[position], views.get(claim.article_id)) for position, claim in jobs]
     verdicts = judge(pairs, budget=2 * len(pairs))
-    for (position, claim), verdict in zip(jobs, verdicts, strict=True):
+    for (position, claim), verdict, (_, view) in zip(jobs, verdicts, pairs, strict=True):
         group = state.groups[position]
-        group.stances.append(maker_stance(claim, group.text, verdict))
+        framed = debunking_frame(view.title, claim.text)
+        group.stances.append(maker_stance(claim, group.text, verdict, framed))
 
 
-def maker_stance(claim: Claim, group_text: str, verdict) -> Stance:
+def debunking_frame(title: str, claim: str) -> bool:
+    """The article's title calls something false or a hoax, is about the claim (a shared
+    content word) and the claim itself does not say so: a claim listed under "Five false
+    claims about X" is reported, not asserted."""
+    return (bool(title) and bool(DEBUNK.search(title)) and not DEBUNK.search(claim)
+            and bool(_concepts(title) & _concepts(claim)))
+
+
+def maker_stance(claim: Claim, group_text: str, verdict, framed: bool = False) -> Stance:
     """The stance of the article that made `claim` toward its group (worded
     `group_text`), from the verdict of its article on the group's claim.
 
@@ -497,6 +506,10 @@ def maker_stance(claim: Claim, group_text: str, verdict) -> Stance:
     if HEDGE.search(claim.text) and not HEDGE.search(group_text):
         return Stance(claim.article_id, "", "discuss", HEDGED_MAKER_PROBABILITY, claim.text,
                       reasons=["hedged: states it as possible, not as fact"],
+                      probabilities=probs)
+    if framed:
+        return Stance(claim.article_id, "", "discuss", HEDGED_MAKER_PROBABILITY, claim.text,
+                      reasons=["reported under a headline that calls it false"],
                       probabilities=probs)
     if claim.text == group_text:
         hedged = bool(HEDGE.search(claim.text))
