@@ -125,3 +125,20 @@ def test_the_fast_embedder_loads_without_huggingface_hub_and_encodes_as_model2ve
     texts = ["The council approved the budget.", "Ünïcödé and 214 numbers, café."]
     reference = StaticModel.from_pretrained(STATIC_MODEL_DIR, force_download=False)
     np.testing.assert_allclose(_load_static().encode(texts), reference.encode(texts), atol=1e-6)
+
+
+def test_a_cold_compare_imports_no_fetching_feed_archive_or_training_library(seeds):
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from corroborator.cli import main\n"
+            f"sys.argv = ['corroborator', 'compare', {str(seeds[0])!r}, {str(seeds[1])!r},"
+            " '--format', 'json']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "heavy = ('httpx', 'httpcore', 'feedparser', 'warcio', 'huggingface_hub', 'torch')\n"
+            "print([m for m in heavy if m in sys.modules], file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1] == "[]"

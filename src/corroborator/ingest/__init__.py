@@ -17,7 +17,6 @@ from pathlib import Path
 from corroborator.errors import InputError
 from corroborator.ingest.dates import parse_date
 from corroborator.ingest.html import parse_html
-from corroborator.ingest.http import FetchedResponse, fetch
 from corroborator.ingest.options import IngestOptions, input_error
 from corroborator.ingest.sources import read_input
 from corroborator.ingest.text import parse_text
@@ -100,3 +99,12 @@ def read_article(input: str | Path, **kw: object) -> Article:  # noqa: A002 - pu
         count = "none" if not found else "more than one"
         raise input_error(str(input), f"expected one article, found {count}")
     return found[0]
+
+
+def __getattr__(name: str):
+    """`fetch` and `FetchedResponse` import httpx on first use, not at every start-up."""
+    if name in ("fetch", "FetchedResponse"):
+        from corroborator.ingest import http
+
+        return getattr(http, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
