@@ -12,12 +12,17 @@ a reader is shown as a finding is matched to ``bench/data/reader_labels.json``:
 * ``conflict``: a negation, claim, number or date discrepancy between articles. ``true``
   when the articles really conflict on it.
 
+Each story also lists, by hand, its ``conflicts``: pairs of bodies that really conflict
+(one asserts what the other denies); a pair counts as flagged when some dispute or
+conflict item names both bodies.
+
 Items are keyed by kind, the sha1 of the claim (or discrepancy) text and the FNC-1 Body
 IDs of the articles; no article text is stored in the labels.
 
 Run:   .venv/bin/python bench/bench_reader_precision.py
-       prints corroborated precision, dispute precision (groups, discrepancies, both) and
-       the count of corroborated-but-denied claims over the labelled items; writes the
+       prints corroborated precision, dispute precision (groups, discrepancies, both),
+       the count of corroborated-but-denied claims over the labelled items and the share
+       of the hand-listed conflicting pairs that were flagged; writes the
        figures to bench/out/reader_precision.json and every item with no label yet
        (new outputs after a change) to bench/out/reader_unlabelled.json.
 Label: fill ``label`` (true/false) and, for corroborated items, ``denied_by`` (Body IDs)
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import random
 import sys
@@ -147,7 +153,7 @@ def item_key(item: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
 def score(labels: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Figures over the labelled items of every story, and the unlabelled items found."""
     _, _, bodies = load_fnc()
-    found, unlabelled = [], []
+    found, unlabelled, recall = [], [], [0, 0]
     for index, story in enumerate(labels["stories"]):
         known = {item_key(i): i for i in story["items"]}
         items = story_items(run_story(story["bodies"], bodies))
@@ -159,11 +165,22 @@ def score(labels: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]
                                    "label": None, "denied_by": []})
             else:
                 found.append(label)
-    return figures(found, unlabelled), unlabelled
+        shown = flagged_pairs(items)
+        recall[0] += sum(frozenset(c["articles"]) in shown for c in story.get("conflicts", []))
+        recall[1] += len(story.get("conflicts", []))
+    return figures(found, unlabelled, tuple(recall)), unlabelled
 
 
-def figures(found: list[dict[str, Any]], unlabelled: list[dict[str, Any]]) -> dict[str, Any]:
-    """Precision of each kind over the labelled items found, and the denied count."""
+def flagged_pairs(items: list[dict[str, Any]]) -> set[frozenset[str]]:
+    """Every pair of articles named together by a dispute or conflict item."""
+    return {frozenset(pair) for i in items if i["kind"] != "corroborated"
+            for pair in itertools.combinations(i["articles"], 2)}
+
+
+def figures(found: list[dict[str, Any]], unlabelled: list[dict[str, Any]],
+            recall: tuple[int, int] = (0, 0)) -> dict[str, Any]:
+    """Precision of each kind over the labelled items found, the denied count, and the
+    share of hand-listed conflicting article pairs (found, listed) that were flagged."""
     def precision(kinds: tuple[str, ...]) -> dict[str, Any]:
         mine = [i for i in found if i["kind"] in kinds]
         yes = sum(bool(i["label"]) for i in mine)
@@ -177,6 +194,9 @@ def figures(found: list[dict[str, Any]], unlabelled: list[dict[str, Any]]) -> di
         "disputes_all": precision(("dispute", "conflict")),
         "corroborated_but_denied": sum(bool(i.get("denied_by")) for i in found
                                        if i["kind"] == "corroborated"),
+        "conflict_pairs_flagged": {
+            "recall": round(recall[0] / recall[1], 3) if recall[1] else None,
+            "flagged": recall[0], "n": recall[1]},
         "unlabelled": {k: sum(i["kind"] == k for i in unlabelled)
                        for k in ("corroborated", "dispute", "conflict")},
     }

@@ -30,16 +30,26 @@ def test_labels_file_holds_keys_not_texts():
             assert item["kind"] in ("corroborated", "dispute", "conflict")
             assert len(item["sha1"]) == 40 and isinstance(item["label"], bool)
             assert set(item["articles"]) <= set(story["bodies"])
+        for conflict in story["conflicts"]:
+            assert len(set(conflict["articles"]) & set(story["bodies"])) == 2
 
 
 def test_figures_count_precision_and_denied_claims():
     found = [labelled("corroborated", True), labelled("corroborated", False, ["3"]),
              labelled("dispute", True), labelled("conflict", False)]
-    result = reader.figures(found, [{"kind": "dispute"}])
+    result = reader.figures(found, [{"kind": "dispute"}], (1, 4))
     assert result["corroborated"] == {"precision": 0.5, "correct": 1, "n": 2}
     assert result["disputes_all"]["precision"] == 0.5
     assert result["corroborated_but_denied"] == 1
     assert result["unlabelled"]["dispute"] == 1
+    assert result["conflict_pairs_flagged"] == {"recall": 0.25, "flagged": 1, "n": 4}
+
+
+def test_a_conflict_pair_is_flagged_by_any_dispute_naming_both_bodies():
+    items = [{"kind": "conflict", "articles": ["1", "2", "3"]},
+             {"kind": "corroborated", "articles": ["4", "5"]}]
+    shown = reader.flagged_pairs(items)
+    assert frozenset({"1", "3"}) in shown and frozenset({"4", "5"}) not in shown
 
 
 def test_merge_labels_adds_labelled_items_without_texts():
