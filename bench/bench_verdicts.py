@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 NLI_HELD_OUT = (
@@ -287,14 +289,64 @@ def ablation_figures() -> dict:
         model, _ = fit_variant(name, tune)
         out[name] = per_corpus(test, labels(model, test["x"], test["denial"]))
     try:
-        from baseline_wholebody import baseline_predictions
-
-        out["whole-body LightGBM baseline (rebuilt)"] = baseline_predictions("test")
-    except Exception as exc:  # noqa: BLE001 - the baseline is optional (lightgbm)
+        out.update(wholebody_figures(tune, test))
+    except ImportError as exc:   # the baseline needs the bench extra (lightgbm)
         out["whole-body LightGBM baseline (rebuilt)"] = {"error": str(exc)}
     for name, figures in out.items():
         log(f"ablation, held-out: {name}: {figures}")
     return out
+
+
+def wholebody_figures(tune: dict, test: dict) -> dict:
+    """The rebuilt whole-body model alone (FNC-1 + ARC training, fitted on train + tune),
+    and stacked: its probabilities, from a model fitted on the train sides only, as four
+    more features of the verdict model fitted on tune (a bench experiment: the product
+    does not ship the whole-body model)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from baseline_wholebody import Experiment, baseline_predictions, predict_both
+    from train_verdict import CORPORA, fit_masked, labels, per_corpus
+
+    out = {}
+    alone = baseline_predictions("test", variant="fnc+arc")
+    gold = {c: [r["gold"] for r in alone[c]] for c in CORPORA}
+    pred = {c: [r["label"] for r in alone[c]] for c in CORPORA}
+    from corroborator.evaluation.stance import score_predictions
+
+    out["whole-body LightGBM baseline (rebuilt, FNC-1 + ARC)"] = {
+        c: {"relative": round(s["fnc_score"], 4), "macro_f1": round(s["macro_f1"], 4),
+            "disagree_f1": round(s["per_class_f1"]["disagree"], 4), "n": s["n"]}
+        for c in CORPORA for s in [score_predictions(gold[c], pred[c])]}
+    exp = Experiment(True)
+    models, weights, _ = exp.train(list(CORPORA), final=False)
+    extra = {}
+    for side in ("tune", "test"):
+        for corpus in CORPORA:
+            part = exp.split(corpus, side)
+            for (h, b, _), p in zip(part.rows, predict_both(models, part.x, weights),
+                                    strict=True):
+                extra[(side, corpus, h, str(b))] = p
+    stacked = {}
+    for side, data in (("tune", tune), ("test", test)):
+        rows = _row_keys(side)
+        wb = np.array([extra[(side, *k)] for k in rows], dtype=np.float32)
+        stacked[side] = dict(data, x=np.hstack([data["x"], wb]))
+    mask = np.ones(stacked["tune"]["x"].shape[1], dtype=bool)
+    model, _ = fit_masked(stacked["tune"], mask, True)
+    out["+ passage stance head + whole-body model (stacked; bench only)"] = per_corpus(
+        stacked["test"], labels(model, stacked["test"]["x"], stacked["test"]["denial"]))
+    return out
+
+
+def _row_keys(side: str) -> list[tuple[str, str, str]]:
+    """(corpus, headline, Body ID) of each row of a side, in the order featurize keeps."""
+    from corroborator.evaluation.stance import load_split
+    from train_verdict import CORPORA, DATA
+
+    keys = []
+    for corpus in CORPORA:
+        rows, _, _ = load_split(corpus, side, DATA)
+        keys.extend((corpus, h, str(b)) for h, b, _ in rows)
+    return keys
 
 
 def speed_figures() -> dict:

@@ -131,7 +131,7 @@ def fit(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
     weights = np.array([CLASS_WEIGHT[STANCES[k]] for k in y])
     lr = LogisticRegression(C=C, fit_intercept=False, max_iter=5000)
     lr.fit(x[:, mask], y, sample_weight=weights)
-    full = np.zeros((len(STANCES), x.shape[1]), dtype=np.float32)
+    full = np.zeros((len(STANCES), x.shape[1]), dtype=np.float32)   # as wide as x
     full[np.ix_(lr.classes_, np.flatnonzero(mask))] = lr.coef_
     return full
 
@@ -209,15 +209,19 @@ def combined(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
 
 def fit_variant(name: str, tune: dict[str, np.ndarray]):
     """The variant's model fitted on all tune rows, thresholds from CV, and its CV scores."""
+    variant = VARIANTS[name]
+    return fit_masked(tune, columns(variant), variant["rule"])
+
+
+def fit_masked(tune: dict[str, np.ndarray], mask: np.ndarray, rule: bool):
+    """A model over the `mask` columns of ``tune["x"]`` (which may hold more columns than
+    FEATURES, for experiments), thresholds from story-grouped CV, and its CV scores."""
     from corroborator.corroboration.judgement import VerdictModel
 
-    variant = VARIANTS[name]
-    mask = columns(variant)
     probs = cv_probabilities(tune["x"], tune["y"], tune["story"], mask)
-    dispute, unclear, agree = choose_thresholds(probs, tune, variant["rule"])
+    dispute, unclear, agree = choose_thresholds(probs, tune, rule)
     model = VerdictModel(fit(tune["x"], tune["y"], mask), dispute, unclear, agree,
-                         name="verdict-lr.v2", status_threshold=dispute,
-                         denial_rule=variant["rule"])
+                         name="verdict-lr.v2", status_threshold=dispute, denial_rule=rule)
     cv = per_corpus(tune, _labels_from_probs(model, probs, tune["denial"]))
     return model, cv
 
