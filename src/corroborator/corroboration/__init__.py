@@ -14,13 +14,24 @@ The package's modules are the steps, each a plain function over typed records:
   the entry points used by ``compare``, ``check``, the pipeline and the web app;
 - :mod:`~corroborator.corroboration.result` — the comparison record shown to readers.
 
-Callers import the entry points from here.
+Callers import the entry points from here. They load on first use, so that importing one
+step (``corroboration.quantities`` from the aligner, say) does not import them all.
 """
 
 from __future__ import annotations
 
-from corroborator.corroboration.result import Comparison, display_name, key_disputes
-from corroborator.corroboration.story import check_claim, corroborate_articles, corroborate_story
+import importlib
+from typing import Any
 
-__all__ = ["Comparison", "check_claim", "corroborate_articles", "corroborate_story",
-           "display_name", "key_disputes"]
+_ENTRY_POINTS = {
+    "Comparison": "result", "display_name": "result", "key_disputes": "result",
+    "check_claim": "story", "corroborate_articles": "story", "corroborate_story": "story",
+}
+__all__ = sorted(_ENTRY_POINTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _ENTRY_POINTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__name__}.{_ENTRY_POINTS[name]}")
+    return getattr(module, name)
