@@ -184,3 +184,15 @@ def test_watch_alerts_escape_titles(tmp_path: Path, fmt: str) -> None:
     assert "new articles" in result.output, result.output
     assert_no_raw_controls(result.output)
     assert "\\x1b" in result.output
+
+
+def test_alerts_feed_stays_well_formed_xml_with_controls_in_titles() -> None:
+    import xml.etree.ElementTree as ET
+
+    from corroborator.report.atom import alerts_atom
+
+    alert = {"key": "k1", "title": HOSTILE, "created_at": "2024-01-02T00:00:00+00:00",
+             "kind": "new_story", "story_id": "s1", "detail": {"outlets": [f"Ledger{CLEAR}"]}}
+    feed = ET.fromstring(alerts_atom([alert], "http://127.0.0.1:8000", "2024-01-02"))
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert any(t and t.startswith("Bridge\ufffd[2J") for t in titles)
