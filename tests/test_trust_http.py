@@ -129,3 +129,21 @@ def test_the_server_answers_on_loopback_only(drip_server: str) -> None:
     assert host == "127.0.0.1"
     with socket.create_connection((host, int(port)), timeout=2):
         pass
+
+
+def test_watch_of_a_dripping_feed_fails_in_time(drip_server: str, tmp_path: Path) -> None:
+    def watch(url: str, db: str) -> tuple[str, float]:
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["watch", url, "--once", "--ignore-robots",
+                                           "--timeout", "2", "--workers", "1",
+                                           "--db", str(tmp_path / db)])
+        return result.output, time.monotonic() - started
+
+    with socket.socket() as sock:  # a port nobody listens on: the poll's own cost
+        sock.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/feed.xml"
+    _, baseline = watch(refused, "a.db")
+    url = f"http://{drip_server}/feed.xml"
+    output, took = watch(url, "b.db")
+    assert f"error: {url}: timed out after 2 s" in output, output
+    assert took < baseline + 2 + 1.5, (took, baseline)

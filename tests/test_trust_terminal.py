@@ -162,3 +162,37 @@ def test_stored_dates_cannot_smuggle_rich_markup(hostile_db: Path, tmp_path: Pat
     screen = io.StringIO()
     print_story(data, Console(file=screen, force_terminal=True, width=100))
     assert "\x1b]8;" not in screen.getvalue() and "[link=x]ab" in screen.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_outlet_pages_escape_names_and_titles(hostile_db: Path, fmt: str) -> None:
+    for args in (("outlet",), ("outlet", f"Ledger{CLEAR}")):
+        result = run(*args, "--db", hostile_db, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert_no_raw_controls(result.output)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_watch_alerts_escape_titles(tmp_path: Path, fmt: str) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, title in (("a.txt", HOSTILE), ("b.txt", f"Bridge reopens{TITLE}")):
+        (inbox / name).write_text(f"{title}\n\n{BODY}\n", encoding="utf-8")
+    (inbox / f"empty{CLEAR}.txt").write_bytes(b"")
+    result = run("watch", inbox, "--once", "--workers", "1", "--format", fmt,
+                 "--db", tmp_path / "news.db")
+    assert "new articles" in result.output, result.output
+    assert_no_raw_controls(result.output)
+    assert "\\x1b" in result.output
+
+
+def test_alerts_feed_stays_well_formed_xml_with_controls_in_titles() -> None:
+    import xml.etree.ElementTree as ET
+
+    from corroborator.report.atom import alerts_atom
+
+    alert = {"key": "k1", "title": HOSTILE, "created_at": "2024-01-02T00:00:00+00:00",
+             "kind": "new_story", "story_id": "s1", "detail": {"outlets": [f"Ledger{CLEAR}"]}}
+    feed = ET.fromstring(alerts_atom([alert], "http://127.0.0.1:8000", "2024-01-02"))
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert any(t and t.startswith("Bridge\ufffd[2J") for t in titles)

@@ -479,7 +479,7 @@ def outlet(name: str | None, db: str | None, fmt: str) -> None:
     store = _open(db, readonly=True)
     data = _run(outlet_view, store, name) if name else _run(outlets_view, store)
     if fmt == "json":  # the same object as /api/outlets[/NAME]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _emit(json.dumps(data, indent=2, ensure_ascii=False), None)
     else:
         (print_outlet if name else print_outlets)(data)
 
@@ -530,12 +530,12 @@ def watch(sources: tuple[str, ...], db: str | None, every: str, alerts_path: str
 
     def report(result: Any) -> None:
         for error in result.errors:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {printable(error)}", err=True)
         if alerts_path:
             append_alerts(alerts_path, result.alerts)
         for alert in result.alerts:
-            click.echo(json.dumps(alert.to_dict(), ensure_ascii=False) if fmt == "json"
-                       else f"[{alert.kind}] {alert.title}")
+            click.echo(printable_json(json.dumps(alert.to_dict(), ensure_ascii=False))
+                       if fmt == "json" else printable(f"[{alert.kind}] {alert.title}"))
         click.echo(result.summary(), err=True)
 
     def interrupt(signum: int, frame: Any) -> None:
@@ -635,8 +635,8 @@ def check(claim: str, inputs: tuple[str, ...], db: str | None, story_id: str | N
     checks = reviews_for_claim(claim, stored_reviews(store) if store else
                                _reviews_in_files(inputs))
     if fmt == "json":
-        click.echo(json.dumps(versioned(check_claim_dict(data)) | {"fact_checks": checks},
-                              indent=2, ensure_ascii=False))
+        _emit(json.dumps(versioned(check_claim_dict(data)) | {"fact_checks": checks},
+                         indent=2, ensure_ascii=False), None)
         return
     click.echo(printable(check_claim_text(data)))
     for match in checks:

@@ -259,6 +259,9 @@ def _conditional_get(url: str, etag: str | None, modified: str | None,
     """GET with validators, under one total deadline and a body size cap."""
     import httpx
 
+    from corroborator.ingest.deadline import DeadlineTransport
+    from corroborator.ingest.http import tls_context
+    from corroborator.ingest.limits import CONNECT_RETRIES
     from corroborator.ingest.options import input_error
 
     headers = {"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"}
@@ -266,9 +269,11 @@ def _conditional_get(url: str, etag: str | None, modified: str | None,
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
+    tls = tls_context()
     deadline = time.monotonic() + options.timeout
+    transport = DeadlineTransport(deadline, verify=tls, retries=CONNECT_RETRIES)  # headers too
     try:
-        with httpx.Client(timeout=options.timeout, follow_redirects=True,
+        with httpx.Client(transport=transport, timeout=options.timeout, follow_redirects=True,
                           max_redirects=5, headers=headers) as client, \
                 client.stream("GET", url) as response:
             if response.status_code == 304:

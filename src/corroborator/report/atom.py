@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -9,6 +10,11 @@ from urllib.parse import quote
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:corroborator:alerts"
+
+
+#: Characters XML 1.0 does not allow in a document (C0 controls but tab and line breaks,
+#: lone surrogates, U+FFFE and U+FFFF); ElementTree would write them raw.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def alerts_atom(alerts: Sequence[Mapping[str, Any]], base_url: str,
@@ -58,5 +64,5 @@ def alert_text(alert: Mapping[str, Any]) -> str:
 
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}")
-    element.text = value
+    element.text = _XML_FORBIDDEN.sub("\ufffd", value)  # one bad title must not void the feed
     return element

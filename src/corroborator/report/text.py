@@ -287,6 +287,7 @@ def _unique(unique: Mapping[str, list[str]], labels: Mapping[str, str]) -> Any:
 def print_outlets(data: Mapping[str, Any], console: Console | None = None) -> None:
     """Print every outlet with its counts (``outlet`` without a name)."""
     console = console or Console(width=_width(), highlight=False)
+    data = printable_data(data)
     table = Table(show_header=True, header_style="bold", box=None, expand=False)
     for heading in ("Outlet", "Articles", "Stories", "Corroborated", "Disputed", "Raised"):
         table.add_column(heading, justify="left" if heading == "Outlet" else "right")
@@ -303,6 +304,7 @@ def print_outlet(data: Mapping[str, Any], console: Console | None = None) -> Non
     """Print one outlet: stories, claims others dispute or corroborate, what it alone
     reported, and its sourcing by month."""
     console = console or Console(width=_width(), highlight=False)
+    data = printable_data(data)
     o = data["outlet"]
     console.print(Panel(Text(o["name"], style="bold"), subtitle=(
         f"{plural(o['articles'], 'article')} · {plural(o['stories'], 'story', 'stories')} · "
