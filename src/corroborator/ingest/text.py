@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urlsplit
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
@@ -201,12 +200,11 @@ def _detector_factory() -> DetectorFactory:
 
 
 def outlet_from_url(url: str | None) -> str | None:
-    """The host of `url` without ``www.`` and port, as a fallback outlet name."""
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    host = host.removeprefix("www.")
-    return host or None
+    """The registered domain of `url` (``news.bbc.co.uk`` -> ``bbc.co.uk``), as a fallback
+    outlet name; hosts outside the Public Suffix List lose only ``www.`` and the port."""
+    from corroborator.ingest.outlets import Site
+
+    return Site.of(url).domain if url else None
 
 
 def looks_like_byline(line: str) -> bool:
