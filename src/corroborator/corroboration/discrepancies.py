@@ -135,8 +135,10 @@ def merge_findings(findings: Sequence[Finding],
     return list(merged.values())
 
 
-SAME_FACT_MIN_COSINE = 0.35      # two sentences giving figures for one fact...
-SAME_FACT_MIN_SHARED = 1         # ...share this many concepts besides figures and head nouns
+SAME_FACT_MIN_COSINE = 0.5       # two sentences giving figures for one fact...
+SAME_FACT_MIN_SHARED = 2         # ...share this many concepts besides figures and head nouns
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b", re.IGNORECASE)
 SAME_DATE_MIN_COSINE = 0.5       # dates are compared only between closer statements...
 SAME_DATE_MIN_SHARED = 2
 def same_fact_pairs(units_a: Sequence[Unit], units_b: Sequence[Unit], vec_a: np.ndarray,
@@ -169,7 +171,15 @@ def same_fact_pairs(units_a: Sequence[Unit], units_b: Sequence[Unit], vec_a: np.
 
 
 def _fact_conflict(a: Unit, b: Unit, cosine: float) -> str | None:
-    if not same_time_frame(a.sentence.text, b.sentence.text):
+    """'number' or 'date' when two statements give incompatible values for one fact; not
+    for different time frames, different years named, or people's ages (each person has
+    one: two ages are usually two people)."""
+    text_a, text_b = a.sentence.text, b.sentence.text
+    if not same_time_frame(text_a, text_b):
+        return None
+    if set(YEAR.findall(text_a)) != set(YEAR.findall(text_b)):
+        return None
+    if AGE.search(text_a) or AGE.search(text_b):
         return None
     shared = (a.concepts & b.concepts) - _figure_words(a) - _figure_words(b)
     if len(shared) >= SAME_FACT_MIN_SHARED and conflicting_values(a.mentions, b.mentions,
