@@ -72,3 +72,25 @@ def test_parquet_columns_are_typed(db: Path, tmp_path: Path) -> None:
     assert stories.column("first_seen").to_pylist()[0].year == 2024
     found = pq.read_table(tmp_path / "discrepancies.parquet")
     assert found.column("values").to_pylist()[0] == ["12", "15"]
+
+
+def test_pages_work_on_a_database_not_yet_upgraded(tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    import sqlite3
+
+    from corroborator.web import get_page
+
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        build_bridge_story(store)
+    conn = sqlite3.connect(path)
+    for table in ("watch_sources", "watch_files", "watch_seen", "watch_alerts", "claim_reviews"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DELETE FROM migrations WHERE name = '0011_desk'")
+    conn.execute("PRAGMA user_version = 10")
+    conn.commit()
+    conn.close()
+    assert get_page(path, f"/story/{STORY_ID}")[0] == 200
+    assert get_page(path, "/api/alerts") == (200, '{"schema_version":1,"alerts":[]}')
+    served = CliRunner().invoke(main, ["serve", "--db", str(path), "--get", "/alerts.atom"])
+    assert served.exit_code == 0 and "upgrading database" in served.output

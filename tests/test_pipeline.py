@@ -18,7 +18,7 @@ def run(*args):
 
 @pytest.fixture(scope="module")
 def stories(examples_db) -> list[dict]:
-    result = run("stories", "--db", examples_db, "--format", "json", "--sort", "size")
+    result = run("stories", "--db", examples_db, "--format", "json", "--sort", "size", "--singles")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)["stories"]
 
@@ -68,7 +68,7 @@ def test_story_command_text_json_and_html(stories, examples_db, tmp_path):
 
 def test_report_writes_html_for_every_story(examples_db, tmp_path):
     out = tmp_path / "report.html"
-    result = run("report", "--db", examples_db, "-o", out)
+    result = run("report", "--db", examples_db, "-o", out, "--singles")
     assert result.exit_code == 0, result.output
     page = out.read_text()
     assert page.count('<article id="story-') == 5

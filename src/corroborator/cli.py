@@ -748,6 +748,8 @@ def serve(db: str | None, host: str, port: int, get_path: str | None) -> None:
 
         raise CLIError(f"corroborator serve needs the 'web' extra: {install_hint('web')}") \
             from exc
+    if path.exists():
+        _open(str(path), readonly=True).close()  # upgrade an older schema before serving
     if get_path:
         status, body = _run(web.get_page, path, get_path)
         _emit(body, None)

@@ -348,7 +348,10 @@ def reviews_of(articles: Iterable[Article]) -> list[dict[str, Any]]:
 
 
 def stored_reviews(store: Any) -> list[dict[str, Any]]:
-    """Every review in the store's ``claim_reviews`` table."""
+    """Every review in the store's ``claim_reviews`` table (none in a database opened
+    read-only before its upgrade to the desk's tables)."""
+    if not store.query("SELECT 1 FROM sqlite_master WHERE name = 'claim_reviews'"):
+        return []
     return [dict(r) for r in store.query(
         "SELECT id, claim, claimant, rating, verdict, reviewer, reviewed_at, url, article_id "
         "FROM claim_reviews")]

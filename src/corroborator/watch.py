@@ -467,6 +467,8 @@ def _conflict_alert(row: dict[str, Any], item: str, outlets: dict[str, str]) -> 
 
 def alerts_since(store: Store, limit: int = 100) -> list[Alert]:
     """The latest alerts recorded in the store, newest first."""
+    if not store.query("SELECT 1 FROM sqlite_master WHERE name = 'watch_alerts'"):
+        return []  # a database opened read-only before its upgrade
     return [Alert(r["key"], r["kind"], r["title"], r["story_id"], r["created_at"],
                   json.loads(r["detail"])) for r in store.query(
         "SELECT * FROM watch_alerts ORDER BY id DESC LIMIT ?", (limit,))]
