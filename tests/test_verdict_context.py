@@ -80,11 +80,12 @@ def test_the_passage_keeps_the_sentence_after_a_restatement() -> None:
 # ---------------------------------------------------------------- makers
 
 
-def _maker(text: str, group_text: str, label: str = "agree", p: float = 0.9) -> Stance:
+def _maker(text: str, group_text: str, label: str = "agree", p: float = 0.9,
+           entails: float = 1.0) -> Stance:
     claim = Claim("a1", 0, text, id="c1")
     probs = {"agree": p if label == "agree" else 0.05, "disagree": 0.05,
              "discuss": 0.05, "unrelated": 0.0}
-    return maker_stance(claim, group_text, Verdict(label, p, text, probs))
+    return maker_stance(claim, group_text, Verdict(label, p, text, probs), entails=entails)
 
 
 def test_a_hedged_maker_of_a_firm_claim_only_discusses_it() -> None:
@@ -100,7 +101,7 @@ def test_a_maker_whose_article_rejects_its_sentence_disputes_it() -> None:
 
 def test_same_topic_is_not_same_claim_for_another_member() -> None:
     stance = _maker("Parliament voted to expel troops.", "Partners were left unprepared.",
-                    label="discuss", p=0.5)
+                    label="agree", p=0.5, entails=0.1)
     assert stance.label == "discuss"
 
 

@@ -179,6 +179,30 @@ def _labels_from_probs(model, probs, denial) -> list[str]:
                          model)[0] for p, d in zip(probs, denial, strict=True)]
 
 
+STATUS_PRECISION = 0.7   # a disputed claim should really be disputed this often (issue 19)
+
+
+def status_threshold(probs: np.ndarray, y: np.ndarray) -> float:
+    """The lowest P(disagree) at which the cross-validated disagree predictions on the tune
+    rows reach :data:`STATUS_PRECISION` (a claim group is disputed, and an article that
+    makes a claim disputes it, only from there); where no threshold with 20 predictions
+    reaches it, the one with the best precision."""
+    from corroborator.corroboration.judgement import STANCES
+
+    p = probs[:, STANCES.index("disagree")]
+    gold = y == STANCES.index("disagree")
+    best = (-1.0, 0.95)
+    for t in np.arange(0.3, 0.96, 0.025):
+        chosen = p >= t
+        if chosen.sum() < 20:
+            continue
+        precision = float(gold[chosen].mean())
+        if precision >= STATUS_PRECISION:
+            return round(float(t), 3)
+        best = max(best, (precision, round(float(t), 3)))
+    return best[1]      # the target is out of reach: the most precise threshold
+
+
 def per_corpus(data, pred: list[str]) -> dict[str, dict]:
     from corroborator.corroboration.judgement import STANCES
     from corroborator.evaluation.stance import score_predictions
@@ -221,7 +245,8 @@ def fit_masked(tune: dict[str, np.ndarray], mask: np.ndarray, rule: bool):
     probs = cv_probabilities(tune["x"], tune["y"], tune["story"], mask)
     dispute, unclear, agree = choose_thresholds(probs, tune, rule)
     model = VerdictModel(fit(tune["x"], tune["y"], mask), dispute, unclear, agree,
-                         name="verdict-lr.v2", status_threshold=dispute, denial_rule=rule)
+                         name="verdict-lr.v2", denial_rule=rule,
+                         status_threshold=status_threshold(probs, tune["y"]))
     cv = per_corpus(tune, _labels_from_probs(model, probs, tune["denial"]))
     return model, cv
 

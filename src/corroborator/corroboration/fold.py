@@ -41,7 +41,15 @@ from corroborator.corroboration.discrepancies import (
     pair_findings,
     same_fact_pairs,
 )
-from corroborator.corroboration.judgement import DEBUNK, HEDGE, ClaimView, judge, view_article
+from corroborator.corroboration.judgement import (
+    DEBUNK,
+    HEDGE,
+    RULE_REASON,
+    ClaimView,
+    get_verdict_model,
+    judge,
+    view_article,
+)
 from corroborator.corroboration.result import MAX_ALIGNED_SENTENCES, display_name
 from corroborator.extract import canonicalize
 from corroborator.models import (
@@ -476,10 +484,30 @@ def _maker_stances(state: StoryState, positions: set[int], views: _Views) -> Non
     claims = {position: _claim_view(state, state.groups[position]) for position, _ in jobs}
     pairs = [(claims[position], views.get(claim.article_id)) for position, claim in jobs]
     verdicts = judge(pairs, budget=2 * len(pairs))
-    for (position, claim), verdict, (_, view) in zip(jobs, verdicts, pairs, strict=True):
+    sure = get_verdict_model().status_threshold
+    entails = _entailment([(claim.text, state.groups[position].text) for position, claim in jobs])
+    for (position, claim), verdict, (_, view), entail in zip(jobs, verdicts, pairs, entails,
+                                                             strict=True):
         group = state.groups[position]
         framed = debunking_frame(view.title, claim.text)
-        group.stances.append(maker_stance(claim, group.text, verdict, framed))
+        group.stances.append(maker_stance(claim, group.text, verdict, framed, sure, entail))
+
+
+MAKER_ENTAILMENT = 0.5   # a member's own sentence must entail the group's claim to agree
+
+
+def _entailment(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    """P(entailment) of each (member sentence, group claim); 1.0 where they are the same
+    text (nothing to infer)."""
+    todo = [i for i, (a, b) in enumerate(pairs) if a != b]
+    out = [1.0] * len(pairs)
+    if todo:
+        from corroborator.corroboration.inference import ENTAIL, get_nli_model
+
+        probs = get_nli_model().predict([pairs[i] for i in todo])
+        for i, p in zip(todo, probs, strict=True):
+            out[i] = float(p[ENTAIL])
+    return out
 
 
 def debunking_frame(title: str, claim: str) -> bool:
@@ -490,16 +518,21 @@ def debunking_frame(title: str, claim: str) -> bool:
             and bool(_concepts(title) & _concepts(claim)))
 
 
-def maker_stance(claim: Claim, group_text: str, verdict, framed: bool = False) -> Stance:
+def maker_stance(claim: Claim, group_text: str, verdict, framed: bool = False,
+                 sure: float = 0.0, entails: float = 1.0) -> Stance:
     """The stance of the article that made `claim` toward its group (worded
     `group_text`), from the verdict of its article on the group's claim.
 
     An article disputes its own sentence only on the verdict's word (a rejection in
     context); the article whose sentence is the group's wording otherwise asserts it,
-    unless it hedges a claim; another member agrees only when the verdict finds that its
-    article states the group's claim (same topic is not same claim), else it discusses."""
+    unless it hedges a claim; another member agrees only when its own sentence entails the
+    group's claim (`entails`, the sentence-pair model's probability: same topic is not
+    same claim), else it discusses.
+    An article disputes a claim it states itself only from probability `sure` (the
+    verdict model's status threshold) or by rule."""
     probs = verdict.probabilities
-    if verdict.label == "disagree":
+    if verdict.label == "disagree" and (verdict.probability >= sure
+                                        or RULE_REASON in verdict.reasons):
         return Stance(claim.article_id, "", "disagree", round(verdict.probability, 3),
                       verdict.evidence or claim.text, reasons=verdict.reasons,
                       probabilities=probs)
@@ -517,9 +550,9 @@ def maker_stance(claim: Claim, group_text: str, verdict, framed: bool = False) -
         return Stance(claim.article_id, "", "agree",
                       round(min(score, HEDGED_MAKER_PROBABILITY) if hedged else score, 3),
                       claim.text, probabilities=probs)
-    if verdict.label == "agree":
-        return Stance(claim.article_id, "", "agree", round(verdict.probability, 3),
-                      claim.text, probabilities=probs)
+    if entails >= MAKER_ENTAILMENT:
+        return Stance(claim.article_id, "", "agree", round(entails, 3), claim.text,
+                      probabilities=probs)
     return Stance(claim.article_id, "", "discuss", round(probs.get("discuss", 0.5), 3),
                   claim.text, reasons=["on the same topic, but does not state the claim"],
                   probabilities=probs)
