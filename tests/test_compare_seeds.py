@@ -29,9 +29,15 @@ def test_letter_sentence_is_a_shared_quote_and_a_shared_statement(seed_json):
     assert any(letter in s["text"] and len(s["articles"]) == 2 for s in seed_json["shared"])
 
 
-def test_parliament_vote_is_shared(seed_json):
-    assert any("parliament" in " ".join(s["evidence"].values()).lower()
-               and len(s["articles"]) == 2 for s in seed_json["shared"])
+def test_parliament_vote_is_not_shown_in_conflict(seed_json):
+    """A states the vote; B mentions the parliament's request to leave without stating a
+    vote: agreement means assertion, so B discusses it (no longer "shared"), and nothing
+    shows the two in conflict over it."""
+    groups = [g for g in seed_json["claim_groups"] if "parliament voted" in g["text"].lower()]
+    assert groups
+    for group in groups:
+        assert group["status"] != "disputed"
+        assert all(s["label"] in ("agree", "discuss", "unrelated") for s in group["stances"])
 
 
 def test_general_is_one_entity_with_a_name_discrepancy(seed_json):
