@@ -43,6 +43,7 @@ from corroborator.corroboration.discrepancies import (
 )
 from corroborator.corroboration.judgement import (
     DEBUNK,
+    EXPLICIT_DENIAL,
     HEDGE,
     RULE_REASON,
     ClaimView,
@@ -587,10 +588,29 @@ def _judge(state: StoryState, aid: str, vectors: np.ndarray, earlier: np.ndarray
     budget = max(INFERENCE_FLOOR, min(share, INFERENCE_STORY - state.inferences))
     state.inferences += budget
     verdicts = judge([(claim_views[i], views.get(other)) for i, other in jobs], budget=budget)
-    for (i, other), v in zip(jobs, verdicts, strict=True):
-        _set_stance(state.groups[i], Stance(other, "", v.label, round(v.probability, 3),
-                                            v.evidence, reasons=v.reasons,
+    asserted = _asserts([(claim_views[i].text, v) for (i, _), v in zip(jobs, verdicts,
+                                                                       strict=True)])
+    for (i, other), v, states in zip(jobs, verdicts, asserted, strict=True):
+        label, reasons = v.label, v.reasons
+        if label == "agree" and not states:
+            label, reasons = "discuss", ["on the same topic, but does not state the claim"]
+        _set_stance(state.groups[i], Stance(other, "", label, round(v.probability, 3),
+                                            v.evidence, reasons=reasons,
                                             probabilities=v.probabilities))
+
+
+def _asserts(judged: Sequence[tuple[str, object]]) -> list[bool]:
+    """Whether each agreeing verdict's evidence sentence states the claim: it entails it
+    (sentence-pair model) and neither denies nor debunks anything. Agreement means
+    assertion; an article that only talks about the same thing discusses the claim."""
+    todo = [i for i, (_, v) in enumerate(judged) if v.label == "agree" and v.evidence]
+    out = [False] * len(judged)
+    pairs = [(judged[i][1].evidence, judged[i][0]) for i in todo]
+    for i, entail in zip(todo, _entailment(pairs), strict=True):
+        evidence = judged[i][1].evidence
+        out[i] = entail >= MAKER_ENTAILMENT and not DEBUNK.search(evidence) \
+            and not EXPLICIT_DENIAL.search(evidence)
+    return out
 
 
 def with_silent(group: ClaimGroup, article_ids: Sequence[str]) -> ClaimGroup:
