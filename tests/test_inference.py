@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from tests.conftest import EXAMPLES
 
 from corroborator import analyze, ingest, open_store
 from corroborator.cli import main
@@ -20,6 +21,7 @@ from corroborator.corroboration.inference import (
     threads_for,
 )
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PAIRS = [
     ("The minister denied the report on Tuesday.", "The minister resigned."),
     ("Officials said 214 people were evacuated from the valley.", "More than 400 people fled."),
@@ -27,6 +29,8 @@ PAIRS = [
                      "so the two pairs differ in their number of tokens."),
     ("The council approved the budget by a vote of 7 to 2.", "The council approved the budget."),
 ]
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def test_a_pair_scores_the_same_alone_with_batch_mates_and_on_any_thread_count():
