@@ -142,7 +142,6 @@ def test_printable_never_lets_a_control_through(text: str) -> None:
 def test_stored_dates_cannot_smuggle_rich_markup(hostile_db: Path, tmp_path: Path) -> None:
     """A date rewritten in a shared database is shown as text, not read as a terminal link."""
     import io
-    import shutil
     import sqlite3
 
     from rich.console import Console
@@ -152,7 +151,8 @@ def test_stored_dates_cannot_smuggle_rich_markup(hostile_db: Path, tmp_path: Pat
     from corroborator.views import story_view
 
     copy = tmp_path / "shared.db"
-    shutil.copy(hostile_db, copy)
+    with sqlite3.connect(hostile_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)   # with its write-ahead log, which a file copy would miss
     with sqlite3.connect(copy) as conn:
         conn.execute("UPDATE articles SET published = '[link=x]ab'")
         conn.execute("UPDATE stories SET first_seen = '[link=x]ab'")
