@@ -66,7 +66,12 @@ def featurize(corpus: str, side: str, nli_dir: Path | None = None,
     """Feature rows of one corpus side with the inference model in `nli_dir` (the bundled
     one by default), cached under train/work/verdict/ (plain arrays, no pickle)."""
     from corroborator.corroboration.inference import MODEL_DIR, NLIModel
-    from corroborator.corroboration.judgement import STANCES, _explicit_denial, judge_features
+    from corroborator.corroboration.judgement import (
+        EXPLICIT_MIN_SHARED,
+        STANCES,
+        _explicit_denial,
+        judge_features,
+    )
     from corroborator.evaluation.fnc import fnc_jobs
     from corroborator.evaluation.stance import load_split
 
@@ -89,7 +94,8 @@ def featurize(corpus: str, side: str, nli_dir: Path | None = None,
            "story": np.array(stories),
            "denial": np.array([_explicit_denial(c) is not None for c in cands]),
            # the previous stack's rule read explicit denials only (no next-sentence cue)
-           "denial_v1": np.array([any(x.cue.explicit and x.shared >= 0.5 for x in c)
+           "denial_v1": np.array([any(x.cue.explicit and x.shared >= EXPLICIT_MIN_SHARED
+                                      for x in c)
                                   for c in cands])}
     log(f"{tag}: {time.time() - started:.0f} s")
     WORK.mkdir(parents=True, exist_ok=True)
