@@ -259,7 +259,35 @@ def previous_stack() -> tuple[Path, object]:
     verdict = subprocess.run(
         ["git", "show", f"{PREVIOUS_STACK}:src/corroborator/resources/verdict/model.json"],
         cwd=ROOT, check=True, capture_output=True).stdout
-    return PREVIOUS_DIR, VerdictModel.from_json(json.loads(verdict))
+    data = json.loads(verdict)
+    thresholds = (data["dispute_threshold"], data["unclear_threshold"],
+                  data["agree_threshold"])
+    return PREVIOUS_DIR, (VerdictModel.from_json(data | {"status_threshold": thresholds[0]}),
+                          thresholds)
+
+
+def threshold_labels(probs: np.ndarray, denial: np.ndarray,
+                     thresholds: tuple[float, float, float]) -> list[str]:
+    """The previous stack's decision (replaced by weighted argmax): an explicit denial or
+    P(disagree) over the dispute threshold disputes; P(agree) over the agree threshold
+    agrees; else the likeliest other stance, "discuss" where P(disagree) beats it above
+    the unclear threshold."""
+    from corroborator.corroboration.judgement import STANCES
+
+    dispute, unclear, agree = thresholds
+    out = []
+    for p, d in zip(probs, denial, strict=True):
+        probs_of = dict(zip(STANCES, p, strict=True))
+        if d or probs_of["disagree"] >= dispute:
+            out.append("disagree")
+        elif probs_of["agree"] >= agree:
+            out.append("agree")
+        else:
+            label = max(("agree", "discuss", "unrelated"), key=lambda s: probs_of[s])
+            if probs_of["disagree"] > probs_of[label] and probs_of["disagree"] >= unclear:
+                label = "discuss"
+            out.append(label)
+    return out
 
 
 def ablation_figures() -> dict:
@@ -275,19 +303,22 @@ def ablation_figures() -> dict:
         fit_variant,
         labels,
         per_corpus,
+        wholebody_probs,
     )
 
     out = {}
-    old_dir, old_model = previous_stack()
+    old_dir, (old_model, thresholds) = previous_stack()
     old_test = combined([featurize(c, "test", old_dir) for c in CORPORA])
     old_denial = old_test.get("denial_v1", old_test["denial"])
     out["previous stack (sentence model v1 + verdict-lr.v1)"] = per_corpus(
-        old_test, labels(old_model, old_test["x"], old_denial))
+        old_test, threshold_labels(old_model.probabilities(old_test["x"]), old_denial,
+                                   thresholds))
     tune = combined([featurize(c, "tune") for c in CORPORA])
     test = combined([featurize(c, "test") for c in CORPORA])
+    tune["whole"], test_whole = wholebody_probs("tune"), wholebody_probs("test")
     for name in VARIANTS:
         model, _ = fit_variant(name, tune)
-        out[name] = per_corpus(test, labels(model, test["x"], test["denial"]))
+        out[name] = per_corpus(test, labels(model, test["x"], test["denial"], test_whole))
     try:
         out.update(wholebody_figures(tune, test))
     except ImportError as exc:   # the baseline needs the bench extra (lightgbm)
@@ -298,55 +329,20 @@ def ablation_figures() -> dict:
 
 
 def wholebody_figures(tune: dict, test: dict) -> dict:
-    """The rebuilt whole-body model alone (FNC-1 + ARC training, fitted on train + tune),
-    and stacked: its probabilities, from a model fitted on the train sides only, as four
-    more features of the verdict model fitted on tune (a bench experiment: the product
-    does not ship the whole-body model)."""
+    """The rebuilt whole-body model of ef8a138 alone (FNC-1 + ARC training, fitted on
+    train + tune): the model the issue asks the verdicts to beat."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from baseline_wholebody import Experiment, baseline_predictions, predict_both
-    from train_verdict import CORPORA, fit_masked, labels, per_corpus
+    from baseline_wholebody import baseline_predictions
+    from corroborator.evaluation.stance import score_predictions
+    from train_verdict import CORPORA
 
-    out = {}
     alone = baseline_predictions("test", variant="fnc+arc")
     gold = {c: [r["gold"] for r in alone[c]] for c in CORPORA}
     pred = {c: [r["label"] for r in alone[c]] for c in CORPORA}
-    from corroborator.evaluation.stance import score_predictions
-
-    out["whole-body LightGBM baseline (rebuilt, FNC-1 + ARC)"] = {
+    return {"whole-body LightGBM baseline (rebuilt, FNC-1 + ARC)": {
         c: {"relative": round(s["fnc_score"], 4), "macro_f1": round(s["macro_f1"], 4),
             "disagree_f1": round(s["per_class_f1"]["disagree"], 4), "n": s["n"]}
-        for c in CORPORA for s in [score_predictions(gold[c], pred[c])]}
-    exp = Experiment(True)
-    models, weights, _ = exp.train(list(CORPORA), final=False)
-    extra = {}
-    for side in ("tune", "test"):
-        for corpus in CORPORA:
-            part = exp.split(corpus, side)
-            for (h, b, _), p in zip(part.rows, predict_both(models, part.x, weights),
-                                    strict=True):
-                extra[(side, corpus, h, str(b))] = p
-    stacked = {}
-    for side, data in (("tune", tune), ("test", test)):
-        rows = _row_keys(side)
-        wb = np.array([extra[(side, *k)] for k in rows], dtype=np.float32)
-        stacked[side] = dict(data, x=np.hstack([data["x"], wb]))
-    mask = np.ones(stacked["tune"]["x"].shape[1], dtype=bool)
-    model, _ = fit_masked(stacked["tune"], mask, True)
-    out["+ passage stance head + whole-body model (stacked; bench only)"] = per_corpus(
-        stacked["test"], labels(model, stacked["test"]["x"], stacked["test"]["denial"]))
-    return out
-
-
-def _row_keys(side: str) -> list[tuple[str, str, str]]:
-    """(corpus, headline, Body ID) of each row of a side, in the order featurize keeps."""
-    from corroborator.evaluation.stance import load_split
-    from train_verdict import CORPORA, DATA
-
-    keys = []
-    for corpus in CORPORA:
-        rows, _, _ = load_split(corpus, side, DATA)
-        keys.extend((corpus, h, str(b)) for h, b, _ in rows)
-    return keys
+        for c in CORPORA for s in [score_predictions(gold[c], pred[c])]}}
 
 
 def speed_figures() -> dict:

@@ -38,6 +38,8 @@ C = 1.0
 FOLDS = 5
 CLASS_WEIGHT = {"agree": 1.0, "disagree": 2.5, "discuss": 1.0, "unrelated": 1.0}
 CORPORA = ("fnc1", "arc")
+BLENDS = (0.25, 0.4, 0.5, 0.6, 0.75)   # verdict model's share of the log-probabilities
+WEIGHT_GRID = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 
 PASSAGE = ("ps_agree", "ps_disagree", "ps_discuss", "ps_unrelated", "ps_disagree_x_rel",
            "ps_agree_x_plain")
@@ -51,6 +53,13 @@ VARIANTS: dict[str, dict] = {
     "+ passage stance head, no denial rule": {"drop": (), "rule": False},
     "passage stance head + overlap only": {
         "keep": ("bias", "best_cos", "best_shared", "body_frac") + PASSAGE, "rule": False},
+    # the same features blended with the whole-article model (wholebody); blend on tune
+    "passage stance head + overlap, blended with the whole-article model": {
+        "keep": ("bias", "best_cos", "best_shared", "body_frac") + PASSAGE, "rule": False,
+        "blend": BLENDS},
+    "+ passage stance head, blended with the whole-article model": {
+        "drop": (), "rule": False, "blend": BLENDS},
+    "whole-article model alone": {"drop": (), "rule": False, "blend": (0.0,)},
 }
 
 
@@ -142,14 +151,11 @@ def fit(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return full
 
 
-def labels(model, x: np.ndarray, denial: np.ndarray) -> list[str]:
-    from corroborator.corroboration.judgement import STANCES, decide_label
-
-    out = []
-    for p, d in zip(model.probabilities(x), denial, strict=True):
-        probs = {s: float(v) for s, v in zip(STANCES, p, strict=True)}
-        out.append(decide_label(probs, bool(d), model)[0])
-    return out
+def labels(model, x: np.ndarray, denial: np.ndarray,
+           whole: np.ndarray | None = None) -> list[str]:
+    """The labels the product gives: the model's probabilities blended with the
+    whole-article model's (`whole`), then the weighted decision."""
+    return _labels_from_probs(model, model.combine(model.probabilities(x), whole), denial)
 
 
 def cv_probabilities(x, y, groups, mask) -> np.ndarray:
@@ -163,19 +169,27 @@ def cv_probabilities(x, y, groups, mask) -> np.ndarray:
     return probs
 
 
-def choose_thresholds(probs, data, rule: bool) -> tuple[float, float, float]:
-    """Dispute and agree thresholds with the best mean macro-F1 over the corpora."""
+def choose_weights(probs, data, rule: bool) -> tuple[float, ...]:
+    """Per-stance decision weights with the best :func:`objective` (coordinate search)."""
     from corroborator.corroboration.judgement import FEATURES, VerdictModel
 
-    best = (-1.0, 0.5, 0.5)
-    for dispute in np.arange(0.2, 0.81, 0.05):
-        for agree in np.arange(0.3, 0.71, 0.05):
-            model = VerdictModel(np.zeros((4, len(FEATURES))), float(dispute),
-                                 float(dispute) * 0.6, float(agree), denial_rule=rule)
-            f1 = mean_macro_f1(data, _labels_from_probs(model, probs, data["denial"]))
-            if f1 > best[0]:
-                best = (f1, float(dispute), float(agree))
-    return round(best[1], 2), round(best[1] * 0.6, 2), round(best[2], 2)
+    weights = [1.0, 1.0, 1.0, 1.0]
+
+    def score(k: int, value: float) -> float:
+        trial = tuple(weights[:k] + [value] + weights[k + 1:])
+        model = VerdictModel(np.zeros((4, len(FEATURES))), trial, denial_rule=rule)
+        return objective(data, _labels_from_probs(model, probs, data["denial"]))
+
+    for _ in range(2):
+        for k in range(4):
+            weights[k] = max(WEIGHT_GRID, key=lambda v, k=k: score(k, v))
+    return tuple(weights)
+
+
+def blended(model_probs: np.ndarray, whole: np.ndarray | None, blend: float) -> np.ndarray:
+    from corroborator.corroboration.judgement import FEATURES, VerdictModel
+
+    return VerdictModel(np.zeros((4, len(FEATURES))), blend=blend).combine(model_probs, whole)
 
 
 def _labels_from_probs(model, probs, denial) -> list[str]:
@@ -232,29 +246,65 @@ def mean_macro_f1(data, pred: list[str]) -> float:
     return float(np.mean([s["macro_f1"] for s in scores.values()]))
 
 
+def objective(data, pred: list[str]) -> float:
+    """What the verdicts are judged on, averaged over the corpora: relative score,
+    macro-F1 and disagree F1 (issue 19's held-out figures)."""
+    scores = per_corpus(data, pred)
+    return float(np.mean([s["relative"] + s["macro_f1"] + s["disagree_f1"]
+                          for s in scores.values()]))
+
+
 def combined(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     keys = set.intersection(*(set(p) for p in parts))
     return {k: np.concatenate([p[k] for p in parts]) for k in sorted(keys)}
 
 
 def fit_variant(name: str, tune: dict[str, np.ndarray]):
-    """The variant's model fitted on all tune rows, thresholds from CV, and its CV scores."""
+    """The variant's model fitted on all tune rows, blend and weights from CV, and its CV
+    scores."""
     variant = VARIANTS[name]
-    return fit_masked(tune, columns(variant), variant["rule"])
+    return fit_masked(tune, columns(variant), variant["rule"], variant.get("blend", (1.0,)))
 
 
-def fit_masked(tune: dict[str, np.ndarray], mask: np.ndarray, rule: bool):
+def fit_masked(tune: dict[str, np.ndarray], mask: np.ndarray, rule: bool,
+               blends: tuple[float, ...] = (1.0,)):
     """A model over the `mask` columns of ``tune["x"]`` (which may hold more columns than
-    FEATURES, for experiments), thresholds from story-grouped CV, and its CV scores."""
+    FEATURES, for experiments); the blend with the whole-article model (``tune["whole"]``)
+    and the decision weights from story-grouped CV, and its CV scores."""
     from corroborator.corroboration.judgement import VerdictModel
 
     probs = cv_probabilities(tune["x"], tune["y"], tune["story"], mask)
-    dispute, unclear, agree = choose_thresholds(probs, tune, rule)
-    model = VerdictModel(fit(tune["x"], tune["y"], mask), dispute, unclear, agree,
-                         name="verdict-lr.v2", denial_rule=rule,
-                         status_threshold=status_threshold(probs, tune["y"]))
-    cv = per_corpus(tune, _labels_from_probs(model, probs, tune["denial"]))
+    whole = tune.get("whole")
+    best = None
+    for blend in blends if whole is not None else (1.0,):
+        mixed = blended(probs, whole, blend)
+        weights = choose_weights(mixed, tune, rule)
+        trial = VerdictModel(np.zeros((4, tune["x"].shape[1])), weights, blend=blend,
+                             denial_rule=rule)
+        score = objective(tune, _labels_from_probs(trial, mixed, tune["denial"]))
+        log(f"  blend {blend}: weights {weights}, objective {score:.4f}")
+        if best is None or score > best[0]:
+            best = (score, blend, weights, mixed)
+    _, blend, weights, mixed = best
+    status = status_threshold(mixed, tune["y"])
+    model = VerdictModel(fit(tune["x"], tune["y"], mask), weights,
+                         unclear_threshold=round(status * 0.6, 3), status_threshold=status,
+                         blend=blend, name="verdict-lr.v3", denial_rule=rule)
+    cv = per_corpus(tune, _labels_from_probs(model, mixed, tune["denial"]))
     return model, cv
+
+
+def wholebody_probs(side: str) -> np.ndarray | None:
+    """The shipped whole-article model's probabilities on a side's rows (in featurize's
+    row order), from train_wholebody's cached features; None where it is not shipped."""
+    from corroborator.corroboration.wholebody import get_wholebody_model
+    from train_wholebody import featurize as wb_featurize
+
+    model = get_wholebody_model()
+    if model is None:
+        return None
+    parts = [wb_featurize(c, side, model.space) for c in CORPORA]
+    return model.predict_rows(np.vstack([p["x"] for p in parts]))
 
 
 def main() -> None:
@@ -268,14 +318,19 @@ def main() -> None:
     from corroborator.corroboration.judgement import MODEL_PATH
 
     tune = combined([featurize(c, "tune", args.nli_dir, args.limit) for c in CORPORA])
+    whole = None if args.limit else wholebody_probs("tune")
+    if whole is not None:
+        tune["whole"] = whole
     table, models = {}, {}
     for name in VARIANTS:
         models[name], table[name] = fit_variant(name, tune)
         log(f"CV on tune, {name}: {table[name]}")
-    best = max(table, key=lambda n: np.mean([s["macro_f1"] for s in table[n].values()]))
+    best = max(table, key=lambda n: np.mean([s["relative"] + s["macro_f1"] + s["disagree_f1"]
+                                             for s in table[n].values()]))
     model = models[best]
     model.meta = {"data": "FNC-1 tune stories + ARC tune topics (load_split)",
                   "rows": len(tune["y"]), "C": C, "class_weight": CLASS_WEIGHT,
+                  "selection": "mean over corpora of relative + macro-F1 + disagree F1",
                   "variant": best, "cv_on_tune": table}
     log(f"chosen: {best}")
     if args.dry_run:

@@ -70,6 +70,12 @@ def predicate_concepts(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def concept_sequence(text: str) -> list[str]:
+    """The content concepts of `text` in reading order, repeats kept (for term counts and
+    bigrams)."""
+    return [c for c in map(concept, _TOKEN.findall(text)) if c]
+
+
 @lru_cache(maxsize=200_000)
 def concepts(text: str) -> frozenset[str]:
     """The set of content concepts in `text` (cached: stories compare the same sentences

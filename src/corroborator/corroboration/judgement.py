@@ -25,11 +25,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from corroborator.align import NEGATION, same_polarity
 from corroborator.align.lexical import concepts
+from corroborator.corroboration.cues import (  # noqa: F401  (re-exported: the rules' vocabulary)
+    DEBUNK,
+    DENIAL,
+    EXPLICIT_DENIAL,
+    HEDGE,
+    REPORT_FRAME,
+)
 from corroborator.corroboration.quantities import (
     quantity_conflict,
     same_time_frame,
@@ -43,36 +51,10 @@ CANDIDATES = 3                 # sentences per (claim, article) sent to the infe
 MIN_RELATED_SHARED = 2         # shared concepts for a sentence to be a candidate at all...
 MIN_RELATED_COSINE = 0.45      # ...or this cosine
 
-DEBUNK = re.compile(
-    r"\b(hoax(?:es)?|fake|phony|phoney|fabricat\w+|made[- ]up|debunk\w*|myth|satir\w+|"
-    r"untrue|not true|false(?:ly)?|baseless|unfounded|no evidence|no truth|"
-    r"not (?:accurate|correct|real|genuine|authentic)|misinformation|disinformation|"
-    r"(?:is|was|are|were) (?:still |actually |in fact |very much )?alive|alive and well|rumou?rs? (?:are|were|is|was) (?:false|untrue|wrong))\b",
-    re.IGNORECASE)
-DENIAL = re.compile(
-    r"\b(den(?:y|ies|ied|ying)|refut\w+|reject\w*|dismiss\w*|rebut\w*|disput\w+|"
-    r"contradict\w*|retract\w*|walk(?:ed|s)? back|no plans?|not (?:been )?(?:made|decided|"
-    r"final|signed)|unsigned|could ?n[o']t (?:confirm|verify)|cannot (?:confirm|verify)|"
-    r"unable to (?:confirm|verify)|has not|have not|had not|did not|does not|do not|never|(?:is|was|are|were) not|isn't|wasn't|weren't|aren't|hasn't|haven't|didn't|doesn't)\b",
-    re.IGNORECASE)
-EXPLICIT_DENIAL = re.compile(
-    r"\b(den(?:y|ies|ied|ying)|disput(?:ed|es|ing)|refut(?:ed|es|ing)|rebut\w*|"
-    r"reject(?:ed|s|ing) (?:the )?(?:claims?|reports?|allegations?|suggestions?)|"
-    r"hoax(?:es)?|fake|phony|phoney|debunk\w*|untrue|not true|no evidence|baseless|"
-    r"unfounded|(?:is|was|are|were) (?:still |actually |in fact )?alive)\b",
-    re.IGNORECASE)
 EXPLICIT_MIN_SHARED = 0.5      # of the claim's concepts, for an explicit denial to count
 RULE_DENIAL_PROBABILITY = 0.6  # hand-set, not calibrated: an explicit denial of the claim
 RULE_REASON = "explicitly denies or debunks it"
-REPORT_FRAME = re.compile(
-    r"\b(claim(?:s|ed)?|report(?:s|ed)?|rumou?r(?:s|ed)?|stor(?:y|ies)|quote|post(?:s|ed)?|"
-    r"article|tweet(?:s|ed)?|viral|circulat\w+|purport\w*|alleg\w+|supposed\w*)\b",
-    re.IGNORECASE)
-HEDGE = re.compile(
-    r"\b(reportedly|allegedly|purportedly|apparently|supposedly|rumou?r\w*|unconfirmed|"
-    r"unverified|may|might|could|appears? to|seems? to|is said to|are said to|claims?|"
-    r"according to (?:unnamed|anonymous)|sources say)\b",
-    re.IGNORECASE)
+
 
 
 @dataclass
@@ -320,29 +302,45 @@ def body_fraction(wanted: frozenset[str], sentence_concepts: Sequence[frozenset[
 
 @dataclass
 class VerdictModel:
-    """Multinomial logistic weights over :data:`FEATURES` and the decision thresholds."""
+    """Multinomial logistic weights over :data:`FEATURES`, the blend with the whole-article
+    model, and the decision weights and thresholds.
+
+    The label is the stance with the largest ``probability * class weight`` (the weights
+    trade precision between the stances; they are chosen on held-out tune stories). The
+    probabilities shown are the blend, unweighted."""
 
     weights: np.ndarray            # (len(STANCES), len(FEATURES))
-    dispute_threshold: float = 0.5
-    unclear_threshold: float = 0.3
-    agree_threshold: float = 0.5
+    class_weights: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0)   # per STANCES, for the label
+    unclear_threshold: float = 0.3  # a claim group is unclear from this P(disagree)...
+    status_threshold: float = 0.5   # ...and disputed from this one
+    blend: float = 1.0              # weight of this model's log-probabilities; the
+    #                                 whole-article model (wholebody) gets 1 - blend
     name: str = "verdict-lr.v1"
     meta: dict = field(default_factory=dict)
-    status_threshold: float = 0.5   # a claim group is disputed from this P(disagree)
     denial_rule: bool = True        # an explicit denial of the claim disputes it by rule
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """This model's own (agree, disagree, discuss, unrelated) probabilities."""
         z = rows @ self.weights.T
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
 
+    def combine(self, own: np.ndarray, whole: np.ndarray | None) -> np.ndarray:
+        """The geometric blend of this model's probabilities with the whole-article
+        model's (``own`` alone where that model is absent or the blend is 1)."""
+        if whole is None or self.blend >= 1.0:
+            return own
+        z = (self.blend * np.log(np.clip(own, 1e-6, 1.0))
+             + (1.0 - self.blend) * np.log(np.clip(whole, 1e-6, 1.0)))
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        return p / p.sum(axis=1, keepdims=True)
+
     def to_json(self) -> dict:
         return {"name": self.name, "features": list(FEATURES), "stances": list(STANCES),
                 "weights": np.round(self.weights, 5).tolist(),
-                "dispute_threshold": self.dispute_threshold,
-                "unclear_threshold": self.unclear_threshold,
-                "agree_threshold": self.agree_threshold,
+                "class_weights": [round(float(w), 4) for w in self.class_weights],
+                "blend": self.blend, "unclear_threshold": self.unclear_threshold,
                 "status_threshold": self.status_threshold, "denial_rule": self.denial_rule,
                 "meta": self.meta}
 
@@ -355,10 +353,9 @@ class VerdictModel:
         weights = np.zeros((len(STANCES), len(FEATURES)), dtype=np.float32)
         for j, name in enumerate(data["features"]):
             weights[:, FEATURES.index(name)] = stored[:, j]
-        return cls(weights, data["dispute_threshold"],
-                   data["unclear_threshold"], data["agree_threshold"], data["name"],
-                   data.get("meta", {}),
-                   data.get("status_threshold", data["dispute_threshold"]),
+        return cls(weights, tuple(float(w) for w in data.get("class_weights", (1.0,) * 4)),
+                   float(data["unclear_threshold"]), float(data["status_threshold"]),
+                   float(data.get("blend", 1.0)), data["name"], data.get("meta", {}),
                    bool(data.get("denial_rule", True)))
 
 
@@ -407,16 +404,12 @@ def decide(probabilities: np.ndarray, candidates: Sequence[Candidate],
 
 def decide_label(probs: dict[str, float], explicit_denial: bool,
                  model: VerdictModel) -> tuple[str, bool]:
-    """(label, decided by the explicit-denial rule) from the model's probabilities."""
-    if explicit_denial and model.denial_rule and probs["disagree"] < model.dispute_threshold:
+    """(label, decided by the explicit-denial rule) from the blended probabilities: the
+    stance with the largest weighted probability."""
+    weighted = {s: probs[s] * w for s, w in zip(STANCES, model.class_weights, strict=True)}
+    label = max(STANCES, key=lambda s: weighted[s])
+    if explicit_denial and model.denial_rule and label != "disagree":
         return "disagree", True
-    if probs["disagree"] >= model.dispute_threshold:
-        return "disagree", False
-    if probs["agree"] >= model.agree_threshold:
-        return "agree", False
-    label = max(("agree", "discuss", "unrelated"), key=lambda s: probs[s])
-    if probs["disagree"] > probs[label] and probs["disagree"] >= model.unclear_threshold:
-        label = "discuss"
     return label, False
 
 
@@ -455,6 +448,7 @@ class ArticleView:
     debunk_rate: float = 0.0
     hedge_rate: float = 0.0
     title: str = ""
+    whole: Any = field(default=None, repr=False, compare=False)   # wholebody.Body, lazily
 
 
 @dataclass
@@ -516,8 +510,34 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
     rows, cands = judge_features(pairs, nli, budget)
     if not rows:
         return []
-    probs = model.probabilities(np.vstack(rows))
+    whole = wholebody_probabilities(pairs) if model.blend < 1.0 else None
+    probs = model.combine(model.probabilities(np.vstack(rows)), whole)
     return [decide(p, c, model) for p, c in zip(probs, cands, strict=True)]
+
+
+def wholebody_probabilities(pairs: Sequence[tuple[ClaimView, ArticleView]]
+                            ) -> np.ndarray | None:
+    """The whole-article model's probabilities for each pair (None where it is not
+    shipped); each article is prepared once and kept on its view."""
+    from corroborator.corroboration.wholebody import get_wholebody_model, prepare_body
+
+    model = get_wholebody_model()
+    if model is None:
+        return None
+    claims: dict[int, int] = {}
+    bodies: dict[int, int] = {}
+    claim_rows, body_rows, index = [], [], []
+    for claim, article in pairs:
+        if id(claim) not in claims:
+            claims[id(claim)] = len(claim_rows)
+            claim_rows.append((claim.text, claim.vector))
+        if id(article) not in bodies:
+            bodies[id(article)] = len(body_rows)
+            if article.whole is None:
+                article.whole = prepare_body(article.sentences, article.vectors, model.space)
+            body_rows.append(article.whole)
+        index.append((claims[id(claim)], bodies[id(article)]))
+    return model.predict(claim_rows, body_rows, index)
 
 
 def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
