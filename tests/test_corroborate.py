@@ -97,6 +97,28 @@ def test_a_weak_dispute_shown_as_discussion_counts_again_once_the_claim_is_dispu
     assert weak.label == "disagree"
 
 
+def test_a_weak_agreement_does_not_corroborate_but_the_claims_maker_still_counts():
+    """An article that does not make the claim corroborates it only from the model's
+    corroboration threshold; the status is the same however often it is derived."""
+    from corroborator.corroboration.judgement import get_verdict_model
+    from corroborator.corroboration.story import WEAK_AGREEMENT, _status
+    from corroborator.models import Claim, ClaimGroup
+
+    model = get_verdict_model()
+    assert model.corroborate_threshold > 0
+    claim = Claim("a", 0, "The Eastgate plant will close on June 4.")
+    maker = Stance("a", "g", "agree", 0.2, claim.text, probabilities={"agree": 0.2})
+    weak = Stance("b", "g", "agree", 0.5, "The plant may close.",
+                  probabilities={"agree": model.corroborate_threshold - 0.1})
+    group = ClaimGroup("g", claim.text, [claim], [maker, weak])
+    for _ in range(2):
+        assert _status(group, {}, model)[0] == "single-source"
+        assert maker.label == "agree" and weak.label == "discuss"
+        assert WEAK_AGREEMENT in weak.reasons
+    weak.probabilities["agree"] = model.corroborate_threshold + 0.1
+    assert _status(group, {}, model)[0] == "corroborated" and weak.label == "agree"
+
+
 def test_reconciling_again_changes_nothing():
     from corroborator.corroboration.story import _reconcile
 

@@ -200,24 +200,30 @@ def _labels_from_probs(model, probs, denial) -> list[str]:
 
 
 STATUS_PRECISION = 0.7   # a disputed claim should really be disputed this often (issue 19)
+CORROBORATE_PRECISION = 0.85   # an article counted as corroborating should really agree
 
 
-def status_threshold(probs: np.ndarray, y: np.ndarray) -> float:
-    """The lowest P(disagree) at which the cross-validated disagree predictions on the tune
-    rows reach :data:`STATUS_PRECISION` (a claim group is disputed, and an article that
-    makes a claim disputes it, only from there); where no threshold with 20 predictions
-    reaches it, the one with the best precision."""
+def status_threshold(probs: np.ndarray, y: np.ndarray, stance: str = "disagree",
+                     target: float = STATUS_PRECISION, labels: np.ndarray | None = None
+                     ) -> float:
+    """The lowest P(`stance`) at which the cross-validated predictions on the tune rows
+    (those labelled `stance`, where `labels` are given) reach precision `target`: a claim
+    group is disputed (P(disagree), 0.70), and a judged article corroborates it (P(agree),
+    0.85), only from there. Where no threshold with 20 predictions reaches it, the one with
+    the best precision."""
     from corroborator.corroboration.judgement import STANCES
 
-    p = probs[:, STANCES.index("disagree")]
-    gold = y == STANCES.index("disagree")
+    k = STANCES.index(stance)
+    p = probs[:, k]
+    gold = y == k
+    shown = np.ones(len(y), dtype=bool) if labels is None else labels == k
     best = (-1.0, 0.95)
     for t in np.arange(0.3, 0.96, 0.025):
-        chosen = p >= t
+        chosen = shown & (p >= t)
         if chosen.sum() < 20:
             continue
         precision = float(gold[chosen].mean())
-        if precision >= STATUS_PRECISION:
+        if precision >= target:
             return round(float(t), 3)
         best = max(best, (precision, round(float(t), 3)))
     return best[1]      # the target is out of reach: the most precise threshold
@@ -287,9 +293,12 @@ def fit_masked(tune: dict[str, np.ndarray], mask: np.ndarray, rule: bool,
             best = (score, blend, weights, mixed)
     _, blend, weights, mixed = best
     status = status_threshold(mixed, tune["y"])
+    shown = (mixed * np.array(weights)).argmax(axis=1)
+    corroborate = status_threshold(mixed, tune["y"], "agree", CORROBORATE_PRECISION, shown)
     model = VerdictModel(fit(tune["x"], tune["y"], mask), weights,
                          unclear_threshold=round(status * 0.6, 3), status_threshold=status,
-                         blend=blend, name="verdict-lr.v3", denial_rule=rule)
+                         blend=blend, name="verdict-lr.v3", denial_rule=rule,
+                         corroborate_threshold=corroborate)
     cv = per_corpus(tune, _labels_from_probs(model, mixed, tune["denial"]))
     return model, cv
 

@@ -318,6 +318,7 @@ class VerdictModel:
     name: str = "verdict-lr.v1"
     meta: dict = field(default_factory=dict)
     denial_rule: bool = True        # an explicit denial of the claim disputes it by rule
+    corroborate_threshold: float = 0.0   # P(agree) a judged article needs to corroborate
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """This model's own (agree, disagree, discuss, unrelated) probabilities."""
@@ -342,7 +343,7 @@ class VerdictModel:
                 "class_weights": [round(float(w), 4) for w in self.class_weights],
                 "blend": self.blend, "unclear_threshold": self.unclear_threshold,
                 "status_threshold": self.status_threshold, "denial_rule": self.denial_rule,
-                "meta": self.meta}
+                "corroborate_threshold": self.corroborate_threshold, "meta": self.meta}
 
     @classmethod
     def from_json(cls, data: dict) -> VerdictModel:
@@ -356,7 +357,8 @@ class VerdictModel:
         return cls(weights, tuple(float(w) for w in data.get("class_weights", (1.0,) * 4)),
                    float(data["unclear_threshold"]), float(data["status_threshold"]),
                    float(data.get("blend", 1.0)), data["name"], data.get("meta", {}),
-                   bool(data.get("denial_rule", True)))
+                   bool(data.get("denial_rule", True)),
+                   float(data.get("corroborate_threshold", 0.0)))
 
 
 @cache

@@ -71,6 +71,7 @@ __all__ = ["check_claim", "corroborate_articles", "corroborate_story", "is_claim
 RULE_DISPUTE_PROBABILITY = {"negation": 0.6, "number": 0.7, "date": 0.7}
 STATUS_ORDER = {"disputed": 0, "corroborated": 1, "unclear": 2, "single-source": 3}
 WEAK_DISPUTE = "too weak to dispute the claim"
+WEAK_AGREEMENT = "too weak to corroborate the claim"
 LOADED_ARTICLES = 64     # extractions kept in memory while a story is folded
 
 
@@ -283,13 +284,25 @@ def _unique(articles: Sequence[Article], extractions: Mapping[str, Extraction],
 
 def _status(group: ClaimGroup, duplicates: Mapping[str, str], model) -> tuple[str, int]:
     """Disputed from the model's status threshold; a weaker dispute leaves it unclear
-    (its disagreeing stances are shown as discussing, marked :data:`WEAK_DISPUTE`). The
+    (its disagreeing stances are shown as discussing, marked :data:`WEAK_DISPUTE`). An
+    article that does not make the claim corroborates it only from the model's
+    corroboration threshold (weaker agreement is shown as discussion, marked
+    :data:`WEAK_AGREEMENT`). The
     result depends on the stances alone, not on earlier calls: a stance shown as
     discussing becomes a dispute again once the group is disputed."""
     for s in group.stances:
         if WEAK_DISPUTE in s.reasons:
             s.label = "disagree"
             s.reasons = [r for r in s.reasons if r != WEAK_DISPUTE]
+        if WEAK_AGREEMENT in s.reasons:
+            s.label = "agree"
+            s.reasons = [r for r in s.reasons if r != WEAK_AGREEMENT]
+    makers = {c.article_id for c in group.claims}
+    for s in group.stances:
+        if (s.label == "agree" and s.article_id not in makers
+                and s.probabilities.get("agree", 1.0) < model.corroborate_threshold):
+            s.label = "discuss"
+            s.reasons = [*s.reasons, WEAK_AGREEMENT]
     agree = {_source_key(s.article_id, group, duplicates) for s in group.stances
              if s.label == "agree"}
     others = [s for s in group.stances if s.label != "agree"]
