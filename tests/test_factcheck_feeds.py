@@ -75,16 +75,26 @@ def atom_with_review() -> bytes:
         f"<content type='html'>{escape(JSONLD_BODY)}</content></entry></feed>").encode()
 
 
+def links_feed(base: str, checks: list[str]) -> bytes:
+    """A feed whose items only link to fact-check pages (``/check/NAME.html``)."""
+    items = "".join(f"<item><title>Check {name}</title><link>{base}/check/{name}.html</link>"
+                    "<description>Did it happen?</description></item>" for name in checks)
+    return ("<rss version='2.0'><channel><title>Riverton Fact Desk</title>"
+            f"{items}</channel></rss>").encode()
+
+
 class FactServer:
     """Serves ``pages`` by path on 127.0.0.1 (robots.txt allows everything)."""
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[str, bytes]] = {
             "/robots.txt": ("text/plain", b"User-agent: *\nAllow: /\n")}
-        pages = self.pages
+        self.hits: dict[str, int] = {}
+        pages, hits = self.pages, self.hits
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                hits[self.path] = hits.get(self.path, 0) + 1
                 kind, body = pages.get(self.path, ("text/plain", b""))
                 self.send_response(200 if self.path in pages else 404)
                 self.send_header("Content-Type", kind)
@@ -111,10 +121,8 @@ def server() -> Iterator[FactServer]:
     served.pages["/checks.xml"] = ("application/rss+xml", rss_with_reviews())
     served.pages["/desk.atom"] = ("application/atom+xml", atom_with_review())
     served.pages["/check/warning.html"] = ("text/html", (PAGES / "jsonld.html").read_bytes())
-    served.pages["/links.xml"] = ("application/rss+xml", (
-        "<rss version='2.0'><channel><title>Riverton Fact Desk</title><item>"
-        f"<title>Warning check</title><link>{served.url}/check/warning.html</link>"
-        "<description>Did engineers warn?</description></item></channel></rss>").encode())
+    served.pages["/check/toll.html"] = ("text/html", (PAGES / "microdata.html").read_bytes())
+    served.pages["/links.xml"] = ("application/rss+xml", links_feed(served.url, ["warning"]))
     yield served
     served.close()
 
@@ -181,3 +189,18 @@ def test_watch_stores_reviews_from_a_feed(server: FactServer, tmp_path: Path) ->
                                        "--once", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert _reviews(db) == _page_reviews(tmp_path)
+
+
+def test_watch_follows_links_to_fact_checks_once(server: FactServer, tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    args = ["watch", f"{server.url}/links.xml", "--db", str(db), "--once", "--workers", "1",
+            "--follow-links"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert [r[3] for r in _reviews(db)] == ["false"]
+    server.pages["/links.xml"] = ("application/rss+xml",
+                                  links_feed(server.url, ["warning", "toll"]))
+    second = CliRunner().invoke(main, args)
+    assert second.exit_code == 0, second.output
+    assert _reviews(db) == _page_reviews(tmp_path)
+    assert server.hits["/check/warning.html"] == 1 and server.hits["/check/toll.html"] == 1

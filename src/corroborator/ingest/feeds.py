@@ -14,7 +14,7 @@ only: the article text always comes from the sanitized entry, and nothing is exe
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 import feedparser
@@ -49,6 +49,7 @@ def read_feed(
     options: IngestOptions | None = None,
     follow_links: bool = False,
     base_url: str | None = None,
+    known_links: Container[str] = (),
 ) -> Iterator[Result]:
     """Yield one Article per feed entry, or InputErrors.
 
@@ -58,6 +59,8 @@ def read_feed(
         options: Fetch settings for followed links; ``fetch_linked_pages`` turns following on.
         follow_links: Fetch each entry's link and parse that page instead of the entry text.
         base_url: The feed's own URL, used to resolve relative entry links.
+        known_links: When following links, entries whose link is among these (pages
+            already stored, as ``watch`` passes) are skipped, not fetched again.
 
     Returns:
         An iterator of Articles (``format`` "rss" or "atom", or "url" for followed pages).
@@ -83,6 +86,8 @@ def read_feed(
     budget = _FollowBudget(options) if follow else None
     reviews = _entry_reviews(raw, headers, len(parsed.entries))
     for number, entry in enumerate(parsed.entries, start=1):
+        if follow and entry.get("link") in known_links:
+            continue
         skip = budget.why_not(entry.get("link")) if budget and entry.get("link") else "off"
         if skip is None:
             result = _followed(entry, source, options, feed_title)
