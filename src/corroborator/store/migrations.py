@@ -149,6 +149,8 @@ GROUP BY coalesce(a.outlet, '(unknown outlet)');
 """
 
 # 0015: each internal table rebuilt without its foreign key (same columns, same rowids).
+# The rebuild lists their columns: a migration that adds a column to one of them must
+# come after 0015 in MIGRATIONS (or add it here too).
 _INTERNAL_TABLES = {
     "article_vectors": """article_id TEXT PRIMARY KEY,
         model TEXT NOT NULL,
