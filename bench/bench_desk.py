@@ -148,7 +148,9 @@ def main() -> None:
         db = Path(tmp) / "desk.db"
         seconds = build(db, args.articles)
         app = create_app(db)
-        biggest = "story00008"  # 9 articles
+        with open_store(db, readonly=True) as store:  # a 9-article story
+            biggest = store.query("SELECT id FROM stories ORDER BY n_articles DESC, id "
+                                  "LIMIT 1")[0][0]
         pages = ["/", "/?sort=disputed&disputed=1&min_sources=3",
                  "/?outlet=Outlet+07&since=2024-03-01&until=2024-09-30&sort=size",
                  "/?singles=1&language=en&offset=100", "/api/stories?sort=size",

@@ -1,23 +1,33 @@
-"""Web app speed: one 200-article story page, and paging through 100,000 stories.
+"""Web app speed: every page at 2,000 articles, one 200-article story page, and paging
+through 100,000 stories.
 
-Builds a synthetic database through the Store's public write methods (a story of
-200 articles from 40 outlets with sentences, entities, quotes, claims, signals,
-30 claim groups and a stance from every article; plus 100,000 small stories),
-then times pages rendered in-process (the app's ASGI call, no network): the
-median of several runs each. The stories list must read one page, never all rows.
-Writes docs/benchmarks/web.md.
+Pages at 2,000 articles (``--articles``): bench_desk.py's synthetic database (40
+outlets, stories of 1 to 9 articles, alerts, fact-checks); each page is timed in-process
+(wall and CPU) and over HTTP from a real server on 127.0.0.1, median of several runs
+after a warm-up, with the machine's load (``uptime``) before and after. Writes
+docs/benchmarks/web_pages.md.
 
-Run: .venv/bin/python bench/bench_web.py [--stories 100000] [--repeat 9]
+Big story and deep paging (``--stories``): a synthetic database written through the
+Store's public write methods (a story of 200 articles from 40 outlets with sentences,
+entities, quotes, claims, signals, 30 claim groups and a stance from every article;
+plus 100,000 small stories), pages rendered in-process (the app's ASGI call, no
+network). The stories list must read one page, never all rows. Writes
+docs/benchmarks/web.md.
+
+Run: .venv/bin/python bench/bench_web.py [--articles 2000] [--stories 100000] [--repeat 9]
+(``--stories 0`` or ``--articles 0`` skips that part.)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import platform
 import resource
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -39,6 +49,7 @@ from corroborator.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "benchmarks" / "web.md"
+PAGES_OUT = ROOT / "docs" / "benchmarks" / "web_pages.md"
 BIG_STORY = "big-story-0001"
 N_ARTICLES, N_OUTLETS, N_GROUPS, N_SENTENCES = 200, 40, 30, 15
 BUDGET_MS = 300.0
@@ -159,10 +170,127 @@ def time_with_sort_indexes(db: Path, paths: list[str], repeat: int) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--pages-out", type=Path, default=PAGES_OUT)
     args = parser.parse_args()
+    if args.articles:
+        report = pages_report(args)
+        args.pages_out.parent.mkdir(parents=True, exist_ok=True)
+        args.pages_out.write_text(report, encoding="utf-8")
+        print(report)
+    if args.stories:
+        big_story(args)
+
+
+# -- every page at 2,000 articles ------------------------------------------------------------
+
+
+def _bench_desk():
+    """bench_desk.py (beside this file), whose synthetic database the pages are timed on."""
+    spec = importlib.util.spec_from_file_location("bench_desk",
+                                                  Path(__file__).with_name("bench_desk.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def page_paths(db: Path) -> list[str]:
+    """Every page of the app, on the largest story and its first two articles."""
+    with open_store(db, readonly=True) as store:
+        story = store.query("SELECT id FROM stories ORDER BY n_articles DESC, id LIMIT 1")[0][0]
+        first, second = [r[0] for r in store.query(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id "
+            "LIMIT 2", (story,))]
+    return ["/", "/?sort=disputed&disputed=1&min_sources=3",
+            "/?outlet=Outlet+07&since=2024-03-01&until=2024-09-30&sort=size",
+            "/?singles=1&language=en&offset=100", "/api/stories?sort=size",
+            f"/story/{story}", f"/api/story/{story}", f"/story/{story}/matrix",
+            f"/compare?a={first}&b={second}", f"/article/{first}", "/search?q=homes+damaged",
+            "/outlets", "/outlets/Outlet%2007", "/alerts", "/alerts.atom"]
+
+
+def time_in_process(app, path: str, repeat: int) -> tuple[float, float, int]:
+    """Median wall and CPU ms of `path` through the ASGI app, and its status."""
+    from corroborator.web import _request
+
+    status, _ = asyncio.run(_request(app, path))
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        asyncio.run(_request(app, path))
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu), status
+
+
+def time_over_http(client, base: str, path: str, repeat: int) -> float:
+    """Median wall ms of a GET of `path` from the real server at `base` (after a warm-up)."""
+    client.get(base + path)
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(base + path)
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
+
+
+def uptime() -> str:
+    """The machine's ``uptime`` line (its load averages)."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def pages_report(args) -> str:
+    """Time every page at `args.articles` articles; the Markdown report."""
+    import httpx
+
+    from corroborator.web import create_app
+    from corroborator.web.server import background_server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "pages.db"
+        seconds = _bench_desk().build(db, args.articles)
+        paths = page_paths(db)
+        load_before = uptime()
+        app = create_app(db)
+        rows = {p: time_in_process(app, p, args.repeat) for p in paths}
+        with background_server(db) as base, httpx.Client(timeout=30) as client:
+            http = {p: time_over_http(client, base, p, args.repeat) for p in paths}
+        load_after = uptime()
+    lines = [
+        f"# Every page at {args.articles:,} articles", "",
+        f"Command: `nice -n 15 .venv/bin/python bench/bench_web.py --articles {args.articles} "
+        f"--stories {args.stories} --repeat {args.repeat}`", "",
+        f"Database: bench_desk.py's synthetic one, {args.articles:,} articles from 40 outlets "
+        f"in stories of 1 to 9 articles, 500 alerts, 50 fact-checks (built in {seconds:.1f} s)."
+        f" Machine: {os.cpu_count()} CPU cores ({platform.machine()}), Python "
+        f"{platform.python_version()}, shared with other jobs.", "",
+        f"Load (`uptime`) before timing: `{load_before}`", "",
+        f"Load (`uptime`) after timing: `{load_after}`", "",
+        f"In-process: the app's ASGI call (no network), median of {args.repeat} runs after a "
+        "warm-up, wall and CPU (CPU is what the page costs whatever else runs; wall also "
+        "counts waiting for a core). HTTP: a GET from a real server on 127.0.0.1 (uvicorn, "
+        "one connection kept alive), median wall of as many runs.", "",
+        f"| page | median wall ms (in-process) | median CPU ms | median wall ms (HTTP) "
+        f"| status | wall under {BUDGET_MS:.0f} ms (HTTP) |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    lines += [f"| `{p}` | {w:.1f} | {c:.1f} | {http[p]:.1f} | {st} | "
+              f"{'✓' if http[p] < BUDGET_MS else '✗'} |" for p, (w, c, st) in rows.items()]
+    return "\n".join(lines) + "\n"
+
+
+# -- the 200-article story and deep paging ---------------------------------------------------
+
+
+def big_story(args) -> None:
+    """Time the big story and deep pages of 100,000 stories; write web.md."""
     from corroborator.web import create_app
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -497,10 +497,12 @@ def outlet(name: str | None, db: str | None, fmt: str) -> None:
               help="Most new articles taken from one source per poll.")
 @click.option("--ignore-robots", is_flag=True, help="Skip robots.txt (your own feeds only).")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes for analysis.")
+@click.option("--follow-links", is_flag=True,
+              help="Fetch the page each new feed entry links to (e.g. a fact-check).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 def watch(sources: tuple[str, ...], db: str | None, every: str, alerts_path: str | None,
           once: bool, timeout: float, max_items: int, ignore_robots: bool,
-          workers: int | None, fmt: str) -> None:
+          workers: int | None, follow_links: bool, fmt: str) -> None:
     """Poll feeds, pages and folders; ingest, analyze and alert on what changed.
 
     Each poll reports new stories, claims newly disputed or corroborated and new
@@ -526,7 +528,8 @@ def watch(sources: tuple[str, ...], db: str | None, every: str, alerts_path: str
     store = _open(db, create=True)
     stop = threading.Event()
     options = WatchOptions(timeout=timeout, max_items=max_items,
-                           respect_robots=not ignore_robots, workers=workers)
+                           respect_robots=not ignore_robots, workers=workers,
+                           follow_links=follow_links)
 
     def report(result: Any) -> None:
         for error in result.errors:

@@ -72,6 +72,9 @@ class WatchOptions:
         respect_robots: ask each site's robots.txt before fetching.
         workers: processes for analysis (None: all cores).
         user_agent: the ``User-Agent`` header.
+        follow_links: fetch the page each new feed entry links to (a fact-check page
+            with its ClaimReview, the full article), within ``timeout`` per poll of a
+            feed; pages already stored are not fetched again.
     """
 
     timeout: float = 10.0
@@ -80,6 +83,7 @@ class WatchOptions:
     respect_robots: bool = True
     workers: int | None = None
     user_agent: str = "corroborator-watch/0.1"
+    follow_links: bool = False
 
 
 @dataclass
@@ -238,7 +242,9 @@ def _read_url(db_path: Path, url: str, options: WatchOptions) -> SourceResult:
     from corroborator.ingest.robots import RobotsRules
 
     ingest_options = IngestOptions(timeout=options.timeout, max_bytes=options.max_bytes,
-                                   user_agent=options.user_agent)
+                                   user_agent=options.user_agent,
+                                   follow_deadline=options.timeout,
+                                   respect_robots=options.respect_robots)
     if options.respect_robots:
         refused = RobotsRules(ingest_options).allows(url)
         if refused:
@@ -247,7 +253,9 @@ def _read_url(db_path: Path, url: str, options: WatchOptions) -> SourceResult:
     status, headers, body, final_url = _conditional_get(url, etag, modified, options)
     if status == 304:
         return SourceResult(url, "not modified", etag=etag, last_modified=modified)
-    articles, errors = _parse_body(url, final_url, headers, body, ingest_options)
+    known = _stored_urls(db_path) if options.follow_links else frozenset()
+    articles, errors = _parse_body(url, final_url, headers, body, ingest_options,
+                                   options.follow_links, known)
     kept, truncated = articles[:options.max_items], len(articles) > options.max_items
     return SourceResult(url, "fetched", kept, errors,
                         etag=None if truncated else headers.get("etag"),
@@ -296,8 +304,18 @@ def _conditional_get(url: str, etag: str | None, modified: str | None,
         raise input_error(url, f"cannot fetch ({type(exc).__name__})") from None
 
 
+def _stored_urls(db_path: Path) -> frozenset[str]:
+    """The URLs of the stored articles (pages a followed feed need not fetch again)."""
+    from corroborator.store import open_store
+
+    with open_store(db_path, readonly=True) as store:
+        return frozenset(r[0] for r in store.query(
+            "SELECT url FROM articles WHERE url IS NOT NULL"))
+
+
 def _parse_body(url: str, final_url: str, headers: dict[str, str], body: bytes,
-                options: Any) -> tuple[list[Article], list[str]]:
+                options: Any, follow_links: bool = False,
+                known: frozenset[str] = frozenset()) -> tuple[list[Article], list[str]]:
     """Articles (and one line per bad entry) from a fetched feed, page, JSON or CSV."""
     from corroborator.ingest.decode import decode_bytes
     from corroborator.ingest.feeds import looks_like_feed, read_feed
@@ -306,7 +324,8 @@ def _parse_body(url: str, final_url: str, headers: dict[str, str], body: bytes,
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     head = body[:2048].decode("utf-8", errors="replace")
     if "rss" in content_type or "atom" in content_type or looks_like_feed(head):
-        results = read_feed(body, url, options, False, base_url=final_url)
+        results = read_feed(body, url, options, follow_links, base_url=final_url,
+                            known_links=known)
     else:
         decoded = decode_bytes(body, url)
         kind = "html" if "html" in content_type else None

@@ -3,20 +3,27 @@
 An entry's text is its full content (``content:encoded`` or Atom ``content``),
 else its summary; markup is reduced to paragraphs. With link following on,
 each entry's link is fetched and parsed as a page instead.
+
+Published fact-checks (schema.org ``ClaimReview``, in JSON-LD or microdata) inside an
+entry's content or summary are kept in ``metadata["claim_reviews"]``, as for pages.
+feedparser's sanitizer drops ``<script>`` blocks and microdata attributes, so a feed
+that names ``ClaimReview`` at all is read a second time unsanitized, for the reviews
+only: the article text always comes from the sanitized entry, and nothing is executed.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 import feedparser
 
 from corroborator.errors import InputError
+from corroborator.factcheck import reviews_in_html
 from corroborator.ingest.dates import parse_date
 from corroborator.ingest.decode import repair_declared_encoding, strip_xml_controls
-from corroborator.ingest.html import html_to_text, parse_html
+from corroborator.ingest.html import html_to_text, load_tree, parse_html
 from corroborator.ingest.http import fetch
 from corroborator.ingest.limits import MAX_FOLLOWED_LINKS
 from corroborator.ingest.options import IngestOptions, input_error, one_line
@@ -42,6 +49,7 @@ def read_feed(
     options: IngestOptions | None = None,
     follow_links: bool = False,
     base_url: str | None = None,
+    known_links: Container[str] = (),
 ) -> Iterator[Result]:
     """Yield one Article per feed entry, or InputErrors.
 
@@ -51,6 +59,8 @@ def read_feed(
         options: Fetch settings for followed links; ``fetch_linked_pages`` turns following on.
         follow_links: Fetch each entry's link and parse that page instead of the entry text.
         base_url: The feed's own URL, used to resolve relative entry links.
+        known_links: When following links, entries whose link is among these (pages
+            already stored, as ``watch`` passes) are skipped, not fetched again.
 
     Returns:
         An iterator of Articles (``format`` "rss" or "atom", or "url" for followed pages).
@@ -74,15 +84,56 @@ def read_feed(
     feed_title = _clean(parsed.feed.get("title")) or None
     follow = follow_links or options.fetch_linked_pages
     budget = _FollowBudget(options) if follow else None
+    reviews = _entry_reviews(raw, headers, len(parsed.entries))
     for number, entry in enumerate(parsed.entries, start=1):
+        if follow and entry.get("link") in known_links:
+            continue
         skip = budget.why_not(entry.get("link")) if budget and entry.get("link") else "off"
         if skip is None:
-            yield _followed(entry, source, options, feed_title)
-            continue
-        result = _entry_article(entry, source, fmt, feed_title, number)
-        if skip != "off" and isinstance(result, Article):
-            result.metadata.setdefault("warnings", []).append(f"link not followed: {skip}")
+            result = _followed(entry, source, options, feed_title)
+        else:
+            result = _entry_article(entry, source, fmt, feed_title, number)
+            if skip != "off" and isinstance(result, Article):
+                result.metadata.setdefault("warnings", []).append(f"link not followed: {skip}")
+        if isinstance(result, Article) and reviews[number - 1]:
+            _add_reviews(result, reviews[number - 1])
         yield result
+
+
+def _entry_reviews(raw: bytes, headers: dict[str, str] | None,
+                   count: int) -> list[list[dict[str, Any]]]:
+    """The ClaimReviews in each entry's content and summary (one list per entry).
+
+    Read from an unsanitized parse, made only when the feed mentions ``ClaimReview``;
+    each fragment goes through the same size and depth bounds as a page.
+    """
+    if b"ClaimReview" not in raw:
+        return [[] for _ in range(count)]
+    entries = feedparser.parse(raw, response_headers=headers, sanitize_html=False).entries
+    if len(entries) != count:  # the two parses disagree: attach nothing rather than misplace
+        return [[] for _ in range(count)]
+    return [_fragment_reviews(entry) for entry in entries]
+
+
+def _fragment_reviews(entry: Any) -> list[dict[str, Any]]:
+    """Reviews marked up in one raw entry's content blocks and summary."""
+    fragments = [item.get("value", "") for item in entry.get("content") or []]
+    fragments.append(entry.get("summary", ""))
+    found: list[dict[str, Any]] = []
+    for fragment in fragments:
+        if "ClaimReview" not in (fragment or ""):
+            continue
+        tree = load_tree(f"<html><body>{fragment}</body></html>")
+        if tree is not None:
+            found += [r for r in reviews_in_html(tree) if r not in found]
+    return found
+
+
+def _add_reviews(article: Article, reviews: list[dict[str, Any]]) -> None:
+    """Add an entry's reviews to its article (a followed page may carry some already)."""
+    kept = article.metadata.setdefault("claim_reviews", [])
+    seen = {(r["claim"], r.get("url")) for r in kept}
+    kept += [r for r in reviews if (r["claim"], r.get("url")) not in seen]
 
 
 class _FollowBudget:

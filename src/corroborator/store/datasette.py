@@ -25,9 +25,10 @@ ARTICLES_NOTE = ("Article text and headlines belong to their publishers; they ar
 HIDDEN_TABLES = (
     "migrations", "story_state", "story_term_df", "article_vectors", "article_minhashes",
     "story_corroboration", "corroboration_state", "watch_sources", "watch_files",
-    "watch_seen",
+    "watch_seen", "nli_pairs",
 )
-"""Tables people browsing the data do not need (internal state of the pipeline)."""
+"""Tables people browsing the data do not need (internal state of the pipeline). None of
+them has a foreign key into a shown table (migration 0015), so no row page links to one."""
 
 TABLES: dict[str, dict[str, Any]] = {
     "articles": {
@@ -101,11 +102,12 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "stances": {
         "title": "Stances",
-        "description": "Each article's stance toward each claim group of its story. For the "
-                       "outlet of each stance, open claim_stances (the same rows with the "
-                       "claim and the outlet).",
-        "facets": ["label"],
+        "description": "Each article's stance toward each claim group of its story, with "
+                       "the article's outlet. claim_stances has the same rows with the "
+                       "claim's text.",
+        "facets": ["label", "outlet"],
         "columns": {
+            "outlet": "The outlet of the article that takes the stance.",
             "label": "agree, disagree, discuss or unrelated.",
             "score": "Calibrated probability (0–1) of the label.",
             "evidence": "The article's sentence that shows the stance.",

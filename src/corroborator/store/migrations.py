@@ -148,6 +148,60 @@ LEFT JOIN stances s ON s.article_id = a.id
 GROUP BY coalesce(a.outlet, '(unknown outlet)');
 """
 
+# 0015: each internal table rebuilt without its foreign key (same columns, same rowids).
+# The rebuild lists their columns: a migration that adds a column to one of them must
+# come after 0015 in MIGRATIONS (or add it here too).
+_INTERNAL_TABLES = {
+    "article_vectors": """article_id TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL""",
+    "article_minhashes": """article_id TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        hashvalues BLOB NOT NULL""",
+    "story_state": """story_id TEXT PRIMARY KEY,
+        n INTEGER NOT NULL,
+        n_sources INTEGER NOT NULL,
+        vector_sum BLOB NOT NULL,
+        terms TEXT NOT NULL DEFAULT '{}',
+        entities TEXT NOT NULL DEFAULT '{}',
+        first_published TEXT,
+        last_published TEXT,
+        title_order INTEGER""",
+    "story_corroboration": """story_id TEXT PRIMARY KEY,
+        input_key TEXT NOT NULL,
+        corroborated_at TEXT NOT NULL""",
+    "corroboration_state": """story_id TEXT PRIMARY KEY,
+        state BLOB NOT NULL""",
+}
+
+
+def _rebuild(name: str, columns: str) -> str:
+    """SQL rebuilding table `name` with the column definitions `columns`, rowids kept."""
+    names = ", ".join(["rowid"] + [line.split()[0] for line in columns.splitlines()])
+    return f"""
+CREATE TABLE {name}_new (
+        {columns}
+);
+INSERT INTO {name}_new ({names}) SELECT {names} FROM {name} ORDER BY rowid;
+DROP TABLE {name};
+ALTER TABLE {name}_new RENAME TO {name};
+"""
+
+
+_ROWS_SQL = "".join(_rebuild(n, c) for n, c in _INTERNAL_TABLES.items()) + """
+CREATE TRIGGER articles_internal_ad AFTER DELETE ON articles BEGIN
+  DELETE FROM article_vectors WHERE article_id = old.id;
+  DELETE FROM article_minhashes WHERE article_id = old.id;
+END;
+CREATE TRIGGER stories_internal_ad AFTER DELETE ON stories BEGIN
+  DELETE FROM story_state WHERE story_id = old.id;
+  DELETE FROM story_corroboration WHERE story_id = old.id;
+  DELETE FROM corroboration_state WHERE story_id = old.id;
+END;
+ALTER TABLE stances ADD COLUMN outlet TEXT;
+UPDATE stances SET outlet = (SELECT outlet FROM articles WHERE articles.id = stances.article_id);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "0001_articles",
@@ -484,6 +538,16 @@ MIGRATIONS: list[tuple[str, str]] = [
             contradiction REAL NOT NULL
         ) WITHOUT ROWID;
         """,
+    ),
+    # -- 0015: datasette row pages (issue 22) ------------------------------------------------
+    # datasette lists, on a row's page, every table whose foreign key points at the row,
+    # hidden tables included: the pipeline's internal tables keep their columns and rows
+    # but lose their foreign keys, and triggers delete their rows with the article or
+    # story as the cascade did. `stances` gains the outlet of its article, filled when
+    # the stance is written, so a datasette user sees (and facets by) who holds it.
+    (
+        "0015_datasette_rows",
+        _ROWS_SQL,
     ),
 ]
 

@@ -433,8 +433,8 @@ class Store:
                 fresh = set(new_articles)
                 written = {g.id for g in write}
                 conn.executemany(
-                    "INSERT OR REPLACE INTO stances VALUES (?,?,?,?,?,?)",
-                    [(s.article_id, g.id, s.label, s.score, s.evidence, model)
+                    _INSERT_STANCE,
+                    [(s.article_id, g.id, s.label, s.score, s.evidence, model, s.article_id)
                      for g in groups if g.id not in written
                      for s in g.stances if s.article_id in fresh])
             conn.executemany("UPDATE claim_groups SET rank = ? WHERE id = ?",
@@ -545,14 +545,20 @@ def _delete_groups(conn: sqlite3.Connection, group_ids: Sequence[str]) -> None:
         conn.execute(f"DELETE FROM claim_groups WHERE id IN ({marks})", chunk)
 
 
+#: A stance row, with its article's outlet copied in (datasette users browse `stances`).
+_INSERT_STANCE = ("INSERT OR REPLACE INTO stances (article_id, group_id, label, score, evidence,"
+                  " model, outlet) VALUES (?,?,?,?,?,?, "
+                  "(SELECT outlet FROM articles WHERE id = ?))")
+
+
 def _insert_group(conn: sqlite3.Connection, story_id: str, g: ClaimGroup, model: str) -> None:
     conn.execute("INSERT INTO claim_groups (id, story_id, text, status, independent_sources)"
                  " VALUES (?,?,?,?,?)", (g.id, story_id, g.text, g.status,
                                         g.independent_sources))
     conn.executemany("INSERT OR IGNORE INTO claim_group_members VALUES (?,?)",
                      [(g.id, c.id) for c in g.claims])
-    conn.executemany("INSERT OR REPLACE INTO stances VALUES (?,?,?,?,?,?)",
-                     [(s.article_id, g.id, s.label, s.score, s.evidence, model)
+    conn.executemany(_INSERT_STANCE,
+                     [(s.article_id, g.id, s.label, s.score, s.evidence, model, s.article_id)
                       for s in g.stances])
 
 
