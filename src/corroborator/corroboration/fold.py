@@ -41,6 +41,7 @@ from corroborator.corroboration.discrepancies import (
     pair_findings,
     same_fact_pairs,
 )
+from corroborator.corroboration.inference import PairCache, active_cache, caching
 from corroborator.corroboration.judgement import (
     DEBUNK,
     EXPLICIT_DENIAL,
@@ -249,7 +250,20 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
                 vectors: np.ndarray, load: Loader) -> None:
     """Fold one article into the story (what changed for readers is found by
     :func:`corroborator.corroboration.story.finish`, which compares each group with what it
-    last showed)."""
+    last showed).
+
+    A pair the step infers twice (a maker's sentence against its group's claim is often
+    also one of the candidates judged) is inferred once: without a caller's cache, the
+    step keeps its own (see :func:`corroborator.corroboration.inference.caching`)."""
+    if active_cache() is not None:
+        _add_article(state, article, extraction, vectors, load)
+        return
+    with caching(PairCache()):
+        _add_article(state, article, extraction, vectors, load)
+
+
+def _add_article(state: StoryState, article: Article, extraction: Extraction,
+                 vectors: np.ndarray, load: Loader) -> None:
     aid = article.id
     vectors = quantize(vectors[:MAX_ALIGNED_SENTENCES])
     n_old_groups = len(state.groups)
