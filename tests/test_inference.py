@@ -79,6 +79,17 @@ def test_a_cached_pair_is_never_inferred_again_and_scores_the_same(tmp_path):
     np.testing.assert_array_equal(again, fresh[:len(PAIRS)])
 
 
+def test_a_process_only_cache_infers_a_repeat_once_without_hashing_the_weights():
+    model = NLIModel(threads=1)
+    with caching(PairCache(process_only=True)) as memo:
+        first = model.predict(PAIRS[:2])
+        again = model.predict(PAIRS[:2])
+    assert memo.hits == 2 and len(memo.new) == 2
+    assert getattr(model, "_fingerprint", None) is None
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_allclose(first, model.predict(PAIRS[:2]), atol=1e-4)
+
+
 def test_the_cache_key_depends_on_model_premise_and_hypothesis():
     keys = {pair_key("m1", "a", "b"), pair_key("m2", "a", "b"), pair_key("m1", "b", "a"),
             pair_key("m1", "ab", ""), pair_key("m1", "a", "b")}

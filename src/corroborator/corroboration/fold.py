@@ -340,7 +340,7 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
     if active_cache() is not None:
         _add_article(state, article, extraction, vectors, load)
         return
-    with caching(PairCache()):
+    with caching(PairCache(process_only=True)):
         _add_article(state, article, extraction, vectors, load)
 
 

@@ -233,7 +233,8 @@ class NLIModel:
         pair_cache = _ACTIVE.get()
         if pair_cache is None:
             return self._predict_stance(clean)
-        return pair_cache.predict_stance(self.stance_fingerprint, clean, self._predict_stance)
+        return pair_cache.predict_stance(pair_cache.model_key(self, stance=True), clean,
+                                         self._predict_stance)
 
     def _predict_stance(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         out = np.zeros((len(pairs), len(STANCE_LABELS)), dtype=np.float32)
@@ -272,7 +273,7 @@ class NLIModel:
         pair_cache = _ACTIVE.get()
         if pair_cache is None:
             return self._predict(clean)
-        return pair_cache.predict(self.fingerprint, clean, self._predict)
+        return pair_cache.predict(pair_cache.model_key(self), clean, self._predict)
 
     def _predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         logits = self.outputs(pairs, (NLI_OUTPUT,))[NLI_OUTPUT]
@@ -380,10 +381,19 @@ class PairCache:
     `stance_lookup` (stance pairs), e.g. a database, and those inferred while the cache
     was active (:attr:`new` and :attr:`new_stances`, to be stored)."""
 
-    def __init__(self, lookup: Lookup | None = None, stance_lookup: Lookup | None = None
-                 ) -> None:
+    def __init__(self, lookup: Lookup | None = None, stance_lookup: Lookup | None = None,
+                 process_only: bool = False) -> None:
         self._pairs = _Results(lookup)
         self._stances = _Results(stance_lookup)
+        self.process_only = process_only
+
+    def model_key(self, model: NLIModel, stance: bool = False) -> str:
+        """What results of `model` are keyed by here: its content fingerprint, or, in a
+        `process_only` cache (never stored, no lookup), the loaded model itself, which
+        spares hashing the weights for a cache that lives one fold step."""
+        if self.process_only:
+            return f"{model.name}@{id(model)}" + ("|stance" if stance else "")
+        return model.stance_fingerprint if stance else model.fingerprint
 
     @property
     def new(self) -> list[PairRow]:
