@@ -79,28 +79,85 @@ def test_a_cached_pair_is_never_inferred_again_and_scores_the_same(tmp_path):
     np.testing.assert_array_equal(again, fresh[:len(PAIRS)])
 
 
+def test_a_process_only_cache_infers_a_repeat_once_without_hashing_the_weights():
+    model = NLIModel(threads=1)
+    with caching(PairCache(process_only=True)) as memo:
+        first = model.predict(PAIRS[:2])
+        again = model.predict(PAIRS[:2])
+    assert memo.hits == 2 and len(memo.new) == 2
+    assert getattr(model, "_fingerprint", None) is None
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_allclose(first, model.predict(PAIRS[:2]), atol=1e-4)
+
+
 def test_the_cache_key_depends_on_model_premise_and_hypothesis():
     keys = {pair_key("m1", "a", "b"), pair_key("m2", "a", "b"), pair_key("m1", "b", "a"),
             pair_key("m1", "ab", ""), pair_key("m1", "a", "b")}
     assert len(keys) == 4
 
 
-def test_reanalysis_infers_no_pair_twice(tmp_path, monkeypatch):
+def test_reanalysis_infers_no_pair_and_no_stance_pair_twice(tmp_path, monkeypatch):
     with open_store(tmp_path / "ex.db") as store:
         ingest([EXAMPLES / "txt"], store)
         analyze(store, workers=1)
         cached = store.query("SELECT count(*) FROM nli_pairs")[0][0]
+        cached_stances = store.query("SELECT count(*) FROM stance_pairs")[0][0]
         before = [tuple(r) for r in store.query(
             "SELECT article_id, group_id, label, score FROM stances ORDER BY 1, 2")]
-        inferred = []
-        real = NLIModel._predict
+        inferred, stance_inferred = [], []
+        real, real_stance = NLIModel._predict, NLIModel._predict_stance
         monkeypatch.setattr(NLIModel, "_predict",
                             lambda self, pairs: inferred.extend(pairs) or real(self, pairs))
+        monkeypatch.setattr(NLIModel, "_predict_stance",
+                            lambda self, pairs: stance_inferred.extend(pairs)
+                            or real_stance(self, pairs))
         analyze(store, workers=1, rebuild=True)
         after = [tuple(r) for r in store.query(
             "SELECT article_id, group_id, label, score FROM stances ORDER BY 1, 2")]
     assert cached > 0 and inferred == []
+    assert cached_stances > 0 and stance_inferred == []
     assert after == before
+
+
+STANCE_PAIRS = [(h, p + " " + p) for p, h in PAIRS]
+
+
+def test_a_stance_pair_scores_the_same_alone_with_batch_mates_on_any_thread_count_and_cached(
+        tmp_path):
+    together = NLIModel(threads=2).predict_stance(STANCE_PAIRS)
+    alone = np.vstack([NLIModel(threads=1).predict_stance([p]) for p in STANCE_PAIRS])
+    reordered = NLIModel(threads=1).predict_stance(STANCE_PAIRS[::-1])[::-1]
+    assert together.shape == (len(STANCE_PAIRS), 4)
+    np.testing.assert_allclose(together, alone, atol=1e-4)
+    np.testing.assert_allclose(together, reordered, atol=1e-4)
+    model = get_nli_model()
+    with open_store(tmp_path / "stances.db") as store:
+        with caching(PairCache(store.cached_pairs, store.cached_stances)) as first:
+            fresh = model.predict_stance(STANCE_PAIRS + STANCE_PAIRS[:1])
+        assert len(first.new_stances) == len(STANCE_PAIRS) and first.new == []
+        store.save_cache(first)
+        with caching(PairCache(store.cached_pairs, store.cached_stances)) as second:
+            again = model.predict_stance(STANCE_PAIRS)
+        assert second.new_stances == [] and second.stance_hits == len(STANCE_PAIRS)
+    np.testing.assert_array_equal(again, fresh[:len(STANCE_PAIRS)])
+    np.testing.assert_allclose(fresh[:len(STANCE_PAIRS)], together, atol=1e-4)
+
+
+def test_a_database_from_before_the_stance_cache_keeps_its_cached_pairs(tmp_path, monkeypatch):
+    from corroborator.store import database
+
+    path = tmp_path / "old.db"
+    older = [m for m in database.MIGRATIONS if m[0] != "0016_stance_pair_cache"]
+    monkeypatch.setattr(database, "MIGRATIONS", older)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(older))
+    with open_store(path) as store:
+        store.save_pairs([(pair_key("m", "a", "b"), "m", 0.25, 0.5, 0.25)])
+        assert not store.query("SELECT name FROM sqlite_master WHERE name = 'stance_pairs'")
+    monkeypatch.undo()
+    with open_store(path) as store:
+        assert store.cached_pairs([pair_key("m", "a", "b")]) == {
+            pair_key("m", "a", "b"): (0.25, 0.5, 0.25)}
+        assert store.cached_stances([pair_key("m", "a", "b")]) == {}
 
 
 def test_device_cuda_without_the_provider_is_one_clear_line(seeds, monkeypatch):

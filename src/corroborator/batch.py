@@ -51,7 +51,7 @@ from corroborator.models import (
 from corroborator.store.store import Store
 
 if TYPE_CHECKING:
-    from corroborator.corroboration.inference import PairRow
+    from corroborator.corroboration.inference import PairRow, StanceRow
 
 DEFAULT_BATCH_SIZE = 16          # articles per extraction batch (one task, one nlp.pipe call)
 RAY_DATASET_ARTICLES = 1000      # articles per Ray dataset: bounds the driver's memory
@@ -62,8 +62,9 @@ RAY_MAX_RETRIES = 3              # a Ray task whose worker dies is run again thi
 Extracted = tuple[Extraction, list[Signal]]
 Corroborated = tuple[str, list[ClaimGroup], list[Discrepancy], str, bytes | None, Any]
 """What one story's corroboration stores: see :meth:`Store.save_corroboration`."""
-TaskResult = tuple[list[Corroborated], list["PairRow"]]
-"""What one corroboration task hands back: its stories' results and the pairs it inferred."""
+TaskResult = tuple[list[Corroborated], list["PairRow"], list["StanceRow"]]
+"""What one corroboration task hands back: its stories' results, and the sentence pairs
+and stance pairs it inferred."""
 
 
 class WorkerError(CorroboratorError):
@@ -97,29 +98,37 @@ class _CapturingStore(Store):
 def corroborate_stories(db_path: str, story_ids: Sequence[str]) -> TaskResult:
     """Corroborate `story_ids` from a read-only view of the database; return the results
     and the newly inferred pairs (pairs the database already holds are not inferred)."""
-    from corroborator.corroboration.inference import PairCache, caching
+    from corroborator.corroboration.inference import caching
     from corroborator.corroboration.story import corroborate_story
 
-    with _CapturingStore(db_path) as store, caching(PairCache(store.cached_pairs)) as cache:
+    with _CapturingStore(db_path) as store, caching(_store_cache(store)) as cache:
         for story_id in story_ids:
             corroborate_story(store, story_id)
-        return store.saved, cache.take_new()
+        return store.saved, cache.take_new(), cache.take_new_stances()
 
 
 def corroborate_here(store: Store, story_id: str) -> None:
     """Corroborate one story in this process, storing its result and its new pairs."""
-    from corroborator.corroboration.inference import PairCache, caching
+    from corroborator.corroboration.inference import caching
     from corroborator.corroboration.story import corroborate_story
 
-    with caching(PairCache(store.cached_pairs)) as cache:
+    with caching(_store_cache(store)) as cache:
         corroborate_story(store, story_id)
-    store.save_pairs(cache.take_new())
+    store.save_cache(cache)
+
+
+def _store_cache(store: Store):
+    """An inference cache answering from the store's pair tables (migrations 0014, 0016)."""
+    from corroborator.corroboration.inference import PairCache
+
+    return PairCache(store.cached_pairs, store.cached_stances)
 
 
 def save_task(store: Store, result: TaskResult) -> int:
     """Store what one corroboration task handed back; return its number of stories."""
-    saved, pairs = result
+    saved, pairs, stances = result
     store.save_pairs(pairs)
+    store.save_stances(stances)
     for story_id, groups, discrepancies, model, state, changes in saved:
         store.save_corroboration(story_id, groups, discrepancies, model, state=state,
                                  changes=changes)

@@ -27,7 +27,7 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -41,6 +41,7 @@ from corroborator.corroboration.discrepancies import (
     pair_findings,
     same_fact_pairs,
 )
+from corroborator.corroboration.inference import PairCache, active_cache, caching
 from corroborator.corroboration.judgement import (
     DEBUNK,
     EXPLICIT_DENIAL,
@@ -161,7 +162,7 @@ def load_state(blob: bytes | None, key: str) -> StoryState | None:
         raw = blob[start + 8 + size:]
         if rows < 0 or cols < 0 or len(raw) != rows * cols * 2:
             return None
-        hints = typing.get_type_hints(StoryState)
+        hints = _state_hints()
         values = {f.name: _from_data(hints[f.name], data[f.name]) for f in fields(StoryState)
                   if f.name != "matrix"}
         matrix = np.frombuffer(raw, dtype="<f2").reshape(rows, cols).astype(np.float16)
@@ -174,11 +175,20 @@ def load_state(blob: bytes | None, key: str) -> StoryState | None:
     return state
 
 
+@lru_cache(maxsize=1)
+def _state_hints() -> dict:
+    return typing.get_type_hints(StoryState)
+
+
 def _to_data(value):
     """Plain JSON data of a state field: dataclasses as objects, mappings as [key, value]
     pairs (keys may be tuples or ints), tuples and lists as lists."""
-    if is_dataclass(value):
-        return {f.name: _to_data(getattr(value, f.name)) for f in fields(value)}
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _to_data(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return [[_to_data(k), _to_data(v)] for k, v in value.items()]
     if isinstance(value, (list, tuple)):
@@ -188,53 +198,126 @@ def _to_data(value):
     return value
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), found once per class."""
+    if not is_dataclass(kind):
+        return None
+    return tuple(f.name for f in fields(kind))
+
+
 _PRIMITIVES = {str: str, int: int, float: float, bool: bool}
 
 
 def _from_data(kind, data):
     """Rebuild a value of type `kind` from :func:`_to_data`'s output, checking its shape
     (a mismatch raises TypeError or ValueError)."""
+    return _decoder(kind)(data)
+
+
+@cache
+def _decoder(kind) -> Callable[[typing.Any], typing.Any]:
+    """A function rebuilding values of type `kind`, made once per type: the type is
+    inspected here, not again for each of the many values a big story's state holds."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind is typing.Any:
-        if isinstance(data, (dict, list)):
-            raise TypeError("nested data where a plain value is expected")
-        return data
+        return _plain_value
     if is_dataclass(kind):
+        return _dataclass_decoder(kind)
+    if origin in (typing.Union, types.UnionType):
+        return _optional_decoder(args)
+    if origin is typing.Literal:
+        return _literal_decoder(args)
+    if origin is dict:
+        return _dict_decoder(_decoder(args[0]), _decoder(args[1]))
+    if origin in (list, tuple):
+        return _sequence_decoder(origin, args)
+    if kind in _PRIMITIVES:
+        return _primitive_decoder(kind)
+    raise TypeError(f"unsupported type {kind!r}")
+
+
+def _plain_value(data):
+    if isinstance(data, (dict, list)):
+        raise TypeError("nested data where a plain value is expected")
+    return data
+
+
+def _dataclass_decoder(kind: type) -> Callable:
+    hints = typing.get_type_hints(kind)
+    parts = [(f.name, _decoder(hints[f.name])) for f in fields(kind)]
+
+    def decode(data):
         if not isinstance(data, dict):
             raise TypeError(f"{kind.__name__}: expected an object")
-        hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _from_data(hints[f.name], data[f.name])
-                       for f in fields(kind) if f.name in data})
-    if origin in (typing.Union, types.UnionType):
-        if data is None and type(None) in args:
+        return kind(**{name: part(data[name]) for name, part in parts if name in data})
+    return decode
+
+
+def _optional_decoder(args: tuple) -> Callable:
+    nullable = type(None) in args
+    inner = _decoder(next(a for a in args if a is not type(None)))
+
+    def decode(data):
+        if data is None and nullable:
             return None
-        options = [a for a in args if a is not type(None)]
-        return _from_data(options[0], data)
-    if origin is typing.Literal:
+        return inner(data)
+    return decode
+
+
+def _literal_decoder(args: tuple) -> Callable:
+    def decode(data):
         if data not in args:
             raise ValueError(f"unexpected value {data!r}")
         return data
-    if origin is dict:
+    return decode
+
+
+def _dict_decoder(key: Callable, value: Callable) -> Callable:
+    def decode(data):
         if not isinstance(data, list):
             raise TypeError("expected [key, value] pairs")
-        return {_from_data(args[0], k): _from_data(args[1], v) for k, v in data}
-    if origin in (list, tuple):
+        return {key(k): value(v) for k, v in data}
+    return decode
+
+
+def _sequence_decoder(origin: type, args: tuple) -> Callable:
+    if origin is list or (len(args) == 2 and args[1] is Ellipsis):
+        item = _decoder(args[0])
+        build = list if origin is list else tuple
+
+        def decode_items(data):
+            if not isinstance(data, list):
+                raise TypeError("expected a list")
+            return build([item(v) for v in data])
+        return decode_items
+    items = [_decoder(a) for a in args]
+
+    def decode_fixed(data):
         if not isinstance(data, list):
             raise TypeError("expected a list")
-        if origin is list:
-            return [_from_data(args[0], v) for v in data]
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_from_data(args[0], v) for v in data)
-        if len(args) != len(data):
+        if len(items) != len(data):
             raise ValueError("tuple of the wrong length")
-        return tuple(_from_data(a, v) for a, v in zip(args, data, strict=True))
-    if kind in _PRIMITIVES:
-        if kind is float and isinstance(data, (int, float)) and not isinstance(data, bool):
+        return tuple(part(v) for part, v in zip(items, data, strict=True))
+    return decode_fixed
+
+
+def _primitive_decoder(kind: type) -> Callable:
+    if kind is float:
+        def decode_float(data):
+            if isinstance(data, bool) or not isinstance(data, (int, float)):
+                raise TypeError("expected float")
             return float(data)
+        return decode_float
+
+    def decode(data):
         if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
             raise TypeError(f"expected {kind.__name__}")
         return data
-    raise TypeError(f"unsupported type {kind!r}")
+    return decode
 
 
 def quantize(vectors: np.ndarray) -> np.ndarray:
@@ -249,7 +332,20 @@ def add_article(state: StoryState, article: Article, extraction: Extraction,
                 vectors: np.ndarray, load: Loader) -> None:
     """Fold one article into the story (what changed for readers is found by
     :func:`corroborator.corroboration.story.finish`, which compares each group with what it
-    last showed)."""
+    last showed).
+
+    A pair the step infers twice (a maker's sentence against its group's claim is often
+    also one of the candidates judged) is inferred once: without a caller's cache, the
+    step keeps its own (see :func:`corroborator.corroboration.inference.caching`)."""
+    if active_cache() is not None:
+        _add_article(state, article, extraction, vectors, load)
+        return
+    with caching(PairCache(process_only=True)):
+        _add_article(state, article, extraction, vectors, load)
+
+
+def _add_article(state: StoryState, article: Article, extraction: Extraction,
+                 vectors: np.ndarray, load: Loader) -> None:
     aid = article.id
     vectors = quantize(vectors[:MAX_ALIGNED_SENTENCES])
     n_old_groups = len(state.groups)

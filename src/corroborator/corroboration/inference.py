@@ -13,7 +13,10 @@ Length-bucketed batches across calls measured at most 1.38x faster and would bre
 
 **Threads.** Each process runs one session with ``cores // workers`` intra-op threads
 (:func:`threads_for`), so two workers on two cores do not fight over them; the
-``CORROBORATOR_THREADS`` environment variable or :func:`configure` overrides it.
+``CORROBORATOR_THREADS`` environment variable or :func:`configure` overrides it. Idle
+threads sleep instead of spinning: one pair is a few milliseconds of work, and spinning
+between such calls doubled the CPU time of a two-thread session (and its wall time on a
+busy machine) for the same results.
 
 **Devices.** ``cpu`` (default), ``cuda`` (onnxruntime's CUDA provider, from the
 ``onnxruntime-gpu`` package) or ``auto`` (CUDA when the provider is available);
@@ -22,7 +25,8 @@ Length-bucketed batches across calls measured at most 1.38x faster and would bre
 **Cache.** Inside :func:`caching` a :class:`PairCache` answers pairs already inferred
 (keyed by a content hash of premise, hypothesis and model fingerprint) and collects the
 new ones, which the caller stores (the ``nli_pairs`` table), so re-analysis and
-incremental runs never infer a pair twice.
+incremental runs never infer a pair twice. The stance head's (claim, passage) pairs are
+cached the same way under their own keys (the ``stance_pairs`` table).
 
 Example:
     >>> model = get_nli_model()
@@ -139,6 +143,8 @@ class OnnxSession:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         providers = (["CUDAExecutionProvider", "CPUExecutionProvider"] if device == "cuda"
                      else ["CPUExecutionProvider"])
         self.device, self.threads = device, threads
@@ -208,41 +214,53 @@ class NLIModel:
         return "stance_temperature" in self.meta and \
             STANCE_OUTPUT in self._session.output_names
 
+    @property
+    def stance_fingerprint(self) -> str:
+        """What a cached stance-head result depends on: the weights and the token limit."""
+        limit = int(self.meta.get("max_stance_tokens", MAX_STANCE_TOKENS))
+        return f"{self.fingerprint}|stance:{limit}"
+
     def predict_stance(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray | None:
         """Calibrated (agree, disagree, discuss, unrelated) probabilities, one row per
         (claim, passage) pair in input order; None for a model without a stance head.
-        Pairs run one at a time, like :meth:`predict`."""
+        Pairs run one at a time, like :meth:`predict`; pairs in an active
+        :func:`caching` cache are not inferred again."""
         if not self.has_stance:
             return None
-        out = np.zeros((len(pairs), len(STANCE_LABELS)), dtype=np.float32)
         if not pairs:
-            return out
-        tok = getattr(self._local, "stance_tokenizer", None)
-        if tok is None:
-            from tokenizers import Tokenizer
-
-            tok = Tokenizer.from_file(str(self._tokenizer_path))
-            tok.enable_truncation(int(self.meta.get("max_stance_tokens", MAX_STANCE_TOKENS)),
-                                  strategy="longest_first")
-            tok.no_padding()
-            self._local.stance_tokenizer = tok
+            return np.zeros((0, len(STANCE_LABELS)), dtype=np.float32)
         clean = [(c[:MAX_CHARS] or ".", p[:4 * MAX_CHARS] or ".") for c, p in pairs]
+        pair_cache = _ACTIVE.get()
+        if pair_cache is None:
+            return self._predict_stance(clean)
+        return pair_cache.predict_stance(pair_cache.model_key(self, stance=True), clean,
+                                         self._predict_stance)
+
+    def _predict_stance(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        out = np.zeros((len(pairs), len(STANCE_LABELS)), dtype=np.float32)
+        tok = self._tokenizer(int(self.meta.get("max_stance_tokens", MAX_STANCE_TOKENS)))
         temperature = float(self.meta["stance_temperature"])
-        for i, encoding in enumerate(tok.encode_batch(clean)):
+        for i, encoding in enumerate(tok.encode_batch(list(pairs))):
             z = self._run([encoding], (STANCE_OUTPUT,))[STANCE_OUTPUT][0] / temperature
             z = np.exp(z - z.max())
             out[i] = z / z.sum()
         return out
 
-    def _tokenizer(self):
+    def _tokenizer(self, max_tokens: int | None = None):
+        """This thread's tokenizer, truncating pairs to `max_tokens` (default: the
+        sentence-pair limit). One tokenizer serves both heads: loading it costs more
+        than changing its truncation."""
         tok = getattr(self._local, "tokenizer", None)
         if tok is None:
             from tokenizers import Tokenizer
 
             tok = Tokenizer.from_file(str(self._tokenizer_path))
-            tok.enable_truncation(self.max_tokens, strategy="longest_first")
             tok.no_padding()
-            self._local.tokenizer = tok
+            self._local.tokenizer, self._local.limit = tok, None
+        limit = max_tokens or self.max_tokens
+        if self._local.limit != limit:
+            tok.enable_truncation(limit, strategy="longest_first")
+            self._local.limit = limit
         return tok
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -255,7 +273,7 @@ class NLIModel:
         pair_cache = _ACTIVE.get()
         if pair_cache is None:
             return self._predict(clean)
-        return pair_cache.predict(self.fingerprint, clean, self._predict)
+        return pair_cache.predict(pair_cache.model_key(self), clean, self._predict)
 
     def _predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         logits = self.outputs(pairs, (NLI_OUTPUT,))[NLI_OUTPUT]
@@ -308,6 +326,11 @@ def nli_available() -> bool:
 PairRow = tuple[bytes, str, float, float, float]
 """One cached pair: (key, model fingerprint, entailment, neutral, contradiction)."""
 
+StanceRow = tuple[bytes, str, float, float, float, float]
+"""One cached stance pair: (key, stance fingerprint, agree, disagree, discuss, unrelated)."""
+
+Lookup = Callable[[Sequence[bytes]], Mapping[bytes, Sequence[float]]]
+
 
 def pair_key(model: str, premise: str, hypothesis: str) -> bytes:
     """The 16-byte content hash a pair's result is cached under."""
@@ -319,46 +342,107 @@ def pair_key(model: str, premise: str, hypothesis: str) -> bytes:
     return h.digest()
 
 
-class PairCache:
-    """Inference results by pair key: those looked up in `lookup` (e.g. a database) and
-    those inferred while the cache was active (:attr:`new`, to be stored)."""
+class _Results:
+    """One kind of cached result (sentence pairs or stance pairs)."""
 
-    def __init__(self, lookup: Callable[[Sequence[bytes]], Mapping[bytes, Sequence[float]]]
-                 | None = None) -> None:
-        self._lookup = lookup
-        self._known: dict[bytes, np.ndarray] = {}
-        self.new: list[PairRow] = []
+    def __init__(self, lookup: Lookup | None) -> None:
+        self.lookup = lookup
+        self.known: dict[bytes, np.ndarray] = {}
+        self.new: list = []
         self.hits = 0
 
-    def predict(self, model: str, pairs: Sequence[tuple[str, str]],
-                infer: Callable[[Sequence[tuple[str, str]]], np.ndarray]) -> np.ndarray:
-        """Rows for `pairs`: cached ones looked up, the others inferred with `infer`."""
-        keys = [pair_key(model, p, h) for p, h in pairs]
-        self._fetch([k for k in keys if k not in self._known])
-        todo = list(dict.fromkeys(k for k in keys if k not in self._known))
+    def answer(self, model: str, pairs: Sequence[tuple[str, str]],
+               infer: Callable[[Sequence[tuple[str, str]]], np.ndarray]) -> np.ndarray:
+        keys = [pair_key(model, a, b) for a, b in pairs]
+        self._fetch([k for k in keys if k not in self.known])
+        todo = list(dict.fromkeys(k for k in keys if k not in self.known))
         if todo:
             first = {k: i for i, k in reversed(list(enumerate(keys)))}
             rows = infer([pairs[first[k]] for k in todo])
             for key, row in zip(todo, rows, strict=True):
-                self._known[key] = row.astype(np.float32)
+                self.known[key] = row.astype(np.float32)
                 self.new.append((key, model, *(float(x) for x in row)))
         self.hits += len(keys) - len(todo)
-        return np.vstack([self._known[k] for k in keys])
+        return np.vstack([self.known[k] for k in keys])
 
-    def take_new(self) -> list[PairRow]:
-        """The rows inferred since the last call (for the caller to store)."""
+    def take_new(self) -> list:
         rows, self.new = self.new, []
         return rows
 
     def _fetch(self, keys: list[bytes]) -> None:
-        if not keys or self._lookup is None:
+        if not keys or self.lookup is None:
             return
-        for key, row in self._lookup(keys).items():
-            self._known[key] = np.asarray(row, dtype=np.float32)
+        for key, row in self.lookup(list(dict.fromkeys(keys))).items():
+            self.known[key] = np.asarray(row, dtype=np.float32)
+
+
+class PairCache:
+    """Inference results by pair key: those looked up in `lookup` (sentence pairs) and
+    `stance_lookup` (stance pairs), e.g. a database, and those inferred while the cache
+    was active (:attr:`new` and :attr:`new_stances`, to be stored)."""
+
+    def __init__(self, lookup: Lookup | None = None, stance_lookup: Lookup | None = None,
+                 process_only: bool = False) -> None:
+        self._pairs = _Results(lookup)
+        self._stances = _Results(stance_lookup)
+        self.process_only = process_only
+
+    def model_key(self, model: NLIModel, stance: bool = False) -> str:
+        """What results of `model` are keyed by here: its content fingerprint, or, in a
+        `process_only` cache (never stored, no lookup), the loaded model itself, which
+        spares hashing the weights for a cache that lives one fold step."""
+        if self.process_only:
+            return f"{model.name}@{id(model)}" + ("|stance" if stance else "")
+        return model.stance_fingerprint if stance else model.fingerprint
+
+    @property
+    def new(self) -> list[PairRow]:
+        """Sentence pairs inferred and not yet taken."""
+        return self._pairs.new
+
+    @property
+    def new_stances(self) -> list[StanceRow]:
+        """Stance pairs inferred and not yet taken."""
+        return self._stances.new
+
+    @property
+    def hits(self) -> int:
+        """Sentence pairs answered without inference."""
+        return self._pairs.hits
+
+    @property
+    def stance_hits(self) -> int:
+        """Stance pairs answered without inference."""
+        return self._stances.hits
+
+    def predict(self, model: str, pairs: Sequence[tuple[str, str]],
+                infer: Callable[[Sequence[tuple[str, str]]], np.ndarray]) -> np.ndarray:
+        """Rows for sentence `pairs`: cached ones looked up, the others inferred with
+        `infer`."""
+        return self._pairs.answer(model, pairs, infer)
+
+    def predict_stance(self, model: str, pairs: Sequence[tuple[str, str]],
+                       infer: Callable[[Sequence[tuple[str, str]]], np.ndarray]
+                       ) -> np.ndarray:
+        """Rows for (claim, passage) `pairs`, like :meth:`predict`."""
+        return self._stances.answer(model, pairs, infer)
+
+    def take_new(self) -> list[PairRow]:
+        """The sentence pairs inferred since the last call (for the caller to store)."""
+        return self._pairs.take_new()
+
+    def take_new_stances(self) -> list[StanceRow]:
+        """The stance pairs inferred since the last call (for the caller to store)."""
+        return self._stances.take_new()
 
 
 _ACTIVE: contextvars.ContextVar[PairCache | None] = contextvars.ContextVar(
     "corroborator_pair_cache", default=None)
+
+
+def active_cache() -> PairCache | None:
+    """The cache :func:`caching` made active in this context, if any."""
+    return _ACTIVE.get()
 
 
 @contextlib.contextmanager

@@ -549,6 +549,22 @@ MIGRATIONS: list[tuple[str, str]] = [
         "0015_datasette_rows",
         _ROWS_SQL,
     ),
+    # -- 0016: the stance head's cache (issue 20) ---------------------------------------------
+    # One row per (claim, passage, model) content hash: the stance head's calibrated
+    # probabilities. A new table: an upgraded database keeps every nli_pairs row.
+    (
+        "0016_stance_pair_cache",
+        """
+        CREATE TABLE IF NOT EXISTS stance_pairs (
+            key BLOB PRIMARY KEY,
+            model TEXT NOT NULL,
+            agree REAL NOT NULL,
+            disagree REAL NOT NULL,
+            discuss REAL NOT NULL,
+            unrelated REAL NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

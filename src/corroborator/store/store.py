@@ -498,6 +498,33 @@ class Store:
         with self.transaction() as conn:
             conn.executemany("INSERT OR IGNORE INTO nli_pairs VALUES (?,?,?,?,?)", rows)
 
+    def cached_stances(self, keys: Sequence[bytes]
+                       ) -> dict[bytes, tuple[float, float, float, float]]:
+        """Stored stance-head results (agree, disagree, discuss, unrelated) for stance pair
+        `keys` (migration 0016); unknown keys are absent."""
+        found: dict[bytes, tuple[float, float, float, float]] = {}
+        for chunk in _chunks(list(keys), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.query("SELECT key, agree, disagree, discuss, unrelated FROM "
+                                  f"stance_pairs WHERE key IN ({marks})", chunk):
+                found[bytes(row[0])] = (row[1], row[2], row[3], row[4])
+        return found
+
+    def save_stances(self, rows: Sequence[tuple[bytes, str, float, float, float, float]]
+                     ) -> None:
+        """Store stance-head results: (key, stance fingerprint, agree, disagree, discuss,
+        unrelated) rows; a key already stored is kept."""
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO stance_pairs VALUES (?,?,?,?,?,?)", rows)
+
+    def save_cache(self, cache: Any) -> None:
+        """Store what a :class:`~corroborator.corroboration.inference.PairCache` inferred
+        since it was last emptied (both kinds)."""
+        self.save_pairs(cache.take_new())
+        self.save_stances(cache.take_new_stances())
+
     def load_corroboration(self, story_id: str) -> tuple[list[ClaimGroup], list[Discrepancy]]:
         groups = []
         for r in self.query("SELECT * FROM claim_groups WHERE story_id = ? ORDER BY rank, rowid",
