@@ -137,7 +137,7 @@ def test_migration_0015_keeps_every_row(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _database_before_0015(path)
     before = _snapshot(path)
-    assert database.pending_migrations(path) == ["0015_datasette_rows"]
+    assert database.pending_migrations(path)[0] == "0015_datasette_rows"
     with open_store(path) as store:
         assert store.query("PRAGMA foreign_key_check") == []
         stances = [tuple(r) for r in store.query(
