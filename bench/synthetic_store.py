@@ -22,12 +22,12 @@ from corroborator.models import (
     Signal,
     Story,
 )
-from corroborator.store import open_store
+from corroborator.store import Store, open_store
 
 Made = tuple[Article, Extraction, list[Signal]]
 
 
-def build_store(path: Path, fill: Callable[..., None]) -> float:
+def build_store(path: Path, fill: Callable[[Store], None]) -> float:
     """Create the database at `path`, let `fill(store)` write it; return the seconds taken."""
     started = time.perf_counter()
     with open_store(path) as store:
@@ -47,7 +47,7 @@ def claim_sentences(aid: str, bodies: Sequence[str],
     return text, sentences
 
 
-def write_story(store, story: Story, made: Sequence[Made], groups: list[ClaimGroup],
+def write_story(store: Store, story: Story, made: Sequence[Made], groups: list[ClaimGroup],
                 discrepancies: list[Discrepancy], n_sources: int | None = None) -> None:
     """Store the story's articles with extractions and signals, the story and its verdicts."""
     store.add_articles([article for article, _, _ in made])
