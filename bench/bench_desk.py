@@ -32,6 +32,7 @@ from corroborator.models import (
     Stance,
     Story,
 )
+from corroborator.store import open_store
 from synthetic_store import build_store, claim_sentences, write_story
 
 ROOT = Path(__file__).resolve().parents[1]
