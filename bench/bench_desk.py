@@ -28,12 +28,12 @@ from corroborator.models import (
     ClaimGroup,
     Discrepancy,
     Extraction,
-    Sentence,
     Signal,
     Stance,
     Story,
 )
 from corroborator.store import open_store
+from synthetic_store import build_store, claim_sentences, write_story
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "benchmarks" / "desk.md"
@@ -46,11 +46,7 @@ def _article(i: int, story: int) -> tuple[Article, Extraction, list[Signal]]:
     aid = f"art{i:05d}"
     bodies = [f"Officials in town {story} said {story + s} homes were damaged on day {s}."
               for s in range(SENTENCES)]
-    text, sentences = "", []
-    for s, body in enumerate(bodies):
-        start = len(text)
-        text += body + " "
-        sentences.append(Sentence(aid, s, body, start, start + len(body), "claim"))
+    text, sentences = claim_sentences(aid, bodies)
     article = Article(text=text, title=f"Storm in town {story}, report {i}",
                       outlet=f"Outlet {i % N_OUTLETS:02d}", language="en",
                       published=f"2024-{1 + story % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00",
@@ -65,9 +61,7 @@ def _article(i: int, story: int) -> tuple[Article, Extraction, list[Signal]]:
 
 def build(path: Path, n_articles: int) -> float:
     """Write the benchmark database; return the seconds it took."""
-    started = time.perf_counter()
-    with open_store(path) as store:
-        store.conn.execute("PRAGMA synchronous=OFF")
+    def fill(store) -> None:
         i, story = 0, 0
         while i < n_articles:
             size = 1 if story % 3 == 0 else 2 + story % 8
@@ -75,20 +69,14 @@ def build(path: Path, n_articles: int) -> float:
             _story(store, story, made)
             i, story = i + len(made), story + 1
         _alerts_and_reviews(store, story)
-    return time.perf_counter() - started
+
+    return build_store(path, fill)
 
 
 def _story(store, story: int, made: list) -> None:
-    store.add_articles([a for a, _, _ in made])
-    for _, ext, signals in made:
-        store.save_extraction(ext, signals)
     ids = [a.id for a, _, _ in made]
     sid = f"story{story:05d}"
     dates = sorted(a.published for a, _, _ in made)
-    store.save_story(Story(sid, f"Storm damage in town {story}", ids, [f"Town {story}"],
-                           dates[0], dates[-1]))
-    for aid in ids:
-        store.assign_story(aid, sid, 0.9)
     groups = []
     for g in range(min(SENTENCES, 2 + len(ids))):
         gid = f"{sid}-g{g}"
@@ -99,7 +87,8 @@ def _story(store, story: int, made: list) -> None:
         groups.append(ClaimGroup(gid, claims[0].text, claims, stances, status, len(ids)))
     found = [Discrepancy("number", "Damaged homes differ", ["3", "4"], ids[:2],
                          {ids[0]: "a"})] if len(ids) > 1 else []
-    store.save_corroboration(sid, groups, found, model="bench")
+    write_story(store, Story(sid, f"Storm damage in town {story}", ids, [f"Town {story}"],
+                             dates[0], dates[-1]), made, groups, found)
 
 
 def _alerts_and_reviews(store, stories: int) -> None:

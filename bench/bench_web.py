@@ -40,12 +40,12 @@ from corroborator.models import (
     Entity,
     Extraction,
     Quote,
-    Sentence,
     Signal,
     Stance,
     Story,
 )
 from corroborator.store import open_store
+from synthetic_store import build_store, claim_sentences, write_story
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "benchmarks" / "web.md"
@@ -64,14 +64,11 @@ LABELS = ("agree", "disagree", "discuss", "unrelated")
 
 def synthetic_article(i: int) -> tuple[Article, Extraction, list[Signal]]:
     """Article `i` of the big story, its extraction and three signals."""
-    sentences, text = [], ""
-    for s in range(N_SENTENCES):
-        body = (f"Officials in Port Avery said {i + s} homes were damaged by the storm, "
-                f"and Mayor Lena Ortiz said \"we are counting every house\" on day {s}.")
-        start = len(text)
-        text += body + (" " if s % 4 else "\n\n")
-        sentences.append(Sentence(f"art{i:04d}", s, body, start, start + len(body), "claim"))
     aid = f"art{i:04d}"
+    bodies = [f"Officials in Port Avery said {i + s} homes were damaged by the storm, "
+              f"and Mayor Lena Ortiz said \"we are counting every house\" on day {s}."
+              for s in range(N_SENTENCES)]
+    text, sentences = claim_sentences(aid, bodies, lambda s: " " if s % 4 else "\n\n")
     article = Article(text=text, title=f"Storm damage in Port Avery, report {i}",
                       url=f"https://outlet{i % N_OUTLETS}.example/{i}",
                       outlet=f"Outlet {i % N_OUTLETS:02d}", published=f"2024-03-{1 + i % 28:02d}"
@@ -91,15 +88,7 @@ def synthetic_article(i: int) -> tuple[Article, Extraction, list[Signal]]:
 def build_big_story(store) -> None:
     """The 200-article story with its claim groups, stances and discrepancies."""
     made = [synthetic_article(i) for i in range(N_ARTICLES)]
-    store.add_articles([a for a, _, _ in made])
-    for _, ext, signals in made:
-        store.save_extraction(ext, signals)
     ids = [a.id for a, _, _ in made]
-    store.save_story(Story(BIG_STORY, "Storm damage in Port Avery", ids,
-                           ["Port Avery", "Lena Ortiz"], "2024-03-01", "2024-03-28"),
-                     n_sources=N_OUTLETS)
-    for aid in ids:
-        store.assign_story(aid, BIG_STORY, 0.9)
     groups = []
     for g in range(N_GROUPS):
         gid = f"grp{g:03d}"
@@ -111,7 +100,9 @@ def build_big_story(store) -> None:
     discrepancies = [Discrepancy("number", f"Damaged homes differ ({k})", [str(k), str(k + 1)],
                                  [ids[k], ids[k + 1]], {ids[k]: "a", ids[k + 1]: "b"})
                      for k in range(20)]
-    store.save_corroboration(BIG_STORY, groups, discrepancies, model="bench")
+    story = Story(BIG_STORY, "Storm damage in Port Avery", ids, ["Port Avery", "Lena Ortiz"],
+                  "2024-03-01", "2024-03-28")
+    write_story(store, story, made, groups, discrepancies, n_sources=N_OUTLETS)
 
 
 def build_many_stories(store, count: int) -> None:
@@ -123,12 +114,11 @@ def build_many_stories(store, count: int) -> None:
 
 def build(path: Path, stories: int) -> float:
     """Write the benchmark database; return seconds taken."""
-    started = time.perf_counter()
-    with open_store(path) as store:
-        store.conn.execute("PRAGMA synchronous=OFF")  # bench data: no fsync per transaction
+    def fill(store) -> None:
         build_big_story(store)
         build_many_stories(store, stories)
-    return time.perf_counter() - started
+
+    return build_store(path, fill)
 
 
 def time_path(app, path: str, repeat: int) -> tuple[float, int, int]:

@@ -1,8 +1,10 @@
-"""Shared fixtures: offline mode, paths to the example corpus and the shared seeds."""
+"""Shared fixtures: offline mode, paths to the example corpus and the shared seeds, hostile
+databases."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,34 @@ def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert not report.errors, report.errors
         analyze(store)
     return path
+
+
+@pytest.fixture(scope="session")
+def hostile_db_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """A builder of analyzed two-article databases whose titles and outlets are hostile.
+
+    `build(body, first, second)` ingests two (title, outlet) articles through the CLI as
+    JSON Lines, the way a user's file brings them, then analyzes them. The second
+    article's body changes "12" to "14", so the pair is one story with a disputed number.
+    """
+    import json
+
+    from click.testing import CliRunner
+
+    from corroborator import analyze, open_store
+    from corroborator.cli import main
+
+    def build(body: str, first: tuple[str, str], second: tuple[str, str]) -> Path:
+        folder = tmp_path_factory.mktemp("hostile")
+        rows = [{"title": title, "outlet": outlet, "text": text, "published": "2024-01-02"}
+                for (title, outlet), text in ((first, body), (second, body.replace("12", "14")))]
+        source = folder / "articles.jsonl"
+        source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+        path = folder / "news.db"
+        result = CliRunner().invoke(main, ["ingest", str(source), "--db", str(path)])
+        assert result.exit_code == 0, result.output
+        with open_store(path) as store:
+            analyze(store, workers=1)
+        return path
+
+    return build

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -132,22 +133,10 @@ RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
 
 
 @pytest.fixture(scope="module")
-def rlo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rlo_db(hostile_db_factory: Callable[..., Path]) -> Path:
     """Two analyzed articles whose title and outlet carry right-to-left overrides."""
-    from corroborator import analyze
-
-    folder = tmp_path_factory.mktemp("rlo")
-    rows = [{"title": f"Harbor plan {RLO}gnp.exe", "outlet": f"Ledger{RLO}", "text": BODY,
-             "published": "2024-01-02"},
-            {"title": "Harbor plan approved", "outlet": "Gazette",
-             "text": BODY.replace("12", "14"), "published": "2024-01-02"}]
-    source = folder / "rlo.jsonl"
-    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    path = folder / "news.db"
-    assert run("ingest", source, "--db", path).exit_code == 0
-    with open_store(path) as store:
-        analyze(store, workers=1)
-    return path
+    return hostile_db_factory(BODY, (f"Harbor plan {RLO}gnp.exe", f"Ledger{RLO}"),
+                              ("Harbor plan approved", "Gazette"))
 
 
 def assert_isolated(html: str) -> None:

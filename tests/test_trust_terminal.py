@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,22 +40,10 @@ def assert_no_raw_controls(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hostile_db(hostile_db_factory: Callable[..., Path]) -> Path:
     """Two articles whose titles and outlets carry escape sequences, analyzed."""
-    from corroborator import analyze, open_store
-
-    folder = tmp_path_factory.mktemp("hostile")
-    rows = [{"title": HOSTILE, "outlet": f"Ledger{CLEAR}", "text": BODY,
-             "published": "2024-01-02"},
-            {"title": f"Bridge reopens{CLEAR} after repairs", "outlet": "Gazette",
-             "text": BODY.replace("12", "14"), "published": "2024-01-02"}]
-    source = folder / "hostile.jsonl"
-    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    path = folder / "news.db"
-    assert run("ingest", source, "--db", path).exit_code == 0
-    with open_store(path) as store:
-        analyze(store, workers=1)
-    return path
+    return hostile_db_factory(BODY, (HOSTILE, f"Ledger{CLEAR}"),
+                              (f"Bridge reopens{CLEAR} after repairs", "Gazette"))
 
 
 def test_printable_shows_controls_as_escapes() -> None:

@@ -67,14 +67,6 @@ def list_stories(store: Store, sort: str = "recent", limit: int = 50,
     return [row | {"outlets": outlets[row["id"]]} for row in rows]
 
 
-def story_views(store: Store, limit: int = 20) -> list[dict[str, Any]]:
-    """Full views of the largest stories, for reports."""
-    from corroborator.views import story_view
-
-    rows = store.list_stories(limit=limit, sort="size")
-    return [story_view(store, row["id"]) for row in rows]
-
-
 def run_check(claim: str, inputs: list[str], store: Store | None = None,
               story_id: str | None = None, show_all: bool = False,
               limit: int | None = None) -> dict[str, Any]:

@@ -100,15 +100,6 @@ def _sentence_text(sentences: Sequence[Sentence], mention) -> str:
     return mention.text
 
 
-def pair_discrepancies(pairs: Sequence[Pair], outlets: Mapping[str, str]) -> list[Discrepancy]:
-    """Number, date and negation discrepancies from aligned sentence pairs.
-
-    Pairs are merged: one negation discrepancy per denying sentence (with every sentence
-    it contradicts), one number or date discrepancy per pair of conflicting values.
-    """
-    return merge_findings(pair_findings(pairs, outlets), outlets)
-
-
 Finding = tuple[str, Discrepancy]
 """One pair's discrepancy with the key it merges on (see :func:`merge_findings`)."""
 

@@ -263,12 +263,6 @@ NER_BATCH = 256
 MAX_NER_SENTENCES = 200   # distinct names per article; beyond this the rules' labels stand
 
 
-def relabel_ambiguous(entities: list[Entity], sentences: Sequence[Sentence]) -> None:
-    """Ask the trained NER about one article's mentions the rules could not label."""
-    ext = Extraction(article_id="", sentences=list(sentences), entities=entities)
-    relabel_ambiguous_batch([ext])
-
-
 def relabel_ambiguous_batch(extractions: Sequence[Extraction]) -> None:
     """Label the mentions the rules could not (``MISC``), batched across all articles.
 

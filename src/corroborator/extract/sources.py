@@ -33,9 +33,6 @@ SPEECH_VERBS = (
     "speculate|suggest|indicate|clarified|conceded|accused|dismissed|rejected|denied|"
     "explained|assured|boasted|joked|wondered|asked|answered"
 )
-NAMED_ROLES = ("spokesman|spokeswoman|spokesperson|spokespeople|representative|statement|"
-               "press office|press secretary|website|account|page|post|report|study|poll|"
-               "survey|analysis|letter|memo|release|filing")
 GENERIC_HEADS = frozenset(
     """official officials source sources person people man woman men women employee
     employees staffer staffers worker workers member members resident residents witness
@@ -158,11 +155,6 @@ def find_source(sentence: str) -> Source | None:
     return Source(text, classify(text), start, start + len(text), verb)
 
 
-def has_reporting_verb(sentence: str) -> bool:
-    """Whether `sentence` has a reporting verb or "according" outside quotation marks."""
-    return bool(_verbs(mask_quotes(sentence)))
-
-
 def _verbs(masked: str) -> list[re.Match]:
     """Reporting verbs of a sentence, not read as nouns ("the reports")."""
     if "accord" not in masked and not _VERB.search(masked):
@@ -178,20 +170,6 @@ def _first_subject(masked: str, verbs: list[re.Match]) -> tuple[int, int, str] |
         if found is not None:
             return found
     return None
-
-
-def sources_in(sentence: str) -> list[Source]:
-    """Every reporting verb's source in `sentence` (outside quotes), in order."""
-    masked = mask_quotes(sentence)
-    out = []
-    for verb in _verbs(masked):
-        found = _subject_of(masked, verb)
-        if found is not None:
-            start, end, word = found
-            text = clean_source(sentence[start:end])
-            if text:
-                out.append(Source(text, classify(text), start, start + len(text), word))
-    return out
 
 
 def mask_quotes(sentence: str) -> str:

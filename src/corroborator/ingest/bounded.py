@@ -80,14 +80,6 @@ def gzip_members(handle: BinaryIO) -> Iterator[bytes]:
         raise Truncated("truncated gzip data")
 
 
-def read_capped(handle: BinaryIO, limit: int) -> bytes:
-    """Read at most `limit` bytes; raise LimitExceeded when there are more."""
-    data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise LimitExceeded(f"larger than {limit} bytes")
-    return data
-
-
 def _decoder(encoding: str, head: bytes) -> zlib._Decompress:
     """A zlib decoder for an HTTP content coding; deflate may be zlib-wrapped or raw."""
     if encoding in ("gzip", "x-gzip") or head.startswith(b"\x1f\x8b"):
