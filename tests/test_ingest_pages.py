@@ -112,6 +112,17 @@ def test_without_a_site_name_the_title_part_or_the_registered_domain_names_the_o
         "example.co.uk")
 
 
+def test_a_copyright_holder_names_the_outlet_only_when_the_page_gives_no_name() -> None:
+    footer = "<footer><p>Copyright © 2020 Axios Media, Inc. All rights reserved.</p></footer>"
+    html = f"<html><head><title>Axios Future</title></head><body><article>{BODY}</article>{footer}"
+    assert read(html + "</body></html>", "https://www.axios.com/newsletters/x")[0] == "Axios"
+    named = html.replace("<title>", '<meta property="og:site_name" content="Axios Newsletters">'
+                                    "<title>")
+    assert read(named, "https://www.axios.com/newsletters/x")[0] == "Axios Newsletters"
+    other = "<footer><p>© 2019 Battery Media Group – All Rights Reserved.</p></footer>"
+    assert read(page(body=BODY + other), "https://pawszilla.com/x")[0] == "pawszilla.com"
+
+
 def test_a_title_loses_a_section_and_a_date_next_to_the_site_name() -> None:
     html, url = news_page("https://www.dw.com/en/x", '<meta property="og:site_name" content="DW">',
                           "Berlin confronts its colonial past with new plan | DW | 19.01.2020")

@@ -30,6 +30,7 @@ from corroborator.ingest.options import input_error
 from corroborator.ingest.outlets import (
     EXACT_FIT,
     Site,
+    copyright_holders,
     fit,
     name_key,
     pick_outlet,
@@ -116,6 +117,12 @@ _ATTRIBUTE_RE = re.compile(_ATTRIBUTE)
 _MARKUP = re.compile(r"<!--|<[A-Za-z]")
 #: Elements whose content the tokenizer reads as text up to their end tag.
 RAW_TEXT_TAGS = frozenset({"script", "style"})
+
+#: Text nodes of the page holding a copyright notice (outside scripts and styles).
+_NOTICES = ("//body//text()[contains(., '©') or contains(., 'opyright')]"
+            "[not(ancestor::script) and not(ancestor::style)]")
+#: Most copyright notices read from one page.
+MAX_NOTICES = 5
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
@@ -275,6 +282,9 @@ def read_meta(tree: etree._Element) -> dict[str, str]:
     _add_first(meta, "html:canonical", tree.xpath("//link[@rel='canonical']/@href"))
     _add_first(meta, "jsonld:datepublished", _jsonld_dates(tree))
     _add_first(meta, "jsonld:publisher", _jsonld_publishers(tree))
+    notices = tree.xpath(_NOTICES)[:MAX_NOTICES]
+    if notices:
+        meta["html:copyright"] = "\n".join(" ".join(str(n).split()) for n in notices)
     return meta
 
 
@@ -370,7 +380,8 @@ def _outlet(meta: dict[str, str], doc: Any, url: str | None) -> str | None:
     whichever fits the site's domain best (see `pick_outlet`), else the domain."""
     candidates = _site_names(meta, doc)
     parts = title_parts(meta.get("html:title")) + title_parts(meta.get("og:title"))
-    return pick_outlet(candidates, parts, url)
+    holders = copyright_holders(meta.get("html:copyright", "").split("\n"))
+    return pick_outlet(candidates, parts, url, holders)
 
 
 def _published(meta: dict[str, str], doc: Any, url: str | None) -> tuple[str | None, bool, str]:

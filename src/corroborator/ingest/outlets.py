@@ -46,6 +46,15 @@ _TITLE_SEPARATOR = re.compile(r"\s*\|\s*|\s+[-–—»·•/~l]+\s+|\s+::?\s+|(?
 _HOST_LIKE = re.compile(r"^(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/?$", re.IGNORECASE)
 _EDGE_JUNK = " \t_|·•-–—:/@"
 _MINOR_WORDS = frozenset({"of", "and", "the", "for", "a", "an", "at", "in", "on", "&"})
+#: Words for a company's legal form or kind, dropped from the end of a copyright holder
+#: ("Axios Media, Inc." publishes "Axios").
+HOLDER_SUFFIXES = frozenset({"inc", "llc", "ltd", "limited", "plc", "corp", "corporation", "co",
+                             "company", "gmbh", "ag", "sa", "media", "group", "holdings"})
+#: A copyright notice: the sign or word, an optional year or span of years, the holder.
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)[\s©:]*(?:\d{4}(?:\s*[-–]\s*\d{4})?[\s,.]*)?"
+                        r"(?P<holder>[^\n|©]{2,80})", re.IGNORECASE)
+#: Where a holder's name ends: a sentence or clause break, "All rights", a year.
+_HOLDER_END = re.compile(r"[.,;|]\s|[,;|]|\s+[-–—]\s|\s*\ball rights\b|\s*\d{4}|\.$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -124,9 +133,11 @@ def clean_name(raw: str | None, site: Site) -> str | None:
 
 
 def pick_outlet(candidates: Sequence[str | None], title_parts: Sequence[str], url: str | None,
-                ) -> str | None:
-    """The outlet name: the best-fitting of `candidates` (best source first) or of the title
-    parts that name the site, a real name before an address; else the domain.
+                holders: Sequence[str] = ()) -> str | None:
+    """The outlet name: the best-fitting of `candidates` (best source first), of the title
+    parts that name the site, a real name before an address; when no real name fits the
+    site, a copyright holder that is the site's very name ("Axios" of "Axios Media" on
+    axios.com); else the domain.
 
     Example:
         >>> pick_outlet(["U.S.", "Reuters"], [], "https://www.reuters.com/article/x")
@@ -137,10 +148,32 @@ def pick_outlet(candidates: Sequence[str | None], title_parts: Sequence[str], ur
     names += [part for part in (clean_name(p, site) for p in title_parts) if part
               and (fit(part, site) == EXACT_FIT or fit(part, site) == PARTIAL_FIT
                    and _name_like(part))]
+    if not any(fit(name, site) > NO_FIT and not _HOST_LIKE.match(name) for name in names):
+        names += [name for name in (clean_name(h, site) for h in holders)
+                  if name and fit(name, site) == EXACT_FIT]
     if not names:
         return site.domain
     return max(names, key=lambda name: (fit(name, site), not _HOST_LIKE.match(name),
                                          not _squashed(name, site), -names.index(name)))
+
+
+def copyright_holders(notices: Iterable[str]) -> list[str]:
+    """The holders named in copyright notices, without a legal form at the end.
+
+    Example:
+        >>> copyright_holders(["Copyright Axios Media, 2020", "© 2021 The Ledger Ltd."])
+        ['Axios', 'The Ledger']
+    """
+    holders = []
+    for notice in notices:
+        for match in _COPYRIGHT.finditer(" ".join(notice.split())):
+            holder = _HOLDER_END.split(match.group("holder"), maxsplit=1)[0]
+            words = holder.strip(_EDGE_JUNK).split()
+            while len(words) > 1 and name_key(words[-1]) in HOLDER_SUFFIXES:
+                words.pop()
+            if words and words[0][0].isupper() and len(words) <= MAX_OUTLET_WORDS:
+                holders.append(" ".join(words))
+    return holders
 
 
 def _squashed(name: str, site: Site) -> bool:
