@@ -27,7 +27,8 @@ def count_skipped(reasons: Iterable[str]) -> dict[str, Any]:
     """Count skip reasons by kind and, for other languages, by language code.
 
     Returns:
-        ``{"total": n, "reasons": {kind: n}, "languages": {code: n}}``, most common first.
+        ``{"total": n, "reasons": {kind: n}, "languages": {code: n}}``, most common first
+        (ties in name order).
 
     Example:
         >>> count_skipped(["non-English (pt)", "non-English (pt)", "too short (3 words < 40)"])
@@ -40,8 +41,13 @@ def count_skipped(reasons: Iterable[str]) -> dict[str, Any]:
         kinds[kind] += 1
         if language:
             languages[language] += 1
-    return {"total": sum(kinds.values()), "reasons": dict(kinds.most_common()),
-            "languages": dict(languages.most_common())}
+    return {"total": sum(kinds.values()), "reasons": _by_count(kinds),
+            "languages": _by_count(languages)}
+
+
+def _by_count(counts: Counter[str]) -> dict[str, int]:
+    """Counts most common first, ties in name order (the same order wherever counted)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def skipped_in_store(store: Any) -> dict[str, Any]:

@@ -19,11 +19,22 @@ def report_html(data: Mapping[str, Any], title: str = "corroborator report") -> 
 
     Each story opens with its coverage bar and key disputes (both sentences side by
     side), then agreements and differing details; the matrix, people and articles fold.
+    The header says which articles are in no story and why, as ``analyze`` does
+    ("in no story: 8 skipped: not English (pt 3, de 2)").
     """
     from corroborator.web.render import inline_css, render
 
     return render("report.html", data=data, title=title, css=inline_css(),
-                  article_href=lambda article_id: f"#art-{article_id}", outlet_of=_outlet_of)
+                  article_href=lambda article_id: f"#art-{article_id}", outlet_of=_outlet_of,
+                  skipped_line=_skipped_line(data))
+
+
+def _skipped_line(data: Mapping[str, Any]) -> str | None:
+    """What the report's header says of articles in no story (None when there are none)."""
+    from corroborator.coverage import describe_skipped
+
+    skipped = data.get("skipped")
+    return describe_skipped(skipped) if skipped and skipped.get("total") else None
 
 
 def story_html(data: Mapping[str, Any]) -> str:
