@@ -39,7 +39,7 @@ from corroborator.extract.speakers import (
 from corroborator.models import Article, Attribution, Claim, Entity, Extraction, Sentence
 from corroborator.signals import PROFANITY, outside_quotes
 
-EXTRACTOR_VERSION = "extract-rules.v4"   # v4: no function words, products or countries as people
+EXTRACTOR_VERSION = "extract-rules.v5"   # v5: colon lead-ins attribute block quotes; hedged sources
 MIN_CLAIM_WORDS = 5
 MAX_BODY_CHARS = 2_000_000
 HEADLINE_SEARCH = 3     # the headline may be repeated within the first sentences
@@ -167,6 +167,7 @@ def _attribute(ext: Extraction, state: _State, outlet: str | None) -> None:
     for s, source in zip(ext.sentences, state.sources, strict=True):
         s.attribution = attribute(s.text, lambda p, at=s.start: context.resolve(p, at), source)
     _attribute_quoted(ext, state.body)
+    _attribute_block_quotes(ext.sentences, state.body)
     own = _fold_outlet(outlet)
     for s in ext.sentences:
         if own and s.attribution.source and _fold_outlet(s.attribution.source) == own:
@@ -398,6 +399,44 @@ def _attribute_quoted(ext: Extraction, body: str) -> None:
             if sentence.attribution.kind in ("none", "hedged") or (
                     sentence.attribution.source is None and sentence.attribution.kind != "none"):
                 sentence.attribution = Attribution(kind, quote.speaker, quote.speaker)
+
+
+def _attribute_block_quotes(sentences: Sequence[Sentence], body: str) -> None:
+    """Paragraphs quoted without quotation marks after a lead-in that ends its paragraph
+    with a colon and has a source ("She also confirmed she created the piece:") carry that
+    source, when the first of them speaks in the first or second person ("This is
+    irrelevant, I don't want ..."): up to MAX_BLOCK_PARAGRAPHS, stopping at a paragraph
+    with a source of its own."""
+    paragraphs = _paragraphs(sentences, body)
+    for i, paragraph in enumerate(paragraphs[:-1]):
+        lead = paragraph[-1]
+        if not (lead.text.rstrip().endswith(":") and lead.attribution.source):
+            continue
+        block = paragraphs[i + 1:i + 1 + MAX_BLOCK_PARAGRAPHS]
+        if not _SPEAKER_VOICE.search(" ".join(s.text for s in block[0])):
+            continue
+        for quoted in block:
+            if any(s.attribution.kind != "none" for s in quoted):
+                break
+            for sentence in quoted:
+                sentence.attribution = Attribution(lead.attribution.kind, lead.attribution.source,
+                                                   lead.attribution.span)
+
+
+def _paragraphs(sentences: Sequence[Sentence], body: str) -> list[list[Sentence]]:
+    """Sentences grouped by paragraph (a line break between two sentences starts one)."""
+    paragraphs: list[list[Sentence]] = []
+    for sentence in sentences:
+        if not paragraphs or "\n" in body[paragraphs[-1][-1].end:sentence.start]:
+            paragraphs.append([])
+        paragraphs[-1].append(sentence)
+    return paragraphs
+
+
+#: Most paragraphs a colon lead-in attributes (a block quote's length is not marked).
+MAX_BLOCK_PARAGRAPHS = 3
+#: A first- or second-person word: quoted speech, not the reporter's narration.
+_SPEAKER_VOICE = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|we|we're|we’re|our|us|you|your)\b")
 
 
 def _is_claim(sentence: Sentence) -> bool:

@@ -43,6 +43,9 @@ _DOC_READ = re.compile(r"^\W*(?P<src>(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\
                        r"states|says|said)\b", re.IGNORECASE)
 _QUOTED_AS = re.compile(r"\bquoted\s+(?P<src>(?:an?|the|one|two|several)\s+[\w\s.-]{2,60}?|"
                         r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,4})\s+as\s+saying\b")
+_QUOTE_FROM = re.compile(r"\b(?:quotes?|comments?|remarks?|statement)\s+(?:from|by|attributed\s+to)"
+                         r"\s+(?P<src>(?:[\w.-]+\s+){0,3}?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})"
+                         r"(?:,?\s*(?:saying|who\s+said|which\s+read)\b)?\s*[:,]?\s*$")
 _PARTICIPLE = re.compile(r",?\s*\b(?:saying|adding|writing|telling|noting|declaring|insisting|"
                          r"explaining|arguing|warning|stating|tweeting)\b")
 _MAIN_SUBJECT = re.compile(r"^(?:[^,]{0,90},\s+)?(?P<src>.{2,120}?)\s+(?:would|will|has|had|"
@@ -230,6 +233,7 @@ def _speaker(body: str, match: re.Match, sentences: Sequence[Span], index: int,
             found = find_source(before + "“x x x.”")
             # "She told X that ... “…”": the pronoun is resolved where it stands
             candidates.append((found, from_ + found.start if found else at))
+            candidates.append((_quote_from(before), at))
             candidates.append((_participle_subject(before), at))
         candidates.append((_colon_lead_in(sentences, index, body, match.start()), at))
         candidates.append((parsed, sentence.start + parsed.start if parsed else at))
@@ -247,6 +251,16 @@ def _special_after(after: str) -> Source | None:
             text = match.group("src").strip()
             return Source(text, classify(text), 0, len(text), "said")
     return None
+
+
+def _quote_from(before: str) -> Source | None:
+    """"... carried a made-up quote from Nasa scientist Earl Godoy, saying: “…”": the
+    quote's speaker is named as its origin just before it."""
+    match = _QUOTE_FROM.search(before)
+    if match is None:
+        return None
+    text = match.group("src").strip()
+    return Source(text, classify(text), 0, len(text), "said")
 
 
 def _participle_subject(before: str) -> Source | None:

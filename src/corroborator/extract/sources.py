@@ -43,7 +43,7 @@ GENERIC_HEADS = frozenset(
     doctors scientist scientists researcher researchers management executive executives
     representative commander elders shoppers locals student students teacher teachers
     passenger passengers victim victims survivor survivors supporter supporters
-    spokesman spokeswoman spokesperson organizer organizers others some""".split()
+    spokesman spokeswoman spokesperson organizer organizers others some staff""".split()
 )
 INSTITUTION_HEADS = frozenset(
     """government ministry police army military company firm court prosecutors prosecutor
@@ -51,6 +51,8 @@ INSTITUTION_HEADS = frozenset(
     president force regime group campaign""".split()
 )
 HEDGED_HEADS = frozenset("report reports rumour rumours rumor rumors claim claims".split())
+#: Words that make any source unconfirmed ("multiple unconfirmed reports", "a death hoax").
+HEDGED_MODIFIERS = frozenset("unconfirmed unverified hoax hoaxes rumoured rumored".split())
 PRONOUNS = frozenset("he she it they we i you this that there these those".split())
 WIRE = (r"Reuters|AFP|Agence France[- ]Presse|(?:The )?Associated Press|AP|Bloomberg|UPI|"
         r"Xinhua|dpa|EFE|ANSA|Kyodo|TASS|Interfax|ANI|PTI|Yonhap")
@@ -267,6 +269,9 @@ _NATIONALITY = regex.compile(r"(?:an|ian|ese|ish|i|ch)(?:['’]s)?$")
 ROLE_HEADS = frozenset("spokesman spokeswoman spokesperson spokespeople representative "
                        "statement website account page post study poll survey analysis "
                        "letter memo release filing office report".split())
+#: A descriptor that gives its name: "a commenter named “4npower”", "a user called Jo".
+_NAMED_AS = regex.compile(r"\b(?:named|called)[ \t]+(?:[“\"][^”\"]{1,40}[”\"]|\p{Lu})",
+                          regex.VERSION1)
 COUNTRIES_AS_MODIFIER = frozenset("U.S. US UK U.K. EU".split())
 
 
@@ -283,6 +288,10 @@ def classify(source: str) -> str:
         return "wire"
     core = regex.split(r"\s(?:of|for|at|with|in|from|on|to)\s", source, maxsplit=1)[0].split()
     first, head = words[0].lower(), core[-1].lower().strip(".,’'")
+    if any(word.lower().strip(".,’'") in HEDGED_MODIFIERS for word in words):
+        return "hedged"
+    if _NAMED_AS.search(source):
+        return "named"  # "a commenter named “4npower”": the name is given
     determined = bool(_DETERMINER.match(source))
     if first == "the" and head in ROLE_HEADS and len(core) <= 4:
         return "named"  # "the post", "the report": a document the article has named
