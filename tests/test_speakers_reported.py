@@ -74,6 +74,16 @@ def test_unconfirmed_reports_hedge_and_a_named_commenter_is_named():
     assert classify("a commenter") == "anonymous"
 
 
+def test_hedges_with_an_adverb_or_after_reports_and_a_document_lead_in():
+    kinds = _attributions(
+        "The captain is also thought to have left the ship before the passengers. The ferry "
+        "line may lose its licence amid rumours that the lifeboats were never checked. But "
+        "sources who spoke with the harbour master said the crew had been drilled.\n\n"
+        "The statement read:\n\nWe are working with the coastguard and we thank our passengers.")
+    assert [kind for kind, _ in kinds] == ["hedged", "hedged", "anonymous", "named", "named"]
+    assert kinds[3][1] == kinds[4][1] == "The statement"
+
+
 def test_a_quote_from_a_named_person_saying_takes_that_speaker():
     ext = extract_batch([Article(id="q", text=(
         "The site also carried a made-up quote from harbour engineer Tomas Lind, saying: "

@@ -35,13 +35,15 @@ _ANONYMOUS = re.compile(
     r"(?:people|persons|sources?|officials?) (?:familiar|involved|close|briefed|"
     r"with (?:direct )?knowledge)|(?:unnamed|anonymous|unidentified)\s+(?:\w+\s+)?"
     r"(?:officials?|sources?|people|persons?|aides?|diplomats?)|"
-    r"has learned from|sources (?:say|said|tell|told))\b",
+    r"has learned from|sources (?:say|said|tell|told)|sources who (?:spoke|talked))\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
     r"\b(reportedly|allegedly|purportedly|supposedly|apparently|rumou?red|rumou?rs?|"
     r"purported|alleged|unconfirmed|unverified|"
-    r"(?:is|are|was|were|been) (?:said|believed|thought|rumou?red|suspected|reported) to|"
+    r"(?:is|are|was|were|been) (?:(?:also|still|now|widely|further) )?(?:said|believed|"
+    r"thought|rumou?red|suspected|reported) to|"
+    r"(?:given|amid|following|after|despite) (?:\w+ )?(?:reports|rumou?rs|speculation) (?:that|of)|"
     r"(?:is|are|was|were) suspected of|appears? to|appears? likely|seems? to|"
     r"it is claimed|claims? to have|may have|might have|could have|word has it|"
     r"could not be (?:immediately |independently )?(?:verified|confirmed)|"
@@ -49,6 +51,11 @@ _HEDGE = re.compile(
     r"(?:earlier |unconfirmed )?suggestions?|reports? (?:emerged|surfaced|circulated))\b",
     re.IGNORECASE,
 )
+#: A lead-in giving a document's words: "The report read:", "Her post says:".
+_DOCUMENT_READ = re.compile(r"^\W*(?P<src>(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+                            r"(?:post|statement|letter|message|note|tweet|report|release|memo|"
+                            r"website|page|article|disclaimer|notice))\s+(?:read|reads|says|"
+                            r"stated|states)\s*:\s*$", re.IGNORECASE)
 _NO_SOURCE = re.compile(r"\b(?:could not be reached|did not (?:immediately )?respond|"
                         r"declined to comment|has not commented|did not return)\b", re.IGNORECASE)
 
@@ -72,6 +79,9 @@ def attribute(sentence: str, resolve: Resolver | None = None,
         found = _from_source(sentence, source, resolve)
         if found is not None:
             return found
+    read = _DOCUMENT_READ.match(sentence)
+    if read:  # "The report read:" introduces the document's words
+        return Attribution("named", read.group("src"), read.group())
     relay = _WIRE_RELAY.search(sentence)
     if relay:
         return Attribution("wire", relay.group("wire"), relay.group())
