@@ -119,3 +119,13 @@ def test_story_split_keeps_stories_whole_and_is_seeded() -> None:
         by_story.setdefault(h.split()[1].split("-")[0], set()).add(side)
     assert all(len(s - {"cross"}) == 1 for s in by_story.values())
     assert {"train", "tune", "test"} <= set(sides)
+
+
+def test_figures_are_reported_per_corpus_of_the_story() -> None:
+    from corroborator.evaluation.stance import figures_by_corpus
+
+    found = figures_by_corpus(["agree", "unrelated", "agree"], ["agree", "unrelated", "discuss"],
+                              ["fnc1:s1", "arc:t1", "arc:t2"])
+    assert list(found) == ["fnc1", "arc"]
+    assert found["fnc1"]["n"] == 1 and found["fnc1"]["relative"] == 1.0
+    assert found["arc"]["n"] == 2 and found["arc"]["relative"] < 1.0

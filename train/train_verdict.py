@@ -186,12 +186,6 @@ def choose_weights(probs, data, rule: bool) -> tuple[float, ...]:
     return tuple(weights)
 
 
-def blended(model_probs: np.ndarray, whole: np.ndarray | None, blend: float) -> np.ndarray:
-    from corroborator.corroboration.judgement import FEATURES, VerdictModel
-
-    return VerdictModel(np.zeros((4, len(FEATURES))), blend=blend).combine(model_probs, whole)
-
-
 def _labels_from_probs(model, probs, denial) -> list[str]:
     from corroborator.corroboration.judgement import STANCES, decide_label
 
@@ -231,20 +225,9 @@ def status_threshold(probs: np.ndarray, y: np.ndarray, stance: str = "disagree",
 
 def per_corpus(data, pred: list[str]) -> dict[str, dict]:
     from corroborator.corroboration.judgement import STANCES
-    from corroborator.evaluation.stance import score_predictions
+    from corroborator.evaluation.stance import figures_by_corpus
 
-    out = {}
-    gold = [STANCES[k] for k in data["y"]]
-    for corpus in CORPORA:
-        idx = [i for i, s in enumerate(data["story"]) if str(s).startswith(corpus + ":")]
-        if not idx:
-            continue
-        scored = score_predictions([gold[i] for i in idx], [pred[i] for i in idx])
-        out[corpus] = {"relative": round(scored["fnc_score"], 4),
-                       "macro_f1": round(scored["macro_f1"], 4),
-                       "disagree_f1": round(scored["per_class_f1"]["disagree"], 4),
-                       "n": scored["n"]}
-    return out
+    return figures_by_corpus([STANCES[k] for k in data["y"]], pred, data["story"])
 
 
 def mean_macro_f1(data, pred: list[str]) -> float:
@@ -277,13 +260,13 @@ def fit_masked(tune: dict[str, np.ndarray], mask: np.ndarray, rule: bool,
     """A model over the `mask` columns of ``tune["x"]`` (which may hold more columns than
     FEATURES, for experiments); the blend with the whole-article model (``tune["whole"]``)
     and the decision weights from story-grouped CV, and its CV scores."""
-    from corroborator.corroboration.judgement import VerdictModel
+    from corroborator.corroboration.judgement import VerdictModel, blend_probabilities
 
     probs = cv_probabilities(tune["x"], tune["y"], tune["story"], mask)
     whole = tune.get("whole")
     best = None
     for blend in blends if whole is not None else (1.0,):
-        mixed = blended(probs, whole, blend)
+        mixed = blend_probabilities(probs, whole, blend)
         weights = choose_weights(mixed, tune, rule)
         trial = VerdictModel(np.zeros((4, tune["x"].shape[1])), weights, blend=blend,
                              denial_rule=rule)

@@ -63,7 +63,7 @@ def fit_space(data_dir: Path):
 def featurize(corpus: str, side: str, space, data_dir: Path = DATA) -> dict[str, np.ndarray]:
     """Feature rows, labels and stories of one corpus side (cached by space size)."""
     from corroborator.corroboration.judgement import STANCES
-    from corroborator.corroboration.wholebody import pair_features, prepare_body
+    from corroborator.corroboration.wholebody import job_features
     from corroborator.evaluation.fnc import fnc_jobs
     from corroborator.evaluation.stance import load_split
 
@@ -73,24 +73,8 @@ def featurize(corpus: str, side: str, space, data_dir: Path = DATA) -> dict[str,
             return {k: data[k] for k in data.files}
     rows, bodies, stories = load_split(corpus, side, data_dir)
     started = time.time()
-    jobs = fnc_jobs(rows, bodies)
-    claim_ix: dict[int, int] = {}
-    body_ix: dict[int, int] = {}
-    claims, views = [], []
-    pairs = []
-    for claim, view in jobs:
-        if id(claim) not in claim_ix:
-            claim_ix[id(claim)] = len(claims)
-            claims.append((claim.text, claim.vector))
-        if id(view) not in body_ix:
-            body_ix[id(view)] = len(views)
-            views.append(view)
-        pairs.append((claim_ix[id(claim)], body_ix[id(view)]))
-    prepared = [prepare_body(v.sentences, v.vectors, space) for v in views]
-    x = pair_features(claims, prepared, pairs, space)
-    y = np.array([STANCES.index(s) for _, _, s in rows])
-    story = np.array(stories)
-    out = {"x": x, "y": y, "story": story}
+    out = {"x": job_features(fnc_jobs(rows, bodies), space),
+           "y": np.array([STANCES.index(s) for _, _, s in rows]), "story": np.array(stories)}
     log(f"{corpus}/{side}: {len(rows)} pairs featurised in {time.time() - started:.0f} s")
     WORK.mkdir(parents=True, exist_ok=True)
     np.savez(cache, **out)
@@ -135,18 +119,13 @@ def side_data(side: str, space) -> dict[str, np.ndarray]:
 
 
 def scores(model, data) -> dict[str, dict]:
+    """Argmax figures of `model` on a side, per corpus."""
     from corroborator.corroboration.judgement import STANCES
-    from corroborator.evaluation.stance import score_predictions
+    from corroborator.evaluation.stance import figures_by_corpus
 
     pred = model.predict_rows(data["x"]).argmax(axis=1)
-    out = {}
-    for corpus in CORPORA:
-        idx = np.flatnonzero(np.char.startswith(data["story"].astype(str), corpus + ":"))
-        s = score_predictions([STANCES[i] for i in data["y"][idx]],
-                              [STANCES[i] for i in pred[idx]])
-        out[corpus] = {"relative": round(s["fnc_score"], 4), "macro_f1": round(s["macro_f1"], 4),
-                       "disagree_f1": round(s["per_class_f1"]["disagree"], 4), "n": s["n"]}
-    return out
+    return figures_by_corpus([STANCES[i] for i in data["y"]], [STANCES[i] for i in pred],
+                             data["story"])
 
 
 def export(space, related, stance, meta: dict, folder: Path) -> None:

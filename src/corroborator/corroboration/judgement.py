@@ -328,14 +328,8 @@ class VerdictModel:
         return p / p.sum(axis=1, keepdims=True)
 
     def combine(self, own: np.ndarray, whole: np.ndarray | None) -> np.ndarray:
-        """The geometric blend of this model's probabilities with the whole-article
-        model's (``own`` alone where that model is absent or the blend is 1)."""
-        if whole is None or self.blend >= 1.0:
-            return own
-        z = (self.blend * np.log(np.clip(own, 1e-6, 1.0))
-             + (1.0 - self.blend) * np.log(np.clip(whole, 1e-6, 1.0)))
-        p = np.exp(z - z.max(axis=1, keepdims=True))
-        return p / p.sum(axis=1, keepdims=True)
+        """This model's probabilities blended with the whole-article model's."""
+        return blend_probabilities(own, whole, self.blend)
 
     def to_json(self) -> dict:
         return {"name": self.name, "features": list(FEATURES), "stances": list(STANCES),
@@ -359,6 +353,17 @@ class VerdictModel:
                    float(data.get("blend", 1.0)), data["name"], data.get("meta", {}),
                    bool(data.get("denial_rule", True)),
                    float(data.get("corroborate_threshold", 0.0)))
+
+
+def blend_probabilities(own: np.ndarray, whole: np.ndarray | None,
+                        share: float) -> np.ndarray:
+    """The geometric blend of two rows of stance probabilities, `share` of the
+    log-probabilities from `own` (``own`` alone where `whole` is None or `share` is 1)."""
+    if whole is None or share >= 1.0:
+        return own
+    z = share * np.log(np.clip(own, 1e-6, 1.0)) + (1.0 - share) * np.log(np.clip(whole, 1e-6, 1.0))
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
 
 
 @cache
@@ -521,25 +526,10 @@ def wholebody_probabilities(pairs: Sequence[tuple[ClaimView, ArticleView]]
                             ) -> np.ndarray | None:
     """The whole-article model's probabilities for each pair (None where it is not
     shipped); each article is prepared once and kept on its view."""
-    from corroborator.corroboration.wholebody import get_wholebody_model, prepare_body
+    from corroborator.corroboration.wholebody import get_wholebody_model
 
     model = get_wholebody_model()
-    if model is None:
-        return None
-    claims: dict[int, int] = {}
-    bodies: dict[int, int] = {}
-    claim_rows, body_rows, index = [], [], []
-    for claim, article in pairs:
-        if id(claim) not in claims:
-            claims[id(claim)] = len(claim_rows)
-            claim_rows.append((claim.text, claim.vector))
-        if id(article) not in bodies:
-            bodies[id(article)] = len(body_rows)
-            if article.whole is None:
-                article.whole = prepare_body(article.sentences, article.vectors, model.space)
-            body_rows.append(article.whole)
-        index.append((claims[id(claim)], bodies[id(article)]))
-    return model.predict(claim_rows, body_rows, index)
+    return None if model is None else model.predict_jobs(pairs)
 
 
 def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,

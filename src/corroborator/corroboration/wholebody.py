@@ -196,7 +196,7 @@ class Body:
 
 def prepare_body(sentences: Sequence[str], vectors: np.ndarray, space: TermSpace) -> Body:
     """Prepare an article given as sentences with one unit vector each."""
-    sentences = [s for s in list(sentences)[:MAX_SENTENCES]] or [""]
+    sentences = list(sentences)[:MAX_SENTENCES] or [""]
     vectors = np.asarray(vectors, dtype=np.float32)[: len(sentences)]
     if len(vectors) < len(sentences):      # an empty article: one blank sentence
         vectors = np.zeros((len(sentences), vectors.shape[1] if vectors.ndim == 2 else 1),
@@ -289,6 +289,29 @@ def pair_features(claims: Sequence[tuple[str, np.ndarray]],
     return out
 
 
+def job_features(jobs: Sequence[tuple[Any, Any]], space: TermSpace) -> np.ndarray:
+    """Feature rows for (claim, article) jobs: a claim has ``text`` and ``vector``, an
+    article ``sentences``, ``vectors`` and ``whole`` (where its prepared :class:`Body` is
+    kept, so an article judged against many claims is prepared once). Each claim and
+    article object is prepared once however often it appears."""
+    claim_at: dict[int, int] = {}
+    body_at: dict[int, int] = {}
+    claims: list[tuple[str, np.ndarray]] = []
+    bodies: list[Body] = []
+    pairs = []
+    for claim, article in jobs:
+        if id(claim) not in claim_at:
+            claim_at[id(claim)] = len(claims)
+            claims.append((claim.text, claim.vector))
+        if id(article) not in body_at:
+            body_at[id(article)] = len(bodies)
+            if article.whole is None:
+                article.whole = prepare_body(article.sentences, article.vectors, space)
+            bodies.append(article.whole)
+        pairs.append((claim_at[id(claim)], body_at[id(article)]))
+    return pair_features(claims, bodies, pairs, space)
+
+
 # ---------------------------------------------------------------- model
 
 
@@ -330,6 +353,10 @@ class WholeBodyModel:
                 pairs: Sequence[tuple[int, int]]) -> np.ndarray:
         """Probabilities for `pairs` (see :func:`pair_features`)."""
         return self.predict_rows(pair_features(claims, bodies, pairs, self.space))
+
+    def predict_jobs(self, jobs: Sequence[tuple[Any, Any]]) -> np.ndarray:
+        """Probabilities for (claim, article) jobs (see :func:`job_features`)."""
+        return self.predict_rows(job_features(jobs, self.space))
 
 
 OUTPUT = "probabilities"   # each ONNX stage's output: one column per class

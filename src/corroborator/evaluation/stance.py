@@ -170,6 +170,24 @@ def score_predictions(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any
 # ---------------------------------------------------------------- evaluation
 
 
+def figures_by_corpus(gold: Sequence[str], pred: Sequence[str],
+                      stories: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Relative score, macro-F1, disagree F1 and n for each corpus, the rows grouped by the
+    corpus prefix of their story (``"fnc1:..."``, ``"arc:..."`` as :func:`load_split`
+    names them), in order of first appearance."""
+    rows: dict[str, list[int]] = {}
+    for i, story in enumerate(stories):
+        rows.setdefault(str(story).split(":", 1)[0], []).append(i)
+    out = {}
+    for corpus, idx in rows.items():
+        scored = score_predictions([gold[i] for i in idx], [pred[i] for i in idx])
+        out[corpus] = {"relative": round(scored["fnc_score"], 4),
+                       "macro_f1": round(scored["macro_f1"], 4),
+                       "disagree_f1": round(scored["per_class_f1"]["disagree"], 4),
+                       "n": scored["n"]}
+    return out
+
+
 def evaluate_stance(
     stances_csv: str | Path,
     bodies_csv: str | Path,
