@@ -15,6 +15,7 @@ as the sentences inferred per (claim, article) and per article shrink. Measured 
 never as a held-out figure); the held-out test stories are not touched by it.
 
 Run: .venv/bin/python bench/bench_verdicts.py [--quick] [--only nli,fnc,conflict,speed]
+     .venv/bin/python bench/bench_verdicts.py --only cascade --part tune|test
      .venv/bin/python bench/bench_verdicts.py --only candidates --part tune
 Writes bench/out/verdicts.json; paste the table into docs/benchmarks.md.
 """
@@ -169,6 +170,44 @@ def _cut(k, budget, jobs, by_body, gold, score_predictions, judgement) -> dict:
            "disagree_f1": round(r["per_class_f1"]["disagree"], 3)}
     log(f"candidates {row}")
     return row
+
+
+def cascade_figures(part: str) -> dict:
+    """FNC-1 stories and ARC topics of `part` judged with and without the fold's cascade
+    (the stance head's close look only where the whole-article model or a rejecting word
+    makes agreement or disagreement plausible), with the share of pairs looked at."""
+    from corroborator.corroboration import judgement
+    from corroborator.corroboration.inference import PairCache, caching
+    from corroborator.evaluation.fnc import fnc_jobs
+    from corroborator.evaluation.stance import load_split, score_predictions
+
+    out: dict = {}
+    for corpus in ("fnc1", "arc"):
+        rows, bodies, _ = load_split(corpus, part, SHARED / "data")
+        jobs, gold = fnc_jobs(rows, bodies), [s for _, _, s in rows]
+        looks = []
+        real = judgement.passage_stances
+
+        def counting(pairs, cands, nli=None, _real=real, looks=looks):
+            looks.append((sum(bool(c) for c in cands), len(cands)))
+            return _real(pairs, cands, nli)
+
+        with caching(PairCache()):
+            for cascade in (False, True):
+                looks.clear()
+                judgement.passage_stances = counting
+                try:
+                    labels = [v.label for v in judgement.judge(jobs, cascade=cascade)]
+                finally:
+                    judgement.passage_stances = real
+                r = score_predictions(gold, labels)
+                name = f"{corpus}, {'cascade' if cascade else 'every pair looked at'}"
+                out[name] = {"relative": round(r["fnc_score"], 4),
+                             "macro_f1": round(r["macro_f1"], 4),
+                             "disagree_f1": round(r["per_class_f1"]["disagree"], 4),
+                             "n": r["n"], "looked_at": sum(a for a, _ in looks)}
+                log(f"cascade ({part}): {name}: {out[name]}")
+    return out
 
 
 def calibration_error(confidence: list[float], correct: list[bool], bins: int = 10) -> float:
@@ -418,6 +457,8 @@ def main() -> None:
             args.part, 30 if args.quick else CONFLICT_PAIRS)
     if "speed" in wanted:
         results["speed"] = speed_figures()
+    if "cascade" in wanted:
+        results[f"cascade_{args.part}"] = cascade_figures(args.part)
     if "candidates" in wanted:
         results[f"candidate_curve_{args.part}_stories"] = candidate_curve(args.part, args.bodies)
     OUT.parent.mkdir(parents=True, exist_ok=True)

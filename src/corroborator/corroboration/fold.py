@@ -22,6 +22,7 @@ ends in the same state. A one-article story is never aligned.
 from __future__ import annotations
 
 import json
+import math
 import re
 import types
 import typing
@@ -50,6 +51,7 @@ from corroborator.corroboration.judgement import (
     ClaimView,
     get_verdict_model,
     judge,
+    may_reject,
     view_article,
 )
 from corroborator.corroboration.result import MAX_ALIGNED_SENTENCES, display_name
@@ -66,7 +68,7 @@ from corroborator.models import (
     Stance,
 )
 
-STATE_VERSION = "fold-9"   # change whenever StoryState or the fold changes
+STATE_VERSION = "fold-10"   # change whenever StoryState or the fold changes
 STATE_MAGIC = b"corroborator-fold-state/2\n"
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
@@ -580,14 +582,17 @@ def _maker_stances(state: StoryState, positions: set[int], views: _Views) -> Non
         return
     claims = {position: _claim_view(state, state.groups[position]) for position, _ in jobs}
     pairs = [(claims[position], views.get(claim.article_id)) for position, claim in jobs]
-    verdicts = judge(pairs, budget=2 * len(pairs))
+    look = [may_reject(claim.text, view, negation=False) for claim, view in pairs]
+    verdicts = judge(pairs, budget=2 * len(pairs), evidence=("disagree",), look=look)
     sure = get_verdict_model().status_threshold
     entails = _entailment([(claim.text, state.groups[position].text) for position, claim in jobs])
-    for (position, claim), verdict, (_, view), entail in zip(jobs, verdicts, pairs, entails,
-                                                             strict=True):
+    for (position, claim), verdict, (_, view), entail, looked in zip(
+            jobs, verdicts, pairs, entails, look, strict=True):
         group = state.groups[position]
         framed = debunking_frame(view.title, claim.text)
-        group.stances.append(maker_stance(claim, group.text, verdict, framed, sure, entail))
+        # an article disputes a claim it states only on a close look at its passage
+        group.stances.append(maker_stance(claim, group.text, verdict, framed,
+                                          sure if looked else math.inf, entail))
 
 
 MAKER_ENTAILMENT = 0.5   # a member's own sentence must entail the group's claim to agree
@@ -683,7 +688,8 @@ def _judge(state: StoryState, aid: str, vectors: np.ndarray, earlier: np.ndarray
     share = INFERENCE_PER_ARTICLE * (2 if len(state.article_ids) == 2 else 1)
     budget = max(INFERENCE_FLOOR, min(share, INFERENCE_STORY - state.inferences))
     state.inferences += budget
-    verdicts = judge([(claim_views[i], views.get(other)) for i, other in jobs], budget=budget)
+    verdicts = judge([(claim_views[i], views.get(other)) for i, other in jobs], budget=budget,
+                     cascade=True)
     asserted = _asserts([(claim_views[i].text, v) for (i, _), v in zip(jobs, verdicts,
                                                                        strict=True)])
     for (i, other), v, states in zip(jobs, verdicts, asserted, strict=True):

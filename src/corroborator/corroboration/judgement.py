@@ -36,6 +36,7 @@ from corroborator.corroboration.cues import (  # noqa: F401  (re-exported: the r
     DENIAL,
     EXPLICIT_DENIAL,
     HEDGE,
+    REFUTE,
     REPORT_FRAME,
 )
 from corroborator.corroboration.quantities import (
@@ -237,7 +238,15 @@ FEATURES = (
     "claim_negated", "next_rejects", "opposite", "framed", "ps_agree", "ps_disagree", "ps_discuss",
     "ps_unrelated", "ps_disagree_x_rel", "ps_agree_x_plain",
 )
-NO_STANCE = (0.0, 0.0, 0.0, 1.0)   # passage stance of a pair judged unrelated without a look
+PAIR_COLUMNS = [FEATURES.index(f) for f in (
+    "pe_max", "pc_max", "pe_top", "pc_top", "pn_top", "pc_x_denial", "pe_x_plain")]
+NO_STANCE = (0.0, 0.0, 0.0, 1.0)
+# The cascade (judge(cascade=True)): the stance head looks closely at a pair only where the
+# whole-article model gives agreement or disagreement at least this probability (or the
+# passage holds a rejecting word). Chosen on FNC-1 tune stories (issue 20): below both,
+# the full verdict never reached P(agree) >= 0.60 and rarely P(disagree) >= 0.42.
+LOOK_AGREE = 0.2
+LOOK_DISAGREE = 0.1   # passage stance of a pair judged unrelated without a look
 
 
 def features(claim: str, candidates: Sequence[Candidate], body_frac: float,
@@ -326,6 +335,11 @@ class VerdictModel:
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
+
+    @property
+    def reads_pairs(self) -> bool:
+        """Whether any of the sentence-pair model's probabilities weigh in the label."""
+        return bool(np.any(self.weights[:, PAIR_COLUMNS]))
 
     def combine(self, own: np.ndarray, whole: np.ndarray | None) -> np.ndarray:
         """This model's probabilities blended with the whole-article model's."""
@@ -507,19 +521,53 @@ def candidates_for(claim: ClaimView, article: ArticleView,
 
 def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
           model: VerdictModel | None = None, nli=None,
-          budget: int | None = None) -> list[Verdict]:
+          budget: int | None = None,
+          evidence: Sequence[str] = ("agree", "disagree"),
+          look: Sequence[bool] | None = None, cascade: bool = False) -> list[Verdict]:
     """Verdicts for many (claim, article) pairs, with one batched inference call.
 
     With a `budget`, at most that many candidate sentences go to the inference model,
-    the most related first; the rest are judged on their cues and overlap alone.
+    the most related first; the rest are judged on their cues and overlap alone. When the
+    model does not read the sentence pairs' probabilities (the shipped one reads the
+    passage stance), only the candidates of verdicts whose label is in `evidence` are
+    inferred, to choose their evidence sentence; the labels do not depend on it.
+
+    `look` (one flag per pair) says which pairs get the stance head's close look at their
+    passage; the others are judged by the whole-article model alone (all pairs get the
+    close look when that model is not shipped). With `cascade`, a pair also gets it only
+    where its passage may reject the claim (:func:`may_reject`) or the whole-article model
+    finds agreement or disagreement plausible (:data:`LOOK_AGREE`, :data:`LOOK_DISAGREE`):
+    a pair below both, without a rejecting word, can only be discussion or unrelated.
     """
     model = model or get_verdict_model()
-    rows, cands = judge_features(pairs, nli, budget)
+    eager = model.reads_pairs
+    whole = (wholebody_probabilities(pairs)
+             if model.blend < 1.0 or look is not None or cascade else None)
+    if whole is None:
+        look = None
+    elif cascade:
+        look = [(look is None or look[i]) and (
+            w[0] >= LOOK_AGREE or w[1] >= LOOK_DISAGREE or may_reject(c.text, a))
+            for i, ((c, a), w) in enumerate(zip(pairs, whole, strict=True))]
+    rows, cands = judge_features(pairs, nli, budget if eager else 0, look)
     if not rows:
         return []
-    whole = wholebody_probabilities(pairs) if model.blend < 1.0 else None
     probs = model.combine(model.probabilities(np.vstack(rows)), whole)
+    if look is not None:
+        glance = ~np.asarray(look, dtype=bool)
+        probs[glance] = whole[glance]
+    if not eager:
+        wanted = [(claim, cand) for (claim, _), p, c in zip(pairs, probs, cands, strict=True)
+                  if _label(p, c, model) in evidence for cand in c]
+        infer_candidates(wanted, nli, budget)
     return [decide(p, c, model) for p, c in zip(probs, cands, strict=True)]
+
+
+def _label(probabilities: np.ndarray, candidates: Sequence[Candidate],
+           model: VerdictModel) -> str:
+    """The label :func:`decide` gives, without choosing the evidence."""
+    probs = {s: round(float(p), 4) for s, p in zip(STANCES, probabilities, strict=True)}
+    return decide_label(probs, _explicit_denial(candidates) is not None, model)[0]
 
 
 def wholebody_probabilities(pairs: Sequence[tuple[ClaimView, ArticleView]]
@@ -533,21 +581,15 @@ def wholebody_probabilities(pairs: Sequence[tuple[ClaimView, ArticleView]]
 
 
 def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
-                   budget: int | None = None) -> tuple[list[np.ndarray], list[list[Candidate]]]:
-    """Feature rows and scored candidates for each (claim, article) pair."""
+                   budget: int | None = None, look: Sequence[bool] | None = None
+                   ) -> tuple[list[np.ndarray], list[list[Candidate]]]:
+    """Feature rows and scored candidates for each (claim, article) pair; only the pairs
+    flagged in `look` (all by default) get a passage stance."""
     all_cands = [candidates_for(c, a) for c, a in pairs]
-    flat = [(c, cand) for (c, _), cands in zip(pairs, all_cands, strict=True) for cand in cands]
-    if budget is not None and len(flat) > budget:
-        flat = sorted(flat, key=lambda x: -(x[1].cosine + x[1].shared))[:budget]
-    if flat:
-        if nli is None:
-            from corroborator.corroboration.inference import get_nli_model
-
-            nli = get_nli_model()
-        probs = nli.predict([(cand.text, c.text) for c, cand in flat])
-        for (_, cand), p in zip(flat, probs, strict=True):
-            cand.probs = (float(p[0]), float(p[1]), float(p[2]))
-    stances = passage_stances(pairs, all_cands, nli)
+    infer_candidates([(c, cand) for (c, _), cands in zip(pairs, all_cands, strict=True)
+                      for cand in cands], nli, budget)
+    stances = passage_stances(pairs, [c if look is None or look[i] else []
+                                      for i, c in enumerate(all_cands)], nli)
     rows = []
     for (claim, article), cands, ps in zip(pairs, all_cands, stances, strict=True):
         for cand in cands:
@@ -561,6 +603,23 @@ def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
         rows.append(features(claim.text, cands, frac, article.debunk_rate, article.hedge_rate,
                              ps))
     return rows, all_cands
+
+
+def infer_candidates(flat: Sequence[tuple[ClaimView, Candidate]], nli=None,
+                     budget: int | None = None) -> None:
+    """Set the sentence-pair probabilities of candidates (each against its claim), at most
+    `budget` of them, the most related first."""
+    if budget is not None and len(flat) > budget:
+        flat = sorted(flat, key=lambda x: -(x[1].cosine + x[1].shared))[:budget]
+    if not flat:
+        return
+    if nli is None:
+        from corroborator.corroboration.inference import get_nli_model
+
+        nli = get_nli_model()
+    probs = nli.predict([(cand.text, c.text) for c, cand in flat])
+    for (_, cand), p in zip(flat, probs, strict=True):
+        cand.probs = (float(p[0]), float(p[1]), float(p[2]))
 
 
 def _framed(title: str, claim: str) -> bool:
@@ -584,6 +643,20 @@ def _next_rejects(article: ArticleView, index: int, wanted: frozenset[str]) -> b
     found = article.concepts[index + 1]
     shared = len(found & wanted) / len(wanted) if wanted else 0.0
     return len(found - wanted) <= NEXT_MAX_NEW_CONCEPTS or shared >= NEXT_MIN_SHARED
+
+
+def may_reject(claim: str, article: ArticleView, negation: bool = True) -> bool:
+    """Whether the article's passage on `claim` holds a word that could reject it (a
+    debunking, refuting or, with `negation`, denying or negating word) or its title
+    debunks: the cases where an article may dispute the claim, even one that states it."""
+    from corroborator.corroboration.passages import select_passage
+
+    if _framed(article.title, claim):
+        return True
+    passage = select_passage(claim, article.sentences)
+    return bool(DEBUNK.search(passage) or REFUTE.search(passage)
+                or EXPLICIT_DENIAL.search(passage)
+                or (negation and DENIAL.search(passage)))
 
 
 def passage_stances(pairs: Sequence[tuple[ClaimView, ArticleView]],

@@ -38,6 +38,7 @@ def fnc_jobs(rows: Sequence[tuple[str, str, str]], bodies: Mapping[str, str],
 
 
 def verdict_stances(rows: Sequence[tuple[str, str, str]], bodies: Mapping[str, str],
-                    model=None) -> list[Verdict]:
-    """The verdict stack's stance for each FNC-1 row."""
-    return judge(fnc_jobs(rows, bodies), model)
+                    model=None, cascade: bool = False) -> list[Verdict]:
+    """The verdict stack's stance for each FNC-1 row (`cascade`: as the fold judges
+    other articles, see :func:`corroborator.corroboration.judgement.judge`)."""
+    return judge(fnc_jobs(rows, bodies), model, cascade=cascade)
