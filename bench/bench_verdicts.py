@@ -16,6 +16,7 @@ never as a held-out figure); the held-out test stories are not touched by it.
 
 Run: .venv/bin/python bench/bench_verdicts.py [--quick] [--only nli,fnc,conflict,speed]
      .venv/bin/python bench/bench_verdicts.py --only cascade --part tune|test
+     .venv/bin/python bench/bench_verdicts.py --only looks --part tune
      .venv/bin/python bench/bench_verdicts.py --only candidates --part tune
 Writes bench/out/verdicts.json; paste the table into docs/benchmarks.md.
 """
@@ -207,6 +208,44 @@ def cascade_figures(part: str) -> dict:
                              "disagree_f1": round(r["per_class_f1"]["disagree"], 4),
                              "n": r["n"], "looked_at": sum(a for a, _ in looks)}
                 log(f"cascade ({part}): {name}: {out[name]}")
+    return out
+
+
+LOOK_BUDGETS = (None, 8, 6, 4, 3, 2, 1)    # close looks per article (cascade on)
+
+
+def looks_curve(part: str) -> list[dict]:
+    """FNC-1 and ARC figures for each cap on the stance head's close looks per article,
+    every body judged on all its headlines in one call with the cascade on (as the fold
+    judges one new article)."""
+    from corroborator.corroboration import judgement
+    from corroborator.corroboration.inference import PairCache, caching
+    from corroborator.evaluation.fnc import fnc_jobs
+    from corroborator.evaluation.stance import load_split, score_predictions
+
+    if part == "test":
+        raise SystemExit("the close-look curve is for tuning: use --part tune")
+    out = []
+    for corpus in ("fnc1", "arc"):
+        rows, bodies, _ = load_split(corpus, part, SHARED / "data")
+        jobs, gold = fnc_jobs(rows, bodies), [s for _, _, s in rows]
+        by_body: dict[str, list[int]] = {}
+        for i, (_, body, _) in enumerate(rows):
+            by_body.setdefault(body, []).append(i)
+        with caching(PairCache()):
+            for cap in LOOK_BUDGETS:
+                labels = [""] * len(gold)
+                for indices in by_body.values():
+                    verdicts = judgement.judge([jobs[i] for i in indices], cascade=True,
+                                               looks=cap)
+                    for i, v in zip(indices, verdicts, strict=True):
+                        labels[i] = v.label
+                r = score_predictions(gold, labels)
+                row = {"corpus": corpus, "looks_per_article": cap or "all",
+                       "relative": round(r["fnc_score"], 4), "macro_f1": round(r["macro_f1"], 4),
+                       "disagree_f1": round(r["per_class_f1"]["disagree"], 4)}
+                log(f"looks ({part}): {row}")
+                out.append(row)
     return out
 
 
@@ -459,6 +498,8 @@ def main() -> None:
         results["speed"] = speed_figures()
     if "cascade" in wanted:
         results[f"cascade_{args.part}"] = cascade_figures(args.part)
+    if "looks" in wanted:
+        results[f"looks_curve_{args.part}"] = looks_curve(args.part)
     if "candidates" in wanted:
         results[f"candidate_curve_{args.part}_stories"] = candidate_curve(args.part, args.bodies)
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -523,7 +523,8 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
           model: VerdictModel | None = None, nli=None,
           budget: int | None = None,
           evidence: Sequence[str] = ("agree", "disagree"),
-          look: Sequence[bool] | None = None, cascade: bool = False) -> list[Verdict]:
+          look: Sequence[bool] | None = None, cascade: bool = False,
+          looks: int | None = None) -> list[Verdict]:
     """Verdicts for many (claim, article) pairs, with one batched inference call.
 
     With a `budget`, at most that many candidate sentences go to the inference model,
@@ -538,6 +539,8 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
     where its passage may reject the claim (:func:`may_reject`) or the whole-article model
     finds agreement or disagreement plausible (:data:`LOOK_AGREE`, :data:`LOOK_DISAGREE`):
     a pair below both, without a rejecting word, can only be discussion or unrelated.
+    `looks` caps the close looks, the pairs where the whole-article model finds agreement
+    or disagreement likeliest first.
     """
     model = model or get_verdict_model()
     eager = model.reads_pairs
@@ -549,6 +552,12 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
         look = [(look is None or look[i]) and (
             w[0] >= LOOK_AGREE or w[1] >= LOOK_DISAGREE or may_reject(c.text, a))
             for i, ((c, a), w) in enumerate(zip(pairs, whole, strict=True))]
+    if whole is not None and looks is not None:
+        flags = look if look is not None else [True] * len(pairs)
+        ranked = sorted((i for i in range(len(pairs)) if flags[i]),
+                        key=lambda i: -(whole[i][0] + whole[i][1]))
+        keep = set(ranked[:looks])
+        look = [i in keep for i in range(len(pairs))]
     rows, cands = judge_features(pairs, nli, budget if eager else 0, look)
     if not rows:
         return []
