@@ -110,3 +110,11 @@ def test_the_cascade_looks_only_where_a_stance_is_plausible(jobs, monkeypatch):
     assert quick[0].probabilities["agree"] == pytest.approx(float(whole[0]), abs=1e-4)
 
 
+
+
+@pytest.mark.skipif(get_wholebody_model() is None, reason="the whole-article model is not shipped")
+def test_a_cap_on_close_looks_keeps_the_likeliest_stance(jobs):
+    nli = Counting()
+    capped = judge([jobs["restates"], jobs["rejects"]], nli=nli, looks=1)
+    assert nli.passages == 1
+    assert len(capped) == 2
