@@ -142,21 +142,30 @@ class Verdict:
 
 
 def read_cues(claim: str, evidence: str, claim_mentions: Sequence[Mention] = (),
-              evidence_mentions: Sequence[Mention] = ()) -> Cue:
-    """The attribution, polarity and value cues of `evidence` relative to `claim`."""
+              evidence_mentions: Sequence[Mention] = (), rules: bool = True) -> Cue:
+    """The attribution, polarity and value cues of `evidence` relative to `claim`; without
+    `rules`, only the words of each text (see :func:`read_rules` for the rest)."""
     c, e = _text_cues(claim), _text_cues(evidence)
-    return Cue(
+    cue = Cue(
         debunk=e.debunk and not c.debunk,
         denial=e.denial and not c.denial,
         reported=e.reported and not c.reported,
         hedged=e.hedged,
-        polarity_flip=not _same_polarity(claim, evidence),
         explicit=e.explicit and not c.explicit,
-        quantity=(quantity_conflict(claim_mentions, evidence_mentions)
-                  if same_time_frame(claim, evidence) else None),
-        weekday=weekday_conflict(claim_mentions, evidence_mentions, claim, evidence),
-        opposite=opposite_predicate(claim, evidence),
     )
+    if rules:
+        read_rules(cue, claim, evidence, claim_mentions, evidence_mentions)
+    return cue
+
+
+def read_rules(cue: Cue, claim: str, evidence: str, claim_mentions: Sequence[Mention] = (),
+               evidence_mentions: Sequence[Mention] = ()) -> None:
+    """Set the cues that compare the two texts: polarity, figures, days, opposites."""
+    cue.polarity_flip = not _same_polarity(claim, evidence)
+    cue.quantity = (quantity_conflict(claim_mentions, evidence_mentions)
+                    if same_time_frame(claim, evidence) else None)
+    cue.weekday = weekday_conflict(claim_mentions, evidence_mentions, claim, evidence)
+    cue.opposite = opposite_predicate(claim, evidence)
 
 
 _WORDS = re.compile(r"[a-z]+")
@@ -240,6 +249,7 @@ FEATURES = (
 )
 PAIR_COLUMNS = [FEATURES.index(f) for f in (
     "pe_max", "pc_max", "pe_top", "pc_top", "pn_top", "pc_x_denial", "pe_x_plain")]
+RULE_COLUMNS = [FEATURES.index(f) for f in ("flip", "value_conflict", "opposite")]
 NO_STANCE = (0.0, 0.0, 0.0, 1.0)
 # The cascade (judge(cascade=True)): the stance head looks closely at a pair only where the
 # whole-article model gives agreement or disagreement at least this probability (or the
@@ -340,6 +350,11 @@ class VerdictModel:
     def reads_pairs(self) -> bool:
         """Whether any of the sentence-pair model's probabilities weigh in the label."""
         return bool(np.any(self.weights[:, PAIR_COLUMNS]))
+
+    @property
+    def reads_rules(self) -> bool:
+        """Whether any cue comparing claim and evidence (:func:`read_rules`) weighs in."""
+        return bool(np.any(self.weights[:, RULE_COLUMNS]))
 
     def combine(self, own: np.ndarray, whole: np.ndarray | None) -> np.ndarray:
         """This model's probabilities blended with the whole-article model's."""
@@ -543,7 +558,7 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
     or disagreement likeliest first.
     """
     model = model or get_verdict_model()
-    eager = model.reads_pairs
+    eager, rules = model.reads_pairs, model.reads_rules
     whole = (wholebody_probabilities(pairs)
              if model.blend < 1.0 or look is not None or cascade else None)
     if whole is None:
@@ -558,17 +573,24 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
                         key=lambda i: -(whole[i][0] + whole[i][1]))
         keep = set(ranked[:looks])
         look = [i in keep for i in range(len(pairs))]
-    rows, cands = judge_features(pairs, nli, budget if eager else 0, look)
+    rows, cands = judge_features(pairs, nli, budget if eager else 0, look, rules)
     if not rows:
         return []
     probs = model.combine(model.probabilities(np.vstack(rows)), whole)
     if look is not None:
         glance = ~np.asarray(look, dtype=bool)
         probs[glance] = whole[glance]
+    labels = [_label(p, c, model) for p, c in zip(probs, cands, strict=True)]
     if not eager:
-        wanted = [(claim, cand) for (claim, _), p, c in zip(pairs, probs, cands, strict=True)
-                  if _label(p, c, model) in evidence for cand in c]
-        infer_candidates(wanted, nli, budget)
+        infer_candidates([(claim, cand) for (claim, _), label, c in zip(pairs, labels, cands,
+                                                                        strict=True)
+                          if label in evidence for cand in c], nli, budget)
+    if not rules:      # the reasons of a dispute or a discussion need them
+        for (claim, article), label, c in zip(pairs, labels, cands, strict=True):
+            if label in ("disagree", "discuss"):
+                for cand in c:
+                    read_rules(cand.cue, claim.text, cand.text, claim.mentions,
+                               article.mentions.get(cand.index, []))
     return [decide(p, c, model) for p, c in zip(probs, cands, strict=True)]
 
 
@@ -590,10 +612,11 @@ def wholebody_probabilities(pairs: Sequence[tuple[ClaimView, ArticleView]]
 
 
 def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
-                   budget: int | None = None, look: Sequence[bool] | None = None
-                   ) -> tuple[list[np.ndarray], list[list[Candidate]]]:
+                   budget: int | None = None, look: Sequence[bool] | None = None,
+                   rules: bool = True) -> tuple[list[np.ndarray], list[list[Candidate]]]:
     """Feature rows and scored candidates for each (claim, article) pair; only the pairs
-    flagged in `look` (all by default) get a passage stance."""
+    flagged in `look` (all by default) get a passage stance; without `rules`, the
+    candidates' comparing cues are left unread (:func:`read_rules`)."""
     all_cands = [candidates_for(c, a) for c, a in pairs]
     infer_candidates([(c, cand) for (c, _), cands in zip(pairs, all_cands, strict=True)
                       for cand in cands], nli, budget)
@@ -603,7 +626,7 @@ def judge_features(pairs: Sequence[tuple[ClaimView, ArticleView]], nli=None,
     for (claim, article), cands, ps in zip(pairs, all_cands, stances, strict=True):
         for cand in cands:
             cand.cue = read_cues(claim.text, cand.text, claim.mentions,
-                                 article.mentions.get(cand.index, []))
+                                 article.mentions.get(cand.index, []), rules)
             cand.cue.next_rejects = _next_rejects(article, cand.index, claim.concepts)
             if cand.cue.next_rejects:
                 cand.after = article.sentences[cand.index + 1]
