@@ -585,14 +585,18 @@ def _maker_stances(state: StoryState, positions: set[int], views: _Views) -> Non
     look = [may_reject(claim.text, view, negation=False) for claim, view in pairs]
     verdicts = judge(pairs, budget=2 * len(pairs), evidence=("disagree",), look=look)
     sure = get_verdict_model().status_threshold
-    entails = _entailment([(claim.text, state.groups[position].text) for position, claim in jobs])
-    for (position, claim), verdict, (_, view), entail, looked in zip(
-            jobs, verdicts, pairs, entails, look, strict=True):
+    framed = [debunking_frame(view.title, claim.text) for claim, view in pairs]
+    # an article disputes a claim it states only on a close look at its passage
+    sure = [sure if looked else math.inf for looked in look]
+    asks = [needs_entailment(claim, state.groups[position].text, verdict, f, s)
+            for (position, claim), verdict, f, s in zip(jobs, verdicts, framed, sure,
+                                                          strict=True)]
+    entails = _entailment([(claim.text, state.groups[position].text) if ask else ("", "")
+                           for (position, claim), ask in zip(jobs, asks, strict=True)])
+    for (position, claim), verdict, entail, f, s in zip(jobs, verdicts, entails, framed, sure,
+                                                        strict=True):
         group = state.groups[position]
-        framed = debunking_frame(view.title, claim.text)
-        # an article disputes a claim it states only on a close look at its passage
-        group.stances.append(maker_stance(claim, group.text, verdict, framed,
-                                          sure if looked else math.inf, entail))
+        group.stances.append(maker_stance(claim, group.text, verdict, f, s, entail))
 
 
 MAKER_ENTAILMENT = 0.5   # a member's own sentence must entail the group's claim to agree
@@ -618,6 +622,16 @@ def debunking_frame(title: str, claim: str) -> bool:
     claims about X" is reported, not asserted."""
     return (bool(title) and bool(DEBUNK.search(title)) and not DEBUNK.search(claim)
             and bool(_concepts(title) & _concepts(claim)))
+
+
+def needs_entailment(claim: Claim, group_text: str, verdict, framed: bool,
+                     sure: float) -> bool:
+    """Whether :func:`maker_stance` reads the sentence-pair model's entailment for this
+    member (it does only when no earlier rule decides its stance)."""
+    disputes = verdict.label == "disagree" and (verdict.probability >= sure
+                                                or RULE_REASON in verdict.reasons)
+    hedged = bool(HEDGE.search(claim.text)) and not HEDGE.search(group_text)
+    return not (disputes or hedged or framed or claim.text == group_text)
 
 
 def maker_stance(claim: Claim, group_text: str, verdict, framed: bool = False,

@@ -581,10 +581,11 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
         glance = ~np.asarray(look, dtype=bool)
         probs[glance] = whole[glance]
     labels = [_label(p, c, model) for p, c in zip(probs, cands, strict=True)]
-    if not eager:
-        infer_candidates([(claim, cand) for (claim, _), label, c in zip(pairs, labels, cands,
-                                                                        strict=True)
-                          if label in evidence for cand in c], nli, budget)
+    if not eager:      # a pair not looked at closely shows its most related sentence
+        looked = look if look is not None else [True] * len(pairs)
+        infer_candidates([(claim, cand) for (claim, _), label, c, close in zip(
+            pairs, labels, cands, looked, strict=True)
+            if close and label in evidence for cand in c], nli, budget)
     if not rules:      # the reasons of a dispute or a discussion need them
         for (claim, article), label, c in zip(pairs, labels, cands, strict=True):
             if label in ("disagree", "discuss"):
