@@ -49,27 +49,34 @@ def variants(n: int, offset: int = 0) -> list:
     return out
 
 
-def run(n: int, adds: int = 1) -> dict:
+def run(n: int, adds: int = 1, keep: Path | None = None, base: Path | None = None) -> dict:
     """Fold `n` variants from scratch, then add one more article `adds` times (each to a
-    copy of the `n`-article database), with wall and CPU seconds of each step."""
-    import shutil
-
+    copy of the `n`-article database), with wall and CPU seconds of each step. `keep`
+    saves the `n`-article database; `base` reuses one so saved instead of building it
+    (the from-scratch figures are then absent)."""
     from corroborator import analyze, open_store
 
     stage = _StageCPU()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scale.db"
-        with open_store(path) as store, stage:
-            store.add_articles(variants(n))
-            start, cpu = time.perf_counter(), _cpu()
-            first = analyze(store, workers=1)
-            total, first_cpu = time.perf_counter() - start, _cpu() - cpu
+        first, total, first_cpu = {}, 0.0, 0.0
+        if base is not None:
+            _copy_db(base, path)
+        else:
+            with open_store(path) as store, stage:
+                store.add_articles(variants(n))
+                start, cpu = time.perf_counter(), _cpu()
+                first = analyze(store, workers=1).seconds
+                total, first_cpu = time.perf_counter() - start, _cpu() - cpu
+            if keep is not None:
+                _copy_db(path, keep)
+        with open_store(path) as store:
             sizes = [r[0] for r in store.query(
                 "SELECT n_articles FROM stories ORDER BY n_articles DESC")]
         scratch_cpu, steps = stage.take(), []
         for k in range(adds):
             copy = Path(tmp) / f"add{k}.db"
-            shutil.copy(path, copy)
+            _copy_db(path, copy)
             with open_store(copy) as store, stage:
                 store.add_articles(variants(1, offset=n))
                 start, cpu = time.perf_counter(), _cpu()
@@ -79,11 +86,20 @@ def run(n: int, adds: int = 1) -> dict:
                 groups = store.query("SELECT count(*) FROM claim_groups")[0][0]
     added, second_cpu, add_stage_cpu, second = sorted(steps, key=lambda s: s[2])[len(steps) // 2]
     return {"n": n, "stories": len(sizes), "largest": sizes[0] if sizes else 0,
-            "first": first.seconds, "first_wall": total, "second": second,
+            "first": first, "first_wall": total, "second": second,
             "second_wall": added, "groups": groups, "first_cpu": first_cpu,
             "second_cpu": second_cpu, "scratch_corroborate_cpu": scratch_cpu,
             "add_corroborate_cpu": [round(s[2], 2) for s in steps],
             "add_corroborate_cpu_median": add_stage_cpu}
+
+
+def _copy_db(source: Path, target: Path) -> None:
+    """Copy a database with its story index (a closed store leaves no write-ahead log)."""
+    import shutil
+
+    for suffix in ("", ".stories.usearch"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
 
 
 class _StageCPU:
@@ -127,8 +143,11 @@ def main() -> None:
     parser.add_argument("--adds", type=int, default=1,
                         help="times the one-article step is measured (median reported)")
     parser.add_argument("--write", action="store_true", help=f"write {OUT.name}")
+    parser.add_argument("--keep", type=Path, help="save the N-article database here")
+    parser.add_argument("--base", type=Path,
+                        help="start from this saved N-article database (no from-scratch run)")
     args = parser.parse_args()
-    r = run(args.n, args.adds)
+    r = run(args.n, args.adds, args.keep, args.base)
     scratch = r["first"].get("corroborate", 0.0)
     one = r["second"].get("corroborate", 0.0)
     print(f"{r['n']} articles → {r['stories']} stories (largest {r['largest']}), "

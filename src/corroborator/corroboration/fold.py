@@ -21,12 +21,13 @@ ends in the same state. A one-article story is never aligned.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache, lru_cache
 
@@ -69,7 +70,8 @@ from corroborator.models import (
 )
 
 STATE_VERSION = "fold-10"   # change whenever StoryState or the fold changes
-STATE_MAGIC = b"corroborator-fold-state/2\n"
+STATE_MAGIC = b"corroborator-fold-state/2\n"   # one blob (databases before migration 0018)
+PARTS_MAGIC = b"corroborator-fold-state/3\n"   # the head of a state kept in parts
 PARTNERS = 6              # earlier articles a new article is aligned with, nearest first
 NEAR_GROUPS = 16          # existing groups a new article is judged on (the rest: unrelated)
 JUDGED_PER_GROUP = 6      # earlier articles judged on each new group (the rest: unrelated)
@@ -123,6 +125,7 @@ class StoryState:
     written: dict[int, str] = field(default_factory=dict)   # group position → fingerprint
     maker_text: dict[int, str] = field(default_factory=dict)  # group text makers were judged on
     inferences: int = 0
+    stored: _Stored | None = field(default=None, compare=False, repr=False)
 
     def vectors_of(self, article_id: str) -> np.ndarray:
         start, end = self.spans[article_id]
@@ -136,12 +139,89 @@ class StoryState:
     def dumps(self) -> bytes:
         """The state as bytes: a magic line, the JSON of every field but the matrix, then
         the matrix as little-endian float16 (nothing in it is ever executed on load)."""
-        data = {f.name: _to_data(getattr(self, f.name)) for f in fields(self)
-                if f.name != "matrix"}
+        data = {name: _to_data(getattr(self, name)) for name in _DATA_FIELDS}
         data["matrix_shape"] = list(self.matrix.shape)
         header = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         matrix = np.ascontiguousarray(self.matrix, dtype="<f2").tobytes()
         return STATE_MAGIC + len(header).to_bytes(8, "little") + header + matrix
+
+    def parts(self) -> dict[str, bytes]:
+        """The parts of the state that changed since it was loaded or last returned here,
+        by name (see :func:`load_parts`): the head (``""``: the story-wide fields), one
+        part per article added (``a/N``: its sentence vectors, entities, mentions and the
+        sentences naming people), per group changed (``g/N``) and the findings added
+        (``f/N``, from finding N on). A fold replaces a group's stances and claims rather
+        than editing them, which is what a group's change is seen by. A state that was
+        not loaded from parts returns every part."""
+        stored = self.stored or _Stored(0, 0, {})
+        out = {"": PARTS_MAGIC + _json(self._head())}
+        added = self.article_ids[stored.articles:]
+        if added:
+            entities: dict[str, list[Entity]] = {aid: [] for aid in added}
+            mentions: dict[str, dict] = {aid: {} for aid in added}
+            for e in self.entities:
+                if e.article_id in entities:
+                    entities[e.article_id].append(e)
+            for k, v in self.mentions.items():
+                if k[0] in mentions:
+                    mentions[k[0]][k] = v
+            for n, aid in enumerate(added, start=stored.articles):
+                out[f"a/{n}"] = self._article_part(aid, entities[aid], mentions[aid])
+        for n, group in enumerate(self.groups):
+            mark = _group_mark(group)
+            if stored.groups.get(n) != mark:
+                out[f"g/{n}"] = _json(_to_data(group))
+                stored.groups[n] = mark
+        if len(self.findings) > stored.findings:
+            out[f"f/{stored.findings}"] = _json(_to_data(self.findings[stored.findings:]))
+        stored.articles, stored.findings = len(self.article_ids), len(self.findings)
+        self.stored = stored
+        return out
+
+    def _head(self) -> dict:
+        data = {name: _to_data(getattr(self, name)) for name in _HEAD_FIELDS}
+        data["matrix_cols"] = int(self.matrix.shape[1]) if self.matrix.size else 0
+        data["n_groups"] = len(self.groups)
+        return data
+
+    def _article_part(self, aid: str, entities: list[Entity], mentions: dict) -> bytes:
+        start, end = self.spans[aid]
+        data = {"entities": _to_data(entities), "mentions": _to_data(mentions),
+                "name_sentences": _to_data({a: v for a, v in self.name_sentences.items()
+                                            if a == aid})}
+        header = _json(data)
+        rows = np.ascontiguousarray(self.matrix[start:end], dtype="<f2").tobytes()
+        return len(header).to_bytes(8, "little") + header + rows
+
+
+@dataclass
+class _Stored:
+    """What of a state is already stored as parts: its first `articles` articles, its
+    first `findings` findings and each group as it stood (by :func:`_group_mark`)."""
+
+    articles: int
+    findings: int
+    groups: dict[int, tuple]
+
+
+def _group_mark(group: ClaimGroup) -> tuple:
+    """What tells a changed group from the stored one: its shown fields and the identity
+    of each claim and stance (the fold replaces them, never edits them in place)."""
+    return (group.id, group.text, group.status, group.independent_sources,
+            tuple(map(id, group.claims)),
+            tuple((id(s), s.label, s.score, s.evidence) for s in group.stances))
+
+
+def _json(data) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+_PER_ARTICLE = ("entities", "mentions", "name_sentences")
+_DATA_FIELDS = ("key", "article_ids", "outlets", "spans", "groups", "findings", "entities",
+                "mentions", "name_sentences", "headline_peers", "headlines", "duplicates",
+                "written", "maker_text", "inferences")
+_HEAD_FIELDS = tuple(n for n in _DATA_FIELDS
+                     if n not in ("groups", "findings", *_PER_ARTICLE))
 
 
 def state_key(model: str, extractor: str) -> str:
@@ -149,9 +229,66 @@ def state_key(model: str, extractor: str) -> str:
     return f"{STATE_VERSION}|{model}|{extractor}"
 
 
-def load_state(blob: bytes | None, key: str) -> StoryState | None:
-    """The stored state, or None when absent, unreadable, invalid or made by other code
-    (the story is then folded again). Only data is read: JSON and a float16 array."""
+def load_state(stored: bytes | Mapping[str, bytes] | None, key: str) -> StoryState | None:
+    """The stored state (one blob, or the parts :meth:`StoryState.parts` wrote), or None
+    when absent, unreadable, invalid or made by other code (the story is then folded
+    again). Only data is read: JSON and float16 arrays."""
+    if isinstance(stored, Mapping):
+        head = stored.get("")
+        if head is not None and head.startswith(PARTS_MAGIC):
+            return load_parts(stored, key)
+        stored = head
+    return _load_blob(stored, key)
+
+
+def load_parts(parts: Mapping[str, bytes], key: str) -> StoryState | None:
+    """A state from its parts (see :meth:`StoryState.parts`); None when one is missing,
+    damaged or the state was made by other code."""
+    try:
+        head = json.loads(parts[""][len(PARTS_MAGIC):].decode("utf-8"))
+        if not isinstance(head, dict) or head.get("key") != key:
+            return None
+        hints = _state_hints()
+        values = {name: _from_data(hints[name], head[name]) for name in _HEAD_FIELDS}
+        cols, n_groups = int(head["matrix_cols"]), int(head["n_groups"])
+        per_article: dict[str, list] = {name: [] for name in _PER_ARTICLE}
+        rows = []
+        for n in range(len(values["article_ids"])):
+            blob = parts[f"a/{n}"]
+            size = int.from_bytes(blob[:8], "little")
+            data = json.loads(blob[8:8 + size].decode("utf-8"))
+            for name in _PER_ARTICLE:
+                per_article[name].extend(data[name])
+            raw = blob[8 + size:]
+            if cols == 0 and raw or cols and len(raw) % (2 * cols):
+                return None
+            rows.append(np.frombuffer(raw, dtype="<f2").reshape(-1, cols))
+        for name in _PER_ARTICLE:
+            values[name] = _from_data(hints[name], per_article[name])
+        values["groups"] = [_from_data(ClaimGroup, json.loads(parts[f"g/{n}"]))
+                            for n in range(n_groups)]
+        findings: list = []
+        while f"f/{len(findings)}" in parts:
+            findings.extend(json.loads(parts[f"f/{len(findings)}"]))
+        values["findings"] = _from_data(hints["findings"], findings)
+        matrix = (np.concatenate(rows).astype(np.float16) if rows
+                  else np.zeros((0, 0), np.float16))
+        state = StoryState(matrix=matrix, **values)
+    except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError):
+        return None
+    if not _valid_spans(state):
+        return None
+    state.stored = _Stored(len(state.article_ids), len(state.findings),
+                           {n: _group_mark(g) for n, g in enumerate(state.groups)})
+    return state
+
+
+def _valid_spans(state: StoryState) -> bool:
+    n = state.matrix.shape[0]
+    return all(0 <= a <= b <= n for a, b in state.spans.values())
+
+
+def _load_blob(blob: bytes | None, key: str) -> StoryState | None:
     if not blob or not blob.startswith(STATE_MAGIC):
         return None
     try:
@@ -165,16 +302,12 @@ def load_state(blob: bytes | None, key: str) -> StoryState | None:
         if rows < 0 or cols < 0 or len(raw) != rows * cols * 2:
             return None
         hints = _state_hints()
-        values = {f.name: _from_data(hints[f.name], data[f.name]) for f in fields(StoryState)
-                  if f.name != "matrix"}
+        values = {name: _from_data(hints[name], data[name]) for name in _DATA_FIELDS}
         matrix = np.frombuffer(raw, dtype="<f2").reshape(rows, cols).astype(np.float16)
         state = StoryState(matrix=matrix, **values)
     except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError):
         return None
-    n = state.matrix.shape[0]
-    if any(not (0 <= a <= b <= n) for a, b in state.spans.values()):
-        return None
-    return state
+    return state if _valid_spans(state) else None
 
 
 @lru_cache(maxsize=1)
@@ -250,13 +383,35 @@ def _plain_value(data):
 
 def _dataclass_decoder(kind: type) -> Callable:
     hints = typing.get_type_hints(kind)
-    parts = [(f.name, _decoder(hints[f.name])) for f in fields(kind)]
+    parts = [(f.name, _taken_as_is(hints[f.name]), _decoder(hints[f.name]))
+             for f in fields(kind)]
 
     def decode(data):
         if not isinstance(data, dict):
             raise TypeError(f"{kind.__name__}: expected an object")
-        return kind(**{name: part(data[name]) for name, part in parts if name in data})
+        values = {}
+        for name, as_is, part in parts:
+            if name in data:
+                value = data[name]
+                # a value of exactly the declared plain type is what its decoder returns
+                values[name] = value if type(value) in as_is else part(value)
+        return kind(**values)
     return decode
+
+
+def _taken_as_is(kind) -> tuple[type, ...]:
+    """The JSON value types a field of type `kind` keeps unchanged (its decoder returns
+    them as they are): the plain type itself, and None where the field is optional."""
+    if kind in _PRIMITIVES:
+        return (kind,)
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        args = typing.get_args(kind)
+        plain = [a for a in args if a is not type(None)]
+        if type(None) in args and len(plain) == 1 and plain[0] in _PRIMITIVES:
+            return (type(None), plain[0])
+        if type(None) in args:
+            return (type(None),)
+    return ()
 
 
 def _optional_decoder(args: tuple) -> Callable:
@@ -818,7 +973,7 @@ def discrepancies(state: StoryState) -> list[Discrepancy]:
     """Name, number, date, negation and headline discrepancies found so far."""
     # canonicalize relabels the mentions it groups: work on copies, so that the stored
     # entities stay as extracted and the result does not depend on earlier calls
-    entities = canonicalize([replace(e) for e in state.entities])
+    entities = canonicalize([copy.copy(e) for e in state.entities])
     sentences = {aid: _Sparse(found) for aid, found in state.name_sentences.items()}
     names = name_discrepancies(entities, state.outlets, sentences)
     return (names + merge_findings(state.findings, state.outlets)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -80,8 +80,9 @@ class Changes:
     """What one corroboration run changed in a stored story (for an incremental save)."""
 
     removed: list[str]           # group ids that no longer exist (rewritten under new ids)
-    changed: list[str]           # groups written in full
+    changed: list[str]           # groups written (as a difference from the stored rows)
     new_articles: list[str]      # whose stances on the other groups are added
+    renamed: dict[str, str] = field(default_factory=dict)   # old id → new id, same group
 
 
 def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
@@ -111,10 +112,12 @@ def corroborate_story(store: Store, story_id: str) -> list[ClaimGroup]:
     state.duplicates = {a: duplicates[a] for a in state.article_ids if a in duplicates}
     groups, found, changed = finish(state, duplicates, new_ids)
     ids = [g.id for g in state.groups]
+    renamed = {before[i]: ids[i] for i in sorted(changed)
+               if i < len(before) and before[i] != ids[i]}
     changes = None if fresh else Changes(
-        removed=[before[i] for i in changed if i < len(before) and before[i] != ids[i]],
-        changed=[ids[i] for i in sorted(changed)], new_articles=new_ids)
-    store.save_corroboration(story.id, groups, found, model, state=state.dumps(),
+        removed=list(renamed), changed=[ids[i] for i in sorted(changed)],
+        new_articles=new_ids, renamed=renamed)
+    store.save_corroboration(story.id, groups, found, model, state=state.parts(),
                              changes=changes)
     return groups
 
@@ -230,8 +233,11 @@ def finish(state: StoryState, duplicates: Mapping[str, str],
 
 
 def _copy(group: ClaimGroup) -> ClaimGroup:
+    """A copy whose stances (and their reasons) can be edited; as ``replace(s,
+    reasons=list(s.reasons))`` for each stance, without its per-call field lookup."""
     return ClaimGroup(group.id, group.text, list(group.claims),
-                      [replace(s, reasons=list(s.reasons)) for s in group.stances])
+                      [Stance(s.article_id, s.claim_group, s.label, s.score, s.evidence,
+                              list(s.reasons), s.probabilities) for s in group.stances])
 
 
 def _fingerprint(group: ClaimGroup) -> str:
@@ -346,6 +352,7 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
     for position, group in enumerate(groups):
         for claim in group.claims:
             by_text.setdefault(claim.text, set()).add(position)
+    seen: dict[int, _Indexed] = {}   # each named group's stances by article, made once
     for d in found:
         if d.kind not in RULE_DISPUTE_PROBABILITY:
             continue
@@ -354,15 +361,17 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
         named = set().union(*(by_text.get(t, set()) for t in texts))
         for position in sorted(named):
             group = groups[position]
-            mine = {c.text for c in group.claims}
-            others = {aid: t for aid, t in d.evidence.items() if t not in mine}
-            have = {s.article_id: s for s in group.stances}
+            if position not in seen:
+                seen[position] = _Indexed(group)
+            indexed = seen[position]
+            others = {aid: t for aid, t in d.evidence.items() if t not in indexed.texts}
             for aid in others:
-                if aid not in have:
-                    have[aid] = Stance(aid, group.id, "unrelated", 1.0, None)
-                    group.stances.append(have[aid])
-            for stance in group.stances:
-                if stance.article_id not in others or stance.label == "agree":
+                if aid not in indexed.by_article:
+                    stance = Stance(aid, group.id, "unrelated", 1.0, None)
+                    group.stances.append(stance)
+                    indexed.by_article[aid] = [stance]
+            for stance in (s for aid in others for s in indexed.by_article[aid]):
+                if stance.label == "agree":
                     continue
                 before = (stance.label, stance.evidence, stance.score)
                 stance.label = "disagree"
@@ -375,10 +384,23 @@ def _reconcile(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy]) -> se
                                       if f"{kind} discrepancy" in stance.reasons])
                 if before != (stance.label, stance.evidence, stance.score):
                     changed.add(position)
-            if any(s.label == "disagree" for s in group.stances) and group.status != "disputed":
+                indexed.disputed = True
+            if indexed.disputed and group.status != "disputed":
                 group.status = "disputed"
                 changed.add(position)
     return changed
+
+
+class _Indexed:
+    """A group's claim texts, its stances by article and whether one disagrees (the
+    stances :func:`_reconcile` edits are found here instead of by a scan per finding)."""
+
+    def __init__(self, group: ClaimGroup) -> None:
+        self.texts = {c.text for c in group.claims}
+        self.by_article: dict[str, list[Stance]] = {}
+        for s in group.stances:
+            self.by_article.setdefault(s.article_id, []).append(s)
+        self.disputed = any(s.label == "disagree" for s in group.stances)
 
 
 def _claim_conflicts(groups: Sequence[ClaimGroup], found: Sequence[Discrepancy],

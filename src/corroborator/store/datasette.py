@@ -25,7 +25,7 @@ ARTICLES_NOTE = ("Article text and headlines belong to their publishers; they ar
 HIDDEN_TABLES = (
     "migrations", "story_state", "story_term_df", "article_vectors", "article_minhashes",
     "story_corroboration", "corroboration_state", "watch_sources", "watch_files",
-    "watch_seen", "nli_pairs", "stance_pairs",
+    "watch_seen", "nli_pairs", "stance_pairs", "corroboration_state_parts",
 )
 """Tables people browsing the data do not need (internal state of the pipeline). None of
 them has a foreign key into a shown table (migration 0015), so no row page links to one."""

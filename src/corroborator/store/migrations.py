@@ -565,6 +565,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    # -- 0018: a story's fold state kept in parts (issue 20) ----------------------------------
+    # One row per part of a story's fold state (an article's vectors and extraction
+    # digest, a claim group, a run of findings): an article joining a story writes its own
+    # part and the parts that changed instead of the whole state. The head stays in
+    # corroboration_state, whose old one-blob rows are still read (and replaced by parts
+    # on the story's next fold).
+    (
+        "0018_fold_state_parts",
+        """
+        CREATE TABLE IF NOT EXISTS corroboration_state_parts (
+            story_id TEXT NOT NULL,
+            part TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (story_id, part)
+        );
+        CREATE TRIGGER IF NOT EXISTS stories_state_parts_ad AFTER DELETE ON stories BEGIN
+          DELETE FROM corroboration_state_parts WHERE story_id = old.id;
+        END;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

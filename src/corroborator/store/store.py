@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,7 +202,8 @@ class Store:
     def reset_analysis(self) -> None:
         """Forget stories and corroboration so that `analyze --rebuild` starts afresh."""
         with self.transaction() as conn:
-            for table in ("corroboration_state", "story_corroboration", "claim_groups",
+            for table in ("corroboration_state", "corroboration_state_parts",
+                          "story_corroboration", "claim_groups",
                           "discrepancies", "story_articles", "stories", "duplicates",
                           "unclustered"):
                 conn.execute(f"DELETE FROM {table}")
@@ -404,16 +405,21 @@ class Store:
 
     def save_corroboration(self, story_id: str, groups: Sequence[ClaimGroup],
                            discrepancies: Sequence[Discrepancy], model: str = "", *,
-                           state: bytes | None = None, changes: Any = None) -> None:
+                           state: bytes | Mapping[str, bytes] | None = None,
+                           changes: Any = None) -> None:
         """Store a story's claim groups, stances and discrepancies, in one transaction.
 
         Without `changes`, the story's groups are replaced. With them (an incremental
-        step: ``removed`` and ``changed`` group ids, ``new_articles``), only the changed
-        groups are rewritten and the new articles' stances on the other groups added.
+        step: ``removed`` and ``changed`` group ids, ``renamed`` old → new ids,
+        ``new_articles``), only the changed groups are written, as a difference from the
+        stored rows (a renamed group's rows take the new id; stance rows keep their
+        order), and the new articles' stances on the other groups added.
         Groups that share an id (the same claims) are merged into the first of them. A
         group id still held by another story (whose articles moved) is taken over, and
-        that story is marked stale. The story's fold `state` and corroboration key are
-        recorded, so :meth:`stale_stories` no longer lists it until its articles change.
+        that story is marked stale. The story's fold `state` (one blob, or the parts of
+        :meth:`~corroborator.corroboration.fold.StoryState.parts`: all of them after a
+        fold from scratch, else those that changed) and corroboration key are recorded,
+        so :meth:`stale_stories` no longer lists it until its articles change.
         """
         groups = merge_equal_groups(groups)
         with self.transaction() as conn:
@@ -421,14 +427,19 @@ class Store:
                 conn.execute("DELETE FROM claim_groups WHERE story_id = ?", (story_id,))
                 write, new_articles = groups, []
             else:
-                _delete_groups(conn, changes.removed)
                 wanted = set(changes.changed)
                 write = [g for g in groups if g.id in wanted]
                 new_articles = list(changes.new_articles)
             _take_over_group_ids(conn, story_id, [g.id for g in write])
-            _delete_groups(conn, [g.id for g in write])
-            for g in write:
-                _insert_group(conn, story_id, g, model)
+            if changes is None:
+                _delete_groups(conn, [g.id for g in write])
+                for g in write:
+                    _insert_group(conn, story_id, g, model)
+            else:
+                moved = _rename_groups(conn, story_id, getattr(changes, "renamed", {}))
+                _delete_groups(conn, [gid for gid in changes.removed if gid not in moved])
+                for g in write:
+                    _update_group(conn, story_id, g, model)
             if new_articles:
                 fresh = set(new_articles)
                 written = {g.id for g in write}
@@ -457,14 +468,19 @@ class Store:
                          (story_id, corroboration_keys(conn, [story_id]).get(story_id, ""),
                           now_iso()))
             if state is not None:
-                conn.execute("INSERT OR REPLACE INTO corroboration_state VALUES (?,?)",
-                             (story_id, state))
+                _save_state(conn, story_id, state, fresh=changes is None)
 
-    def load_story_state(self, story_id: str) -> bytes | None:
-        """The story's stored fold state (see :mod:`corroborator.corroboration.fold`), if any."""
+    def load_story_state(self, story_id: str) -> dict[str, bytes] | None:
+        """The story's stored fold state (see :mod:`corroborator.corroboration.fold`), if
+        any: its parts by name, the head (or a state stored as one blob) under ``""``."""
         rows = self.query("SELECT s.state FROM corroboration_state s JOIN story_corroboration c "
                           "ON c.story_id = s.story_id WHERE s.story_id = ?", (story_id,))
-        return bytes(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        parts = {r[0]: bytes(r[1]) for r in self.query(
+            "SELECT part, data FROM corroboration_state_parts WHERE story_id = ?", (story_id,))}
+        parts[""] = bytes(rows[0][0])
+        return parts
 
     def stale_stories(self) -> list[str]:
         """Ids of stories whose corroboration is missing or older than their articles.
@@ -564,6 +580,79 @@ def merge_equal_groups(groups: Sequence[ClaimGroup]) -> list[ClaimGroup]:
     return list(by_id.values())
 
 
+def _save_state(conn: sqlite3.Connection, story_id: str, state: bytes | Mapping[str, bytes],
+                fresh: bool) -> None:
+    """Write a story's fold state: one blob replaces every part; parts replace the parts
+    of the same name (all of them after a fold from scratch)."""
+    if fresh or not isinstance(state, Mapping):
+        conn.execute("DELETE FROM corroboration_state_parts WHERE story_id = ?", (story_id,))
+    if not isinstance(state, Mapping):
+        conn.execute("INSERT OR REPLACE INTO corroboration_state VALUES (?,?)",
+                     (story_id, state))
+        return
+    conn.execute("INSERT OR REPLACE INTO corroboration_state VALUES (?,?)",
+                 (story_id, state[""]))
+    conn.executemany("INSERT OR REPLACE INTO corroboration_state_parts VALUES (?,?,?)",
+                     [(story_id, name, data) for name, data in state.items() if name])
+
+
+def _rename_groups(conn: sqlite3.Connection, story_id: str,
+                   renamed: Mapping[str, str]) -> set[str]:
+    """Give each stored group of the story in `renamed` (old → new id) its new id, with
+    its members and stances (their rows, and so their order, kept); returns the old ids
+    moved. A new id already stored is left alone (the old group is then deleted)."""
+    moved: set[str] = set()
+    for old, new in renamed.items():
+        row = conn.execute("SELECT story_id FROM claim_groups WHERE id = ?", (old,)).fetchone()
+        taken = conn.execute("SELECT 1 FROM claim_groups WHERE id = ?", (new,)).fetchone()
+        if row is None or row[0] != story_id or taken is not None or old == new:
+            continue
+        # the members and stances point at the group's row: a row with the new id first
+        conn.execute("INSERT INTO claim_groups (id, story_id, text, status, "
+                     "independent_sources, rank) SELECT ?, story_id, text, status, "
+                     "independent_sources, rank FROM claim_groups WHERE id = ?", (new, old))
+        conn.execute("UPDATE claim_group_members SET group_id = ? WHERE group_id = ?",
+                     (new, old))
+        conn.execute("UPDATE stances SET group_id = ? WHERE group_id = ?", (new, old))
+        conn.execute("DELETE FROM claim_groups WHERE id = ?", (old,))
+        moved.add(old)
+    return moved
+
+
+def _update_group(conn: sqlite3.Connection, story_id: str, g: ClaimGroup, model: str) -> None:
+    """Write group `g` as a difference from its stored rows: changed fields and stances
+    updated in place, new members and stances added, the ones gone deleted (a group not
+    stored is inserted)."""
+    row = conn.execute("SELECT story_id FROM claim_groups WHERE id = ?", (g.id,)).fetchone()
+    if row is None or row[0] != story_id:
+        _delete_groups(conn, [g.id])
+        _insert_group(conn, story_id, g, model)
+        return
+    conn.execute("UPDATE claim_groups SET text = ?, status = ?, independent_sources = ? "
+                 "WHERE id = ?", (g.text, g.status, g.independent_sources, g.id))
+    members = {r[0] for r in conn.execute(
+        "SELECT claim_id FROM claim_group_members WHERE group_id = ?", (g.id,))}
+    wanted = {c.id for c in g.claims}
+    conn.executemany("DELETE FROM claim_group_members WHERE group_id = ? AND claim_id = ?",
+                     [(g.id, c) for c in members - wanted])
+    conn.executemany("INSERT OR IGNORE INTO claim_group_members VALUES (?,?)",
+                     [(g.id, c.id) for c in g.claims if c.id not in members])
+    stored = {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT article_id, label, score, evidence, model FROM stances WHERE group_id = ?",
+        (g.id,))}
+    shown = {s.article_id: s for s in g.stances}   # the last of an article's, as REPLACE
+    conn.executemany("DELETE FROM stances WHERE group_id = ? AND article_id = ?",
+                     [(g.id, a) for a in stored.keys() - shown.keys()])
+    conn.executemany(
+        "UPDATE stances SET label = ?, score = ?, evidence = ?, model = ? "
+        "WHERE group_id = ? AND article_id = ?",
+        [(s.label, s.score, s.evidence, model, g.id, a) for a, s in shown.items()
+         if a in stored and stored[a] != (s.label, s.score, s.evidence, model)])
+    conn.executemany(_INSERT_STANCE,
+                     [(a, g.id, s.label, s.score, s.evidence, model, a)
+                      for a, s in shown.items() if a not in stored])
+
+
 def _delete_groups(conn: sqlite3.Connection, group_ids: Sequence[str]) -> None:
     for chunk in _chunks(list(group_ids), 500):
         marks = ",".join("?" * len(chunk))
@@ -601,6 +690,8 @@ def _take_over_group_ids(conn: sqlite3.Connection, story_id: str, group_ids: lis
         conn.executemany("DELETE FROM story_corroboration WHERE story_id = ?",
                          [(o,) for o in others])
         conn.executemany("DELETE FROM corroboration_state WHERE story_id = ?",
+                         [(o,) for o in others])
+        conn.executemany("DELETE FROM corroboration_state_parts WHERE story_id = ?",
                          [(o,) for o in others])
         conn.execute(f"DELETE FROM claim_groups WHERE id IN ({marks}) AND story_id != ?",
                      [*chunk, story_id])
