@@ -105,6 +105,8 @@ def _copy_db(source: Path, target: Path) -> None:
 class _StageCPU:
     """CPU seconds spent corroborating (``workers=1`` corroborates in this process)."""
 
+    spent = 0.0
+
     def __enter__(self) -> _StageCPU:
         import corroborator.batch as batch
 
@@ -159,18 +161,21 @@ def main() -> None:
           f"(whole analyze {r['second_wall']:.2f} s wall, {r['second_cpu']:.2f} CPU-s: "
           f"{r['second']})")
     if args.write:
+        reused = " --base DB" if args.base else ""
         OUT.write_text("\n".join([
             f"# One story of {r['n']} articles", "",
             f"Command: `.venv/bin/python bench/bench_story_scale.py --n {r['n']} "
-            f"--adds {len(r['add_corroborate_cpu'])} --write` "
+            f"--adds {len(r['add_corroborate_cpu'])}{reused} --write` "
             "(2 shared CPU cores). Articles mix paragraphs of the example smelter story's "
             "articles, a new outlet each; they are generated, not held-out data.", "",
             f"- stories: {r['stories']} (largest {r['largest']} articles), "
             f"{r['groups']} claim groups",
-            f"- corroborating the story from scratch (fold of every article): **{scratch:.1f} s**"
-            f" wall, **{r['scratch_corroborate_cpu']:.1f} CPU-s** (target ≤ 15 s); "
-            f"whole `analyze` {r['first_wall']:.1f} s wall, "
-            f"{r['first_cpu']:.1f} CPU-s: {r['first']}",
+            (f"- corroborating the story from scratch (fold of every article): "
+             f"**{scratch:.1f} s** wall, **{r['scratch_corroborate_cpu']:.1f} CPU-s** "
+             f"(target ≤ 15 s); whole `analyze` {r['first_wall']:.1f} s wall, "
+             f"{r['first_cpu']:.1f} CPU-s: {r['first']}") if not args.base else
+            ("- from scratch: not run here (the database was built once with `--keep` and "
+             "reused with `--base`; see docs/benchmarks.md for that run)"),
             f"- adding one article to it: corroboration **{one:.2f} s** wall, "
             f"**{r['add_corroborate_cpu_median']:.2f} CPU-s** (median of "
             f"{r['add_corroborate_cpu']}; target ≤ 0.3 s); "

@@ -884,16 +884,20 @@ def _asserts(judged: Sequence[tuple[str, object]]) -> list[bool]:
     return out
 
 
-def with_silent(group: ClaimGroup, article_ids: Sequence[str]) -> ClaimGroup:
+def with_silent(group: ClaimGroup, article_ids: Sequence[str],
+                order: Mapping[str, int] | None = None) -> ClaimGroup:
     """A copy of `group` whose stances include ``unrelated`` for each of `article_ids`
     without one, in story order, then the rest by id (the state keeps only makers' and
-    judged stances)."""
+    judged stances). `order` is `article_ids`' positions, when the caller has them."""
     have = {s.article_id: s for s in group.stances}
     missing = [Stance(a, group.id, "unrelated", 1.0, None) for a in article_ids
                if a not in have]
-    order = {a: i for i, a in enumerate(article_ids)}
-    stances = sorted([*group.stances, *missing],
-                     key=lambda s: (order.get(s.article_id, len(order)), s.article_id))
+    if order is None:
+        order = {a: i for i, a in enumerate(article_ids)}
+    listed = [s for s in (*group.stances, *missing) if s.article_id in order]
+    rest = [s for s in group.stances if s.article_id not in order]
+    stances = (sorted(listed, key=lambda s: order[s.article_id])
+               + sorted(rest, key=lambda s: s.article_id))
     return ClaimGroup(group.id, group.text, group.claims, stances, group.status,
                       group.independent_sources)
 

@@ -227,8 +227,10 @@ def finish(state: StoryState, duplicates: Mapping[str, str],
         if state.written.get(position) != mark:
             changed.add(position)
             state.written[position] = mark
-    out = [with_silent(g, state.article_ids if i in changed else new_articles)
-           for i, g in enumerate(groups)]
+    everyone = {a: i for i, a in enumerate(state.article_ids)}
+    new = {a: i for i, a in enumerate(new_articles)}
+    out = [with_silent(g, state.article_ids, everyone) if i in changed
+           else with_silent(g, new_articles, new) for i, g in enumerate(groups)]
     return sorted(out, key=_rank), found, changed
 
 
