@@ -4,6 +4,7 @@ articles, and stored claim groups are updated in place rather than rewritten."""
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from pathlib import Path
@@ -123,7 +124,10 @@ def test_a_state_reads_back_from_its_parts_and_writes_only_changes(one_fold):
     again.groups[0].stances = [*again.groups[0].stances,
                                Stance("x", "", "discuss", 0.5, "A sentence.")]
     assert sorted(again.parts()) == ["", "g/0"]
+    assert all(isinstance(json.loads(v), dict) for k, v in parts.items() if k.startswith("g/"))
     assert fold.load_state({k: v for k, v in parts.items() if k != "a/1"}, key) is None
+    assert fold.load_state({**parts, "g/0": b'{"id": 5, "text": "x"}'}, key) is None
+    assert fold.load_state({**parts, "g/0": b"not json"}, key) is None
     assert fold.load_state({**parts, "a/0": parts["a/0"][:-2]}, key) is None
     assert fold.load_state(parts, fold.state_key("other", EXTRACTOR_VERSION)) is None
 

@@ -149,48 +149,41 @@ class StoryState:
         by name (see :func:`load_parts`): the head (``""``: the story-wide fields), one
         part per article added (``a/N``: its sentence vectors, entities, mentions and the
         sentences naming people), per group changed (``g/N``) and the findings added
-        (``f/N``, from finding N on). A fold replaces a group's stances and claims rather
-        than editing them, which is what a group's change is seen by. A state that was
-        not loaded from parts returns every part."""
+        (``f/N``, from finding N on), each as JSON (msgspec). A fold replaces a group's
+        stances and claims rather than editing them, which is what a group's change is
+        seen by. A state that was not loaded from parts returns every part."""
+        encode = _codec().encode
         stored = self.stored or _Stored(0, 0, {})
-        out = {"": PARTS_MAGIC + _json(self._head())}
+        head = _Head(**{name: getattr(self, name) for name in _HEAD_FIELDS},
+                     matrix_cols=int(self.matrix.shape[1]) if self.matrix.size else 0,
+                     n_groups=len(self.groups))
+        out = {"": PARTS_MAGIC + encode(head)}
         added = self.article_ids[stored.articles:]
         if added:
             entities: dict[str, list[Entity]] = {aid: [] for aid in added}
-            mentions: dict[str, dict] = {aid: {} for aid in added}
+            mentions: dict[str, list] = {aid: [] for aid in added}
             for e in self.entities:
                 if e.article_id in entities:
                     entities[e.article_id].append(e)
-            for k, v in self.mentions.items():
-                if k[0] in mentions:
-                    mentions[k[0]][k] = v
+            for (aid, index), found in self.mentions.items():
+                if aid in mentions:
+                    mentions[aid].append((index, found))
             for n, aid in enumerate(added, start=stored.articles):
-                out[f"a/{n}"] = self._article_part(aid, entities[aid], mentions[aid])
+                start, end = self.spans[aid]
+                header = encode(_ArticlePart(entities[aid], mentions[aid],
+                                             self.name_sentences.get(aid)))
+                rows = np.ascontiguousarray(self.matrix[start:end], dtype="<f2").tobytes()
+                out[f"a/{n}"] = len(header).to_bytes(8, "little") + header + rows
         for n, group in enumerate(self.groups):
             mark = _group_mark(group)
             if stored.groups.get(n) != mark:
-                out[f"g/{n}"] = _json(_to_data(group))
+                out[f"g/{n}"] = encode(group)
                 stored.groups[n] = mark
         if len(self.findings) > stored.findings:
-            out[f"f/{stored.findings}"] = _json(_to_data(self.findings[stored.findings:]))
+            out[f"f/{stored.findings}"] = encode(self.findings[stored.findings:])
         stored.articles, stored.findings = len(self.article_ids), len(self.findings)
         self.stored = stored
         return out
-
-    def _head(self) -> dict:
-        data = {name: _to_data(getattr(self, name)) for name in _HEAD_FIELDS}
-        data["matrix_cols"] = int(self.matrix.shape[1]) if self.matrix.size else 0
-        data["n_groups"] = len(self.groups)
-        return data
-
-    def _article_part(self, aid: str, entities: list[Entity], mentions: dict) -> bytes:
-        start, end = self.spans[aid]
-        data = {"entities": _to_data(entities), "mentions": _to_data(mentions),
-                "name_sentences": _to_data({a: v for a, v in self.name_sentences.items()
-                                            if a == aid})}
-        header = _json(data)
-        rows = np.ascontiguousarray(self.matrix[start:end], dtype="<f2").tobytes()
-        return len(header).to_bytes(8, "little") + header + rows
 
 
 @dataclass
@@ -203,6 +196,61 @@ class _Stored:
     groups: dict[int, tuple]
 
 
+@dataclass
+class _Head:
+    """The story-wide part of a state kept in parts."""
+
+    key: str
+    article_ids: list[str]
+    outlets: dict[str, str]
+    spans: dict[str, tuple[int, int]]
+    headline_peers: dict[str, list[str]]
+    headlines: dict[str, Discrepancy]
+    duplicates: dict[str, str]
+    written: dict[int, str]
+    maker_text: dict[int, str]
+    inferences: int
+    matrix_cols: int
+    n_groups: int
+
+
+@dataclass
+class _ArticlePart:
+    """What one article added to a state (its sentence vectors follow the JSON)."""
+
+    entities: list[Entity]
+    mentions: list[tuple[int, list[Mention]]]      # by sentence index
+    name_sentences: dict[int, Sentence] | None
+
+
+@dataclass(frozen=True)
+class _Codec:
+    encode: Callable[[typing.Any], bytes]
+    head: typing.Any
+    article: typing.Any
+    group: typing.Any
+    findings: typing.Any
+    errors: tuple[type[Exception], ...]
+
+
+@cache
+def _codec() -> _Codec:
+    """JSON encoder and typed decoders of the parts (msgspec checks every field's type
+    while decoding; nothing else is read)."""
+    import msgspec
+
+    decoder = msgspec.json.Decoder
+    return _Codec(msgspec.json.Encoder(enc_hook=_plain_number).encode, decoder(_Head),
+                  decoder(_ArticlePart), decoder(ClaimGroup), decoder(list[Finding]),
+                  (msgspec.DecodeError,))
+
+
+def _plain_number(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise NotImplementedError(f"cannot store {type(value).__name__} in a fold state")
+
+
 def _group_mark(group: ClaimGroup) -> tuple:
     """What tells a changed group from the stored one: its shown fields and the identity
     of each claim and stance (the fold replaces them, never edits them in place)."""
@@ -211,16 +259,11 @@ def _group_mark(group: ClaimGroup) -> tuple:
             tuple((id(s), s.label, s.score, s.evidence) for s in group.stances))
 
 
-def _json(data) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-_PER_ARTICLE = ("entities", "mentions", "name_sentences")
 _DATA_FIELDS = ("key", "article_ids", "outlets", "spans", "groups", "findings", "entities",
                 "mentions", "name_sentences", "headline_peers", "headlines", "duplicates",
                 "written", "maker_text", "inferences")
-_HEAD_FIELDS = tuple(n for n in _DATA_FIELDS
-                     if n not in ("groups", "findings", *_PER_ARTICLE))
+_HEAD_FIELDS = ("key", "article_ids", "outlets", "spans", "headline_peers", "headlines",
+                "duplicates", "written", "maker_text", "inferences")
 
 
 def state_key(model: str, extractor: str) -> str:
@@ -243,37 +286,38 @@ def load_state(stored: bytes | Mapping[str, bytes] | None, key: str) -> StorySta
 def load_parts(parts: Mapping[str, bytes], key: str) -> StoryState | None:
     """A state from its parts (see :meth:`StoryState.parts`); None when one is missing,
     damaged or the state was made by other code."""
+    codec = _codec()
     try:
-        head = json.loads(parts[""][len(PARTS_MAGIC):].decode("utf-8"))
-        if not isinstance(head, dict) or head.get("key") != key:
+        head = codec.head.decode(parts[""][len(PARTS_MAGIC):])
+        if head.key != key:
             return None
-        hints = _state_hints()
-        values = {name: _from_data(hints[name], head[name]) for name in _HEAD_FIELDS}
-        cols, n_groups = int(head["matrix_cols"]), int(head["n_groups"])
-        per_article: dict[str, list] = {name: [] for name in _PER_ARTICLE}
+        entities: list[Entity] = []
+        mentions: dict[tuple[str, int], list[Mention]] = {}
+        name_sentences: dict[str, dict[int, Sentence]] = {}
         rows = []
-        for n in range(len(values["article_ids"])):
+        for n, aid in enumerate(head.article_ids):
             blob = parts[f"a/{n}"]
             size = int.from_bytes(blob[:8], "little")
-            data = json.loads(blob[8:8 + size].decode("utf-8"))
-            for name in _PER_ARTICLE:
-                per_article[name].extend(data[name])
+            article = codec.article.decode(blob[8:8 + size])
+            entities.extend(article.entities)
+            mentions.update(((aid, index), found) for index, found in article.mentions)
+            if article.name_sentences is not None:
+                name_sentences[aid] = article.name_sentences
             raw = blob[8 + size:]
-            if cols == 0 and raw or cols and len(raw) % (2 * cols):
+            if head.matrix_cols == 0 and raw or head.matrix_cols and len(raw) % (
+                    2 * head.matrix_cols):
                 return None
-            rows.append(np.frombuffer(raw, dtype="<f2").reshape(-1, cols))
-        for name in _PER_ARTICLE:
-            values[name] = _from_data(hints[name], per_article[name])
-        values["groups"] = [_from_data(ClaimGroup, json.loads(parts[f"g/{n}"]))
-                            for n in range(n_groups)]
-        findings: list = []
+            rows.append(np.frombuffer(raw, dtype="<f2").reshape(-1, head.matrix_cols))
+        groups = [codec.group.decode(parts[f"g/{n}"]) for n in range(head.n_groups)]
+        findings: list[Finding] = []
         while f"f/{len(findings)}" in parts:
-            findings.extend(json.loads(parts[f"f/{len(findings)}"]))
-        values["findings"] = _from_data(hints["findings"], findings)
+            findings.extend(codec.findings.decode(parts[f"f/{len(findings)}"]))
         matrix = (np.concatenate(rows).astype(np.float16) if rows
                   else np.zeros((0, 0), np.float16))
-        state = StoryState(matrix=matrix, **values)
-    except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError):
+        state = StoryState(matrix=matrix, groups=groups, findings=findings, entities=entities,
+                           mentions=mentions, name_sentences=name_sentences,
+                           **{name: getattr(head, name) for name in _HEAD_FIELDS})
+    except (KeyError, TypeError, ValueError, *codec.errors):
         return None
     if not _valid_spans(state):
         return None
