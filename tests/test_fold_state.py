@@ -205,3 +205,15 @@ def test_a_changed_group_is_updated_in_place_and_keeps_its_stance_order(tmp_path
     assert {r[0]: r[3] for r in rows[:3]} == before          # updated, not rewritten
     assert [(g.id, sorted(c.id for c in g.claims)) for g in groups] == [("g2", ["c0", "c1"])]
     assert [s.article_id for s in groups[0].stances] == ids
+
+
+def test_every_state_field_is_stored():
+    """A field added to StoryState must be written by dumps and parts (else a reloaded
+    fold would silently lose it)."""
+    from dataclasses import fields
+
+    names = {f.name for f in fields(fold.StoryState)} - {"matrix", "stored"}
+    assert names == set(fold._DATA_FIELDS)
+    per_part = {"groups", "findings", "entities", "mentions", "name_sentences"}
+    assert set(fold._HEAD_FIELDS) == names - per_part
+    assert set(fold._HEAD_FIELDS) <= {f.name for f in fields(fold._Head)}
