@@ -8,7 +8,7 @@ backend in `corroborator.stories.persist` keeps it in SQLite plus a usearch file
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,8 +22,8 @@ from corroborator.stories.decision import (
     StoryState,
     add_to_state,
     candidate_features,
-    idf,
     join_probability,
+    lexical_cosines,
 )
 from corroborator.stories.features import ArticleFeatures
 
@@ -79,8 +79,11 @@ class Backend(Protocol):
     def states(self, story_ids: Sequence[str]) -> dict[str, StoryState]:
         """Current state of each story id (unknown ids are left out)."""
 
-    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
-        """Document frequency of each term and the number of documents counted."""
+    def document_frequencies(self) -> tuple[Mapping[str, int], int]:
+        """Document frequency of every counted term, and the number of documents counted.
+
+        The mapping is read, never changed, by the clusterer; terms not in it count 0.
+        """
 
     def record(self, article: ArticleFeatures, state: StoryState, placement: Placement) -> None:
         """Persist one placement: membership, vector, story state, term counts."""
@@ -112,7 +115,7 @@ class Clusterer:
     def place(self, article: ArticleFeatures, forced_story: str | None = None,
               independent: bool = True) -> Placement:
         """Put `article` in its best story (or `forced_story`), record it, return where."""
-        candidates, states, idf_weights = self.candidates(article, forced_story)
+        candidates, states = self.candidates(article, forced_story)
         best = candidates[0] if candidates else None
         if forced_story is not None:
             chosen = next((c for c in candidates if c.story_id == forced_story), None)
@@ -125,33 +128,32 @@ class Clusterer:
         state = states.get(placement.story_id)
         if state is None:
             state, placement.new_story = StoryState(placement.story_id), True
-        add_to_state(state, article, idf_weights, independent)
+        df, n_docs = self.backend.document_frequencies()
+        add_to_state(state, article, df, n_docs, independent)
         self.backend.record(article, state, placement)
         return placement
 
     def candidates(self, article: ArticleFeatures, forced_story: str | None = None
-                   ) -> tuple[list[Candidate], dict[str, StoryState], dict[str, float]]:
+                   ) -> tuple[list[Candidate], dict[str, StoryState]]:
         """Candidate stories from the nearest articles, best first (ties by story id).
 
-        Also returns the candidates' states and the idf of every term involved.
+        Also returns the candidates' states (and the forced story's).
         """
         nearest: dict[str, float] = {}
         for story_id, sim in self.backend.nearest(article.vector, self.config.neighbours):
             nearest[story_id] = max(sim, nearest.get(story_id, -1.0))
         wanted = sorted(set(nearest) | ({forced_story} if forced_story else set()))
         states = self.backend.states(wanted)
-        terms = set(article.terms).union(*(s.terms for s in states.values()))
-        df, n_docs = self.backend.document_frequencies(sorted(terms))
-        idf_weights = {t: idf(df.get(t, 0), n_docs) for t in terms}
+        found = [s for s in sorted(nearest) if s in states]
+        df, n_docs = self.backend.document_frequencies()
+        lexical = lexical_cosines(article.terms, [states[s] for s in found], df, n_docs)
         out = []
-        for story_id in sorted(nearest):
-            if story_id not in states:
-                continue
-            row = candidate_features(article, states[story_id], nearest[story_id], idf_weights,
+        for story_id, cosine in zip(found, lexical.tolist(), strict=True):
+            row = candidate_features(article, states[story_id], nearest[story_id], cosine,
                                      self.config.time_window_days)
             out.append(Candidate(story_id, row, self._probability(row)))
         out.sort(key=lambda c: (-c.probability, c.story_id))
-        return out, states, idf_weights
+        return out, states
 
     def _probability(self, row: list[float]) -> float:
         if self.config.weights is None:

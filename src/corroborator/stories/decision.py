@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -58,6 +60,17 @@ class StoryState:
     last_seen: str | None = None
     title: str = ""
     title_order: int | None = None
+    _arrays: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _names: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def term_arrays(self) -> tuple[list[str], np.ndarray]:
+        """The story's terms and their weights as a list and an array (cached until the
+        terms change; derived, never stored)."""
+        cached = self._arrays
+        if cached is None or cached[0] is not self.terms:
+            weights = np.fromiter(self.terms.values(), dtype=np.float64, count=len(self.terms))
+            cached = self._arrays = (self.terms, list(self.terms), weights)
+        return cached[1], cached[2]
 
     def centroid_cosine(self, vector: np.ndarray) -> float:
         if self.vector_sum is None:
@@ -69,6 +82,13 @@ class StoryState:
         """The story's most frequent names, ties broken alphabetically."""
         ranked = sorted(self.entities.items(), key=lambda kv: (-kv[1], kv[0]))
         return [name for name, _ in ranked[:limit]]
+
+    def top_names(self) -> list[str]:
+        """`key_entities` (STORY_TOP_NAMES of them), cached until `add_to_state` changes
+        the names."""
+        if self._names is None:
+            self._names = self.key_entities(STORY_TOP_NAMES)
+        return self._names
 
     def display_title(self) -> str:
         """The earliest headline, or the top names when no article has one."""
@@ -95,6 +115,46 @@ def lexical_cosine(article: dict[str, float], story: dict[str, float],
     return dot / (na * ns)
 
 
+def lexical_cosines(article: dict[str, float], stories: Sequence[StoryState],
+                    df: Mapping[str, int], n_docs: int) -> np.ndarray:
+    """`lexical_cosine` of `article` to each of `stories` under the idf of `df`, at once.
+
+    The same value as ``lexical_cosine(article, story.terms, {t: idf(df[t], n_docs)})``
+    (to rounding: numpy's log and sums may differ from Python's in the last bit), computed
+    on arrays: each term's document frequency is looked up once per story term, and only
+    the terms of the article and of these stories are touched.
+    """
+    out = np.zeros(len(stories))
+    if not article or not stories:
+        return out
+    a_keys = list(article)
+    a_w = np.fromiter(article.values(), dtype=np.float64, count=len(a_keys)) * _idf_array(
+        a_keys, df, n_docs)
+    na = math.sqrt(float(a_w @ a_w))
+    arrays = [s.term_arrays() for s in stories]
+    lengths = np.array([len(keys) for keys, _ in arrays])
+    if not lengths.any():
+        return out
+    keys = list(chain.from_iterable(k for k, _ in arrays))
+    s_w = np.concatenate([w for _, w in arrays]) * _idf_array(keys, df, n_docs)
+    owner = np.repeat(np.arange(len(stories)), lengths)
+    norms = np.sqrt(np.bincount(owner, weights=s_w * s_w, minlength=len(stories)))
+    position = {t: i for i, t in enumerate(a_keys)}
+    at = np.fromiter(map(position.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+    shared = at >= 0
+    dots = np.bincount(owner[shared], weights=a_w[at[shared]] * s_w[shared],
+                       minlength=len(stories))
+    nonzero = (dots != 0) & (norms > 0)
+    out[nonzero] = dots[nonzero] / (na * norms[nonzero])
+    return out
+
+
+def _idf_array(terms: list[str], df: Mapping[str, int], n_docs: int) -> np.ndarray:
+    """`idf` of each of `terms` (document frequency 0 when unseen), as an array."""
+    counts = np.fromiter(map(df.get, terms, repeat(0)), dtype=np.float64, count=len(terms))
+    return np.log((n_docs + 1) / (counts + 1)) + 1.0
+
+
 def entity_share(article: frozenset[str], story: Counter) -> float:
     """Share of the article's names the story already mentions."""
     if not article:
@@ -104,7 +164,11 @@ def entity_share(article: frozenset[str], story: Counter) -> float:
 
 def story_name_share(article: frozenset[str], story: Counter, top: int = STORY_TOP_NAMES) -> float:
     """Share of the story's most frequent names (at most `top`) the article mentions."""
-    names = [name for name, _ in sorted(story.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    ranked = sorted(story.items(), key=lambda kv: (-kv[1], kv[0]))
+    return _share_named(article, [name for name, _ in ranked[:top]])
+
+
+def _share_named(article: frozenset[str], names: list[str]) -> float:
     if not names:
         return 0.0
     return sum(1 for name in names if name in article) / len(names)
@@ -122,14 +186,14 @@ def time_units(article: ArticleFeatures, state: StoryState, window_days: float) 
 
 
 def candidate_features(article: ArticleFeatures, state: StoryState, nearest: float,
-                       idf_weights: dict[str, float], window_days: float) -> list[float]:
-    """The FEATURES row of (article, candidate story)."""
+                       lexical: float, window_days: float) -> list[float]:
+    """The FEATURES row of (article, candidate story), given their `lexical` cosine."""
     return [
-        lexical_cosine(article.terms, state.terms, idf_weights),
+        lexical,
         state.centroid_cosine(article.vector),
         nearest,
         entity_share(article.entities, state.entities),
-        story_name_share(article.entities, state.entities),
+        _share_named(article.entities, state.top_names()),
         time_units(article, state, window_days),
     ]
 
@@ -141,9 +205,13 @@ def join_probability(row: list[float], weights: tuple[float, ...] = WEIGHTS,
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-def add_to_state(state: StoryState, article: ArticleFeatures, idf_weights: dict[str, float],
-                 independent: bool) -> None:
-    """Fold `article` into `state` (centroid, terms, names, dates, title)."""
+def add_to_state(state: StoryState, article: ArticleFeatures, df: Mapping[str, int],
+                 n_docs: int, independent: bool) -> None:
+    """Fold `article` into `state` (centroid, terms, names, dates, title).
+
+    `df` and `n_docs` are the document frequencies before `article` is counted; they
+    rank the terms kept when the story has more than MAX_STORY_TERMS.
+    """
     state.n += 1
     state.n_sources += int(independent)
     vec = article.vector.astype(np.float32)
@@ -151,8 +219,9 @@ def add_to_state(state: StoryState, article: ArticleFeatures, idf_weights: dict[
     terms = dict(state.terms)
     for t, v in article.terms.items():
         terms[t] = terms.get(t, 0.0) + v
-    state.terms = _top(terms, MAX_STORY_TERMS, lambda t, v: v * idf_weights.get(t, 1.0))
+    state.terms = _top(terms, MAX_STORY_TERMS, lambda t, v: v * idf(df.get(t, 0), n_docs))
     state.entities.update(article.entities)
+    state._names = None
     if len(state.entities) > MAX_STORY_ENTITIES:
         state.entities = Counter(dict(sorted(state.entities.items(),
                                              key=lambda kv: (-kv[1], kv[0]))[:MAX_STORY_ENTITIES]))

@@ -41,8 +41,8 @@ class MemoryBackend:
     def states(self, story_ids: Sequence[str]) -> dict[str, StoryState]:
         return {s: self._states[s] for s in story_ids if s in self._states}
 
-    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
-        return {t: self.df[t] for t in terms if t in self.df}, self.n_docs
+    def document_frequencies(self) -> tuple[Counter, int]:
+        return self.df, self.n_docs
 
     def record(self, article: ArticleFeatures, state: StoryState, placement: Placement) -> None:
         self.index.add(len(self.story_of_key), article.vector, threads=1)

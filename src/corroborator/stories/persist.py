@@ -47,8 +47,8 @@ class StoreBackend:
         self.index, self.index_status = open_index(store, model, dim)
         self.n_docs = _checked_document_count(store)
         self.unsaved = 0
-        self._df: dict[str, int] = {}     # read-through caches; this process is the one writer
-        self._states: dict[str, StoryState] = {}
+        self._df = _read_document_frequencies(store)   # kept in step; this process is the one writer
+        self._states: dict[str, StoryState] = {}       # read-through cache
 
     def nearest(self, vector: np.ndarray, count: int) -> list[tuple[str, float]]:
         if len(self.index) == 0:
@@ -72,15 +72,8 @@ class StoreBackend:
             self._states.update((r["story_id"], _row_to_state(r)) for r in rows)
         return {s: self._states[s] for s in story_ids if s in self._states}
 
-    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
-        missing = [t for t in terms if t not in self._df and t != DOCS_KEY]
-        for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            self._df.update(dict.fromkeys(chunk, 0))
-            self._df.update((r[0], int(r[1])) for r in self.store.query(
-                f"SELECT term, df FROM story_term_df WHERE term IN ({marks})", chunk))
-        return {t: self._df[t] for t in terms if self._df.get(t)}, self.n_docs
+    def document_frequencies(self) -> tuple[dict[str, int], int]:
+        return self._df, self.n_docs
 
     def record(self, article: ArticleFeatures, state: StoryState, placement: Placement) -> None:
         self._states.pop(state.id, None)      # re-read if the write below fails
@@ -98,9 +91,9 @@ class StoreBackend:
             key = conn.execute("SELECT rowid FROM articles WHERE id = ?", (article.id,)).fetchone()
         self._states[state.id] = state
         self.n_docs += 1
+        df = self._df
         for term in article.terms:
-            if term in self._df:
-                self._df[term] += 1
+            df[term] = df.get(term, 0) + 1
         if int(key[0]) not in self.index:
             self.index.add(int(key[0]), article.vector, threads=1)
         self.unsaved += 1
@@ -208,6 +201,12 @@ def _add_rows(store: Store, index: Index, model: str, after_seq: int) -> None:
         keys = np.array([k for k, _ in fresh], dtype=np.uint64)
         vectors = np.stack([np.frombuffer(v, dtype=np.float32) for _, v in fresh])
         index.add(keys, vectors, threads=1)
+
+
+def _read_document_frequencies(store: Store) -> dict[str, int]:
+    """Every term's document frequency from ``story_term_df`` (one read, at open)."""
+    rows = store.query("SELECT term, df FROM story_term_df WHERE term != ?", (DOCS_KEY,))
+    return {r[0]: int(r[1]) for r in rows}
 
 
 def _checked_document_count(store: Store) -> int:
