@@ -218,7 +218,9 @@ def markdown(r: dict) -> str:
     if "placement" in r:
         p = r["placement"]
         lines += [f"Placement at {r['placement_n']:,} stored articles (real ISO dates): "
-                  f"median **{p['median_ms']} ms**, p95 {p['p95_ms']} ms."]
+                  f"median **{p['median_ms']} ms**, p95 {p['p95_ms']} ms wall; CPU "
+                  f"(`process_time`) median {p.get('cpu_median_ms')} ms, p95 "
+                  f"{p.get('cpu_p95_ms')} ms; {p['trials']} placements."]
     if "help" in r:
         lines += [f"Cold `corroborator --help`: median **{r['help']['wall_s']} s** wall, "
                   f"{r['help']['cpu_s']} CPU-s, of 5."]

@@ -3,15 +3,18 @@ former term-by-term one, and the store keeps its document frequencies in step.""
 
 from __future__ import annotations
 
+import json
 import math
 import random
+import sqlite3
 from collections import Counter
 
 import numpy as np
 import pytest
 
 from corroborator.models import Article
-from corroborator.store import open_store
+from corroborator.store import database, open_store
+from corroborator.store.migrations import MIGRATIONS
 from corroborator.stories import cluster_articles
 from corroborator.stories.core import Candidate, Clusterer
 from corroborator.stories.decision import (
@@ -23,7 +26,7 @@ from corroborator.stories.decision import (
 )
 from corroborator.stories.features import ArticleFeatures
 from corroborator.stories.memory import MemoryBackend
-from corroborator.stories.persist import StoreBackend
+from corroborator.stories.persist import StoreBackend, pack_terms, unpack_terms
 
 
 def _terms(rng: random.Random, vocab: list[str], count: int) -> dict[str, float]:
@@ -137,3 +140,55 @@ def test_document_frequencies_in_memory_match_the_table_and_survive_reopen(tmp_p
         table = {r[0]: r[1] for r in s.query("SELECT term, df FROM story_term_df WHERE term != ''")}
     assert [tuple(r) for r in rows] == [tuple(r) for r in one_rows]
     assert n_docs == 12 and df == table and df["harbour"] == 6
+
+
+def _as_before_0017(path) -> None:
+    """Rewrite a database as the code before migration 0017 left it: JSON story terms, no
+    packed column, 0017 not applied."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for story_id, packed in conn.execute("SELECT story_id, terms_packed FROM story_state"):
+        keys, weights = unpack_terms(packed)
+        conn.execute("UPDATE story_state SET terms = ? WHERE story_id = ?",
+                     (json.dumps(dict(zip(keys, weights.tolist(), strict=True)), sort_keys=True),
+                      story_id))
+    conn.execute("ALTER TABLE story_state DROP COLUMN terms_packed")
+    conn.execute("DELETE FROM migrations WHERE name = ?", (MIGRATION,))
+    conn.execute(f"PRAGMA user_version={[n for n, _ in MIGRATIONS].index(MIGRATION)}")
+    conn.close()
+
+
+MIGRATION = "0017_story_terms_packed"
+
+
+def test_database_from_before_0017_reopens_and_goes_on_as_one_run(tmp_path):
+    articles = [_article(i, i % 2) for i in range(12)]
+    with open_store(tmp_path / "one.db") as s:
+        s.add_articles(articles)
+        cluster_articles(s, [a.id for a in articles])
+        one_rows = [tuple(r) for r in s.query("SELECT article_id, story_id, score FROM "
+                                               "story_articles ORDER BY seq")]
+    old = tmp_path / "old.db"
+    with open_store(old) as s:
+        s.add_articles(articles)
+        cluster_articles(s, [a.id for a in articles[:7]])
+        states = StoreBackend(s, "static-minilm-256.v1", 256).states(
+            [r[0] for r in s.query("SELECT story_id FROM story_state")])
+    _as_before_0017(old)
+    assert database.pending_migrations(old) == [MIGRATION]
+    with open_store(old) as s:
+        assert s.query("SELECT count(*) FROM story_state WHERE terms_packed IS NULL")[0][0] == 2
+        reread = StoreBackend(s, "static-minilm-256.v1", 256).states(list(states))
+        assert {k: v.terms for k, v in reread.items()} == {k: v.terms for k, v in states.items()}
+        cluster_articles(s, [a.id for a in articles])
+        rows = [tuple(r) for r in s.query("SELECT article_id, story_id, score FROM "
+                                          "story_articles ORDER BY seq")]
+        assert s.query("SELECT count(*) FROM story_state WHERE terms_packed IS NULL")[0][0] == 0
+    assert rows == one_rows
+
+
+def test_packed_terms_round_trip_exactly():
+    terms = {"ferry": 1.0, "reef": 1.0 + math.log(3), "l'île": 0.1 + 0.2, "zürich": 7.25}
+    keys, weights = unpack_terms(pack_terms(terms))
+    assert keys == sorted(terms) and dict(zip(keys, weights.tolist(), strict=True)) == terms
+    keys, weights = unpack_terms(pack_terms({}))
+    assert keys == [] and len(weights) == 0

@@ -565,6 +565,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    # -- 0017: story terms packed (issue 20) --------------------------------------------------
+    # A story's clustering terms as packed weights and NUL-separated terms instead of JSON
+    # (placement reads ~23 stories each time). Rows written before keep their JSON in
+    # `terms` (`terms_packed` NULL) and are read as before until the story is next written.
+    (
+        "0017_story_terms_packed",
+        """
+        ALTER TABLE story_state ADD COLUMN terms_packed BLOB;
+        """,
+    ),
     # -- 0018: a story's fold state kept in parts (issue 20) ----------------------------------
     # One row per part of a story's fold state (an article's vectors and extraction
     # digest, a claim group, a run of findings): an article joining a story writes its own

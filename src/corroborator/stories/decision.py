@@ -72,6 +72,10 @@ class StoryState:
             cached = self._arrays = (self.terms, list(self.terms), weights)
         return cached[1], cached[2]
 
+    def set_term_arrays(self, keys: list[str], weights: np.ndarray) -> None:
+        """Give `term_arrays` for the current terms (read from storage) without rebuilding."""
+        self._arrays = (self.terms, keys, weights)
+
     def centroid_cosine(self, vector: np.ndarray) -> float:
         if self.vector_sum is None:
             return 0.0

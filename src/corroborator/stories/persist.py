@@ -107,26 +107,57 @@ class StoreBackend:
         self.unsaved = 0
 
 
+STATE_COLUMNS = ("story_id, n, n_sources, vector_sum, terms, entities, first_published, "
+                 "last_published, title_order, terms_packed")
+
+
 def _write_story(conn, state: StoryState) -> None:
     story = Story(state.id, state.display_title(), [], state.key_entities(), state.first_seen,
                   state.last_seen)
     upsert_story(conn, story, state.n, state.n_sources)
     conn.execute(
-        "INSERT OR REPLACE INTO story_state VALUES (?,?,?,?,?,?,?,?,?)",
+        f"INSERT OR REPLACE INTO story_state ({STATE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (state.id, state.n, state.n_sources, state.vector_sum.astype(np.float32).tobytes(),
-         json.dumps(state.terms, sort_keys=True), json.dumps(dict(state.entities), sort_keys=True),
-         state.first_seen, state.last_seen, state.title_order))
+         "", json.dumps(dict(state.entities), sort_keys=True), state.first_seen,
+         state.last_seen, state.title_order, pack_terms(state.terms)))
+
+
+def pack_terms(terms: dict[str, float]) -> bytes:
+    """A story's terms as bytes: their count (uint32), weights (float64), then the terms
+    in sorted order, NUL-separated UTF-8. Reading it back is a split and a buffer view
+    (about eight times faster than JSON); the weights round-trip exactly."""
+    keys = sorted(terms)
+    weights = np.array([terms[k] for k in keys], dtype="<f8")
+    return len(keys).to_bytes(4, "little") + weights.tobytes() + "\0".join(keys).encode("utf-8")
+
+
+def unpack_terms(blob: bytes) -> tuple[list[str], np.ndarray]:
+    """The sorted terms and their weights written by `pack_terms`."""
+    count = int.from_bytes(blob[:4], "little")
+    weights = np.frombuffer(blob, dtype="<f8", count=count, offset=4)
+    keys = blob[4 + 8 * count:].decode("utf-8").split("\0") if count else []
+    return keys, weights
 
 
 def _row_to_state(row) -> StoryState:
-    return StoryState(
+    """A story state from its row: packed terms, or the JSON of a row written before 0017."""
+    packed = row["terms_packed"]
+    if packed is None:
+        terms = json.loads(row["terms"])
+    else:
+        keys, weights = unpack_terms(packed)
+        terms = dict(zip(keys, weights.tolist(), strict=True))
+    state = StoryState(
         id=row["story_id"], n=row["n"], n_sources=row["n_sources"],
         vector_sum=np.frombuffer(row["vector_sum"], dtype=np.float32).copy(),
-        terms=json.loads(row["terms"]), entities=Counter(json.loads(row["entities"])),
+        terms=terms, entities=Counter(json.loads(row["entities"])),
         first=parse_published(row["first_published"]), last=parse_published(row["last_published"]),
         first_seen=row["first_published"], last_seen=row["last_published"],
         title="" if row["title_order"] is None else row["title"], title_order=row["title_order"],
     )
+    if packed is not None:
+        state.set_term_arrays(keys, weights)
+    return state
 
 
 # -- the index file ---------------------------------------------------------------------------
