@@ -192,3 +192,16 @@ def test_packed_terms_round_trip_exactly():
     assert keys == sorted(terms) and dict(zip(keys, weights.tolist(), strict=True)) == terms
     keys, weights = unpack_terms(pack_terms({}))
     assert keys == [] and len(weights) == 0
+
+
+def test_a_small_state_cache_places_as_a_large_one(tmp_path, monkeypatch):
+    articles = [_article(i, i % 3 % 2) for i in range(15)]
+    runs = []
+    for name, cache in (("big.db", 5000), ("small.db", 1)):
+        monkeypatch.setattr("corroborator.stories.persist.STATE_CACHE", cache)
+        with open_store(tmp_path / name) as s:
+            s.add_articles(articles)
+            cluster_articles(s, [a.id for a in articles])
+            runs.append([tuple(r) for r in s.query(
+                "SELECT article_id, story_id, score FROM story_articles ORDER BY seq")])
+    assert runs[0] == runs[1]

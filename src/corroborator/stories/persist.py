@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,6 +32,7 @@ INDEX_SUFFIX = ".stories.usearch"
 INDEX_MAGIC = b"corroborator-stories-index v1\n"
 CHECKPOINT_EVERY = 500          # placements between two writes of the index file
 DOCS_KEY = ""                   # story_term_df row holding the number of documents counted
+STATE_CACHE = 5000              # story states kept in memory between placements (~40 kB each)
 
 
 def index_path(store: Store) -> Path:
@@ -48,7 +49,7 @@ class StoreBackend:
         self.n_docs = _checked_document_count(store)
         self.unsaved = 0
         self._df = _read_document_frequencies(store)   # kept in step; this process is the one writer
-        self._states: dict[str, StoryState] = {}       # read-through cache
+        self._states: OrderedDict[str, StoryState] = OrderedDict()   # read-through, LRU
 
     def nearest(self, vector: np.ndarray, count: int) -> list[tuple[str, float]]:
         if len(self.index) == 0:
@@ -70,7 +71,12 @@ class StoreBackend:
                 "SELECT s.*, st.title AS title, st.first_seen, st.last_seen FROM story_state s "
                 f"JOIN stories st ON st.id = s.story_id WHERE s.story_id IN ({marks})", missing)
             self._states.update((r["story_id"], _row_to_state(r)) for r in rows)
-        return {s: self._states[s] for s in story_ids if s in self._states}
+        found = {s: self._states[s] for s in story_ids if s in self._states}
+        for story_id in found:
+            self._states.move_to_end(story_id)
+        while len(self._states) > STATE_CACHE:
+            self._states.popitem(last=False)
+        return found
 
     def document_frequencies(self) -> tuple[dict[str, int], int]:
         return self._df, self.n_docs
