@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 from corroborator import __version__
 from corroborator.errors import CorroboratorError
@@ -28,7 +31,15 @@ FORMATS = click.Choice(["text", "json"])
 SCHEMA_VERSION = 1
 """The JSON contract's version (docs/json.md); equal to corroborator.views.SCHEMA_VERSION."""
 DB_HELP = "SQLite file (default: $CORROBORATOR_DB or the user data directory)."
-err = Console(stderr=True)
+
+
+@cache
+def _err() -> Console:
+    """The standard-error console of progress bars (rich is imported by the commands
+    that draw one, not at every start-up: `compare --format json` never does)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 class CLIError(click.ClickException):
@@ -86,6 +97,15 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    err = _err()
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err, transient=True,
                     disable=not err.is_terminal)
@@ -246,7 +266,6 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str |
     """
     from corroborator.compare import compare as run_compare
     from corroborator.factcheck import match_reviews, reviews_of
-    from corroborator.report import comparison_html, print_comparison, to_json, versioned
 
     if len(inputs) < 2:
         raise CLIError("compare needs at least two articles")
@@ -254,16 +273,24 @@ def compare(inputs: tuple[str, ...], fmt: str, output: str | None, outlet: str |
                   device=device)
     data = result.to_dict()
     data["fact_checks"] = match_reviews(data["claim_groups"], reviews_of(result.articles))
-    if fmt == "json":
+    if fmt == "json":  # the renderers are imported per format: only text and HTML need rich
+        from corroborator.report import to_json, versioned
+
         _emit(to_json(versioned(data)), output)
     elif fmt == "html":
+        from corroborator.report import comparison_html
+
         _emit(comparison_html(data), output)
     else:
+        from corroborator.report import print_comparison
+
         _print(print_comparison, data, output)
 
 
 def _print(printer, data: Any, output: str | None) -> None:
     if output:
+        from rich.console import Console
+
         with open(output, "w", encoding="utf-8") as handle:
             printer(data, Console(file=handle, width=80, no_color=True))
         click.echo(f"wrote {Path(output).resolve()}", err=True)

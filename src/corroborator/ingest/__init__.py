@@ -16,7 +16,6 @@ from pathlib import Path
 
 from corroborator.errors import InputError
 from corroborator.ingest.dates import parse_date
-from corroborator.ingest.html import parse_html
 from corroborator.ingest.options import IngestOptions, input_error
 from corroborator.ingest.sources import read_input
 from corroborator.ingest.text import parse_text
@@ -102,9 +101,14 @@ def read_article(input: str | Path, **kw: object) -> Article:  # noqa: A002 - pu
 
 
 def __getattr__(name: str):
-    """`fetch` and `FetchedResponse` import httpx on first use, not at every start-up."""
+    """`fetch` and `FetchedResponse` import httpx on first use, not at every start-up;
+    `parse_html` imports lxml (and the page readers) on first use likewise."""
     if name in ("fetch", "FetchedResponse"):
         from corroborator.ingest import http
 
         return getattr(http, name)
+    if name == "parse_html":
+        from corroborator.ingest.html import parse_html
+
+        return parse_html
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,6 @@ from typing import Any
 from corroborator.errors import InputError
 from corroborator.ingest.dates import parse_date
 from corroborator.ingest.decode import decode_bytes
-from corroborator.ingest.html import html_to_text
 from corroborator.ingest.limits import MAX_CSV_FIELD_CHARS, MAX_JSON_DEPTH, MAX_JSON_NUMBER_CHARS
 from corroborator.ingest.options import FIELD_ALIASES, Aliases, input_error, one_line
 from corroborator.ingest.text import detect_language, outlet_from_url, split_paragraphs
@@ -296,6 +295,8 @@ def _as_text(value: Any) -> str:
         return "\n\n".join(_as_text(item) for item in value)
     text = str(value).strip()
     if text.startswith("<") and text.endswith(">"):
+        from corroborator.ingest.html import html_to_text  # lxml: only for markup
+
         return html_to_text(text)
     return text
 

@@ -25,7 +25,6 @@ from corroborator.ingest.decode import (
     decode_bytes,
     read_file_bytes,
 )
-from corroborator.ingest.html import parse_html
 from corroborator.ingest.limits import MAX_FILE_BYTES, MAX_LINE_BYTES
 from corroborator.ingest.options import (
     IngestOptions,
@@ -34,16 +33,16 @@ from corroborator.ingest.options import (
     known_extensions,
     one_line,
 )
-from corroborator.ingest.records import read_csv, read_json, read_jsonl
 from corroborator.ingest.text import parse_text
-from corroborator.ingest.warc import read_warc
 from corroborator.models import Article
 
 if TYPE_CHECKING:
     from corroborator.ingest.http import FetchedResponse
 
 # feeds (feedparser) and http (httpx, httpcore) are imported where a feed or a URL is read:
-# together ~60 ms of every start-up that reads neither (e.g. `compare a.txt b.txt`).
+# together ~60 ms of every start-up that reads neither (e.g. `compare a.txt b.txt`). The
+# page, record and archive readers (html, records, warc: lxml, tld) likewise, where a
+# page, JSON, CSV or web archive is read: a plain-text input needs none of them.
 
 Result = Article | InputError
 
@@ -124,10 +123,14 @@ def read_file(
     """Yield the results of one file, read by `kind` (None: recognise by content)."""
     check_regular_file(path, source)
     if kind == "warc":
+        from corroborator.ingest.warc import read_warc
+
         yield from read_warc(path, source)
     elif kind == "jsonl":
         yield from _read_jsonl_file(path, source, options)
     elif kind == "csv":
+        from corroborator.ingest.records import read_csv
+
         yield from read_csv(read_file_bytes(path, source), source, options.aliases())
     elif kind == "feed":
         data = read_file_bytes(path, source)
@@ -136,6 +139,8 @@ def read_file(
 
         yield from read_feed(data, source, options, follow_links)
     elif kind == "html":
+        from corroborator.ingest.html import parse_html
+
         yield parse_html(read_file_bytes(path, source), source)
     else:
         decoded = decode_bytes(read_file_bytes(path, source), source)
@@ -166,6 +171,8 @@ def read_url(url: str, options: IngestOptions, follow_links: bool) -> Iterator[R
         return
     decoded = response.decode()
     if kind == "csv":
+        from corroborator.ingest.records import read_csv
+
         yield from read_csv(decoded.text, url, options.aliases())
         return
     for result in read_text_content(decoded, url, kind, options, follow_links, response.url):
@@ -184,6 +191,8 @@ def read_text_content(
     text = decoded.text
     kind = kind or sniff_kind(text)
     if kind in ("jsonl", "json"):
+        from corroborator.ingest.records import read_json, read_jsonl
+
         aliases = options.aliases()
         reader = (
             # lines end at "\n" only, as in files: U+2028 or U+0085 inside a string is text
@@ -197,8 +206,12 @@ def read_text_content(
 
         yield from read_feed(text, source, options, follow_links, base_url=url)
     elif kind == "csv":
+        from corroborator.ingest.records import read_csv
+
         yield from read_csv(text, source, options.aliases())
     elif kind == "html":
+        from corroborator.ingest.html import parse_html
+
         yield _with_encoding(parse_html(text, source, url=url), decoded)
     else:
         article = parse_text(text, source)
@@ -234,6 +247,8 @@ def guarded(source: str, produce: Callable[[], Iterator[Result]]) -> Iterator[Re
 
 def _read_jsonl_file(path: Path, source: str, options: IngestOptions) -> Iterator[Result]:
     """Stream a JSON Lines file line by line, after checking it is neither empty nor binary."""
+    from corroborator.ingest.records import read_jsonl
+
     check_not_binary(_file_head(path, source), source, rows=True)
     with path.open("rb") as handle:
         yield from read_jsonl(capped_lines(handle, source), source, aliases=options.aliases())

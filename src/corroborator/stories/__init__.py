@@ -8,8 +8,10 @@ Public entry points:
 """
 
 import ctypes
+import importlib
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 
 def _load_lightgbm_library_first() -> None:
@@ -32,10 +34,25 @@ def _load_lightgbm_library_first() -> None:
 
 _load_lightgbm_library_first()
 
-from corroborator.stories.batch import ClusterReport, cluster_articles  # noqa: E402
-from corroborator.stories.core import ClusterConfig, Clusterer, Placement  # noqa: E402
-from corroborator.stories.memory import cluster_records  # noqa: E402
-from corroborator.stories.persist import index_path  # noqa: E402
+#: The entry points, imported on first use: `corroborator.stories.features` (dates,
+#: names) is read by stages that never cluster (dedupe, a cold `compare`), and the
+#: clustering modules import usearch (and its tqdm), ~0.05 CPU-s.
+_LAZY = {"ClusterReport": "batch", "cluster_articles": "batch", "ClusterConfig": "core",
+         "Clusterer": "core", "Placement": "core", "cluster_records": "memory",
+         "index_path": "persist"}
 
 __all__ = ["ClusterConfig", "ClusterReport", "Clusterer", "Placement", "cluster_articles",
            "cluster_records", "index_path"]
+
+if TYPE_CHECKING:
+    from corroborator.stories.batch import ClusterReport, cluster_articles
+    from corroborator.stories.core import ClusterConfig, Clusterer, Placement
+    from corroborator.stories.memory import cluster_records
+    from corroborator.stories.persist import index_path
+
+
+def __getattr__(name: str) -> Any:
+    """The entry points of `_LAZY`, imported on first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"corroborator.stories.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
