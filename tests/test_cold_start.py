@@ -20,10 +20,10 @@ from corroborator.cli import main
 #: Not needed to compare two text files as JSON: page parsing (lxml, tld), terminal
 #: rendering (rich), model2vec's loader and its helpers (joblib, tqdm), fetching, feeds,
 #: web archives, the spaCy pipeline (only with --trained-ner), training libraries, the
-#: story index (usearch).
+#: story index (usearch), the legacy-encoding guesser and asyncio (the web app).
 NOT_IMPORTED = ("lxml", "tld", "rich", "model2vec", "joblib", "tqdm", "httpx", "httpcore",
                 "feedparser", "warcio", "huggingface_hub", "spacy", "sklearn", "torch",
-                "usearch")
+                "usearch", "charset_normalizer", "asyncio")
 
 
 def _imported_by(code: str) -> list[str]:

@@ -15,8 +15,6 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import charset_normalizer
-
 from corroborator.ingest.limits import MAX_FILE_BYTES
 from corroborator.ingest.options import input_error
 
@@ -257,6 +255,8 @@ def guess_legacy_encoding(sample: bytes) -> str:
     tie too often with cp1252 on short texts, so cp1252, the web's Western default,
     is kept for them whenever it decodes the bytes.
     """
+    import charset_normalizer  # only for bytes that are not UTF-8: not at every start-up
+
     best = charset_normalizer.from_bytes(sample).best()
     if best is not None and _known_codec(best.encoding) and _mostly_non_latin(str(best)):
         return best.encoding

@@ -11,7 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -57,12 +56,16 @@ def get_page(db_path: str | Path, path: str) -> tuple[int, str]:
     Returns:
         The HTTP status code and the response body as text.
     """
+    import asyncio  # here, not at import: views import this package's alignment module
+
     app = create_app(db_path)
     return asyncio.run(_request(app, path))
 
 
 async def _request(app: Any, path: str) -> tuple[int, str]:
     """Send one GET request straight to the ASGI `app` and collect the response."""
+    import asyncio
+
     parts = urlsplit(path if path.startswith("/") else "/" + path)
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
