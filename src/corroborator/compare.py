@@ -8,6 +8,8 @@ claim groups with each article's verdict, the discrepancies and each article's s
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,9 +46,32 @@ def compare(inputs: Sequence[str | Path | Article], *, outlet: str | None = None
         from corroborator.corroboration.inference import configure, resolve_device
 
         configure(device=resolve_device(device))
+    warming = _warm_models()
     articles = load_articles(inputs, outlet)
     extractions = {a.id: extract(a, trained_ner=trained_ner) for a in articles}
+    warming.join()
     return corroborate_articles(articles, extractions, embedder or get_embedder("fast"))
+
+
+def _warm_models() -> threading.Thread:
+    """Load the inference and whole-article models in a thread while the articles are
+    read and extracted: onnxruntime builds its sessions (~0.1 s) without holding the
+    GIL, so on a machine with a free core a cold `compare` does not wait for them.
+    Nothing else changes: the models are the same cached objects the judging asks for,
+    and a load that fails here is simply tried (and reported) again there."""
+    thread = threading.Thread(target=_load_models, name="corroborator-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def _load_models() -> None:
+    from corroborator.corroboration.inference import get_nli_model, nli_available
+    from corroborator.corroboration.wholebody import get_wholebody_model
+
+    with contextlib.suppress(Exception):  # the judging step loads and reports it again
+        if nli_available():
+            get_nli_model()
+        get_wholebody_model()
 
 
 def load_articles(inputs: Sequence[str | Path | Article],
