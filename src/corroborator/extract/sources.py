@@ -38,6 +38,8 @@ class LazyPattern:
         self._compiled: regex.Pattern | None = None
 
     def __getattr__(self, name: str):
+        if name in LazyPattern.__slots__:   # not yet set (a copy being built): no recursion
+            raise AttributeError(name)
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = regex.compile(*self._args)
