@@ -85,3 +85,36 @@ def test_the_blend_runs_from_the_verdict_model_to_the_whole_article_model():
     assert np.allclose(VerdictModel(np.zeros((4, 1)), blend=0.0).combine(own, whole), whole)
     half = VerdictModel(np.zeros((4, 1)), blend=0.5).combine(own, whole)[0]
     assert half[0] == pytest.approx(half[1]) and half.sum() == pytest.approx(1.0)
+
+
+def test_a_kept_body_and_kept_texts_give_the_same_rows_as_fresh_ones():
+    """Bodies, concepts, cue counts and TF-IDF rows are kept between calls (a fold judges
+    the same articles at every step); the feature rows must not depend on it."""
+    from corroborator.corroboration import wholebody as wb
+    from corroborator.embed import get_embedder
+
+    model = get_wholebody_model()
+    embedder = get_embedder("fast")
+    bodies = [RESTATES, OFF_TOPIC, RESTATES[::-1] + OFF_TOPIC[:1]]
+    claims = [(t, embedder.encode([t])[0]) for t in (CLAIM, OFF_TOPIC[0], RESTATES[1])]
+    pairs = [(c, b) for c in range(len(claims)) for b in range(len(bodies))]
+
+    def fresh_body(sentences):          # prepared from scratch, every text in full
+        vecs = embedder.encode(sentences)
+        return wb.Body(wb.prepare(sentences, vecs, space),
+                       wb.prepare([" ".join(sentences)], wb._unit_mean(vecs), space),
+                       wb.prepare([" ".join(sentences[:wb.LEAD])],
+                                  wb._unit_mean(vecs[:wb.LEAD]), space))
+
+    wb._BODIES.clear()
+    wb._concepts.cache_clear()
+    wb._cue_counts.cache_clear()
+    space = wb.TermSpace(list(model.space.vocabulary), model.space.idf)
+    reference = wb.pair_features(claims, [fresh_body(b) for b in bodies], pairs, space)
+    for _ in range(2):                  # first prepared, then kept
+        kept = [prepare_body(b, embedder.encode(b), space) for b in bodies]
+        rows = wb.pair_features(claims, kept, pairs, space)
+        assert np.allclose(rows, reference, atol=1e-6, rtol=0)
+    assert prepare_body(bodies[0], embedder.encode(bodies[0]), space) is kept[0]
+    assert wb.cue_counts("They denied it was not a hoax.") == list(
+        wb._cue_counts("They denied it was not a hoax."))

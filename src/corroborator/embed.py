@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,10 @@ STATIC_MODEL_DIR = Path(__file__).parent / "resources" / "static-minilm"
 #: One lock per loaded model: the Rust tokenizer inside both models raises
 #: "Already borrowed" when two threads call it at once (see `corroborator.concurrency`).
 _MODEL_LOCKS = {"fast": threading.Lock(), "precise": threading.Lock()}
+#: Vectors of the fast model kept per text: extraction and corroboration encode the same
+#: sentences, and the fast model encodes each text on its own (a row does not depend on
+#: its batch-mates), so a kept row equals a fresh one bit for bit. ~1 KiB a row.
+FAST_CACHE_ROWS = 20_000
 
 
 class Embedder:
@@ -50,6 +55,7 @@ class Embedder:
         self.kind = kind
         self.name = "static-minilm-256.v1" if kind == "fast" else "all-MiniLM-L6-v2"
         self._model = _load_static() if kind == "fast" else _load_precise()
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def dim(self) -> int:
@@ -63,12 +69,26 @@ class Embedder:
             return np.zeros((0, 256 if self.kind == "fast" else 384), dtype=np.float32)
         with _MODEL_LOCKS[self.kind]:  # one caller at a time per model
             if self.kind == "fast":
-                vecs = self._model.encode(list(texts), batch_size=batch_size,
-                                          use_multiprocessing=False)
-            else:
-                vecs = self._model.encode(list(texts), batch_size=batch_size,
-                                          show_progress_bar=False)
+                return self._encode_fast(list(texts), batch_size)
+            vecs = self._model.encode(list(texts), batch_size=batch_size,
+                                      show_progress_bar=False)
         return _normalise(np.asarray(vecs, dtype=np.float32))
+
+    def _encode_fast(self, texts: list[str], batch_size: int) -> np.ndarray:
+        """Rows of the fast model, encoding only the texts not kept from earlier calls."""
+        kept = self._kept
+        missing = list(dict.fromkeys(t for t in texts if t not in kept))
+        if missing:
+            vecs = self._model.encode(missing, batch_size=batch_size, use_multiprocessing=False)
+            for text, row in zip(missing, _normalise(np.asarray(vecs, dtype=np.float32)),
+                                 strict=True):
+                kept[text] = row.copy()
+        for text in texts:
+            kept.move_to_end(text)
+        out = np.stack([kept[t] for t in texts])
+        while len(kept) > FAST_CACHE_ROWS:
+            kept.popitem(last=False)
+        return out
 
 
 def _normalise(vecs: np.ndarray) -> np.ndarray:

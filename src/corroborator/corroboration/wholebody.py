@@ -26,9 +26,11 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +75,10 @@ RELATED_FEATURES: tuple[str, ...] = (
 RELATED_COLUMNS = [FEATURE_NAMES.index(n) for n in RELATED_FEATURES]
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _LETTERS = re.compile(r"[a-z0-9]+")
+#: Texts whose concepts, cue counts and TF-IDF rows are kept: a fold judges the same
+#: sentences and claims at every step (a few KiB each).
+KEPT_TEXTS = 8192
+KEPT_BODIES = 64        # prepared bodies kept (an article judged again in a later step)
 
 
 # ---------------------------------------------------------------- text pieces
@@ -86,10 +92,22 @@ def terms(text: str) -> list[str]:
 
 def cue_counts(text: str) -> list[int]:
     """Refuting, hedging or reporting, negating and confirming words in `text`."""
-    return [len(DEBUNK.findall(text)) + len(REFUTE.findall(text)),
+    return list(_cue_counts(text))
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _cue_counts(text: str) -> tuple[int, ...]:
+    return (len(DEBUNK.findall(text)) + len(REFUTE.findall(text)),
             len(HEDGE.findall(text)) + len(REPORT_FRAME.findall(text))
             + len(REPORTING.findall(text)),
-            len(NEGATION.findall(text)), len(CONFIRM.findall(text))]
+            len(NEGATION.findall(text)), len(CONFIRM.findall(text)))
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _concepts(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The concept sequence of `text` and its set (pure functions of the text, kept)."""
+    words = tuple(concept_sequence(text))
+    return words, frozenset(words)
 
 
 def _char_grams(text: str, n: int = 5) -> set[str]:
@@ -112,6 +130,7 @@ class TermSpace:
     def __init__(self, vocabulary: Sequence[str], idf: Sequence[float]) -> None:
         self.vocabulary = {t: i for i, t in enumerate(vocabulary)}
         self.idf = np.asarray(idf, dtype=np.float64)
+        self._rows: OrderedDict[str, dict[int, float]] = OrderedDict()
 
     @classmethod
     def fit(cls, documents: Sequence[str], max_terms: int = 30000) -> TermSpace:
@@ -129,18 +148,30 @@ class TermSpace:
         return {"terms": list(self.vocabulary), "idf": self.idf.round(4).tolist()}
 
     def transform(self, texts: Sequence[str]) -> list[dict[int, float]]:
-        """L2-normalised sublinear TF-IDF vectors, one {term index: weight} per text."""
-        out = []
-        for text in texts:
-            counts: dict[int, int] = {}
-            for term in terms(text):
-                j = self.vocabulary.get(term)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            weights = {j: (1.0 + math.log(n)) * float(self.idf[j]) for j, n in counts.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            out.append({j: w / norm for j, w in weights.items()})
-        return out
+        """L2-normalised sublinear TF-IDF vectors, one {term index: weight} per text (the
+        rows are kept per text and shared: read them, do not change them)."""
+        return [self._row(text) for text in texts]
+
+    def _row(self, text: str) -> dict[int, float]:
+        with _KEPT_LOCK:
+            kept = self._rows.get(text)
+            if kept is not None:
+                self._rows.move_to_end(text)
+                return kept
+        words = list(_concepts(text)[0])
+        counts: dict[int, int] = {}
+        for term in words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]:
+            j = self.vocabulary.get(term)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        weights = {j: (1.0 + math.log(n)) * float(self.idf[j]) for j, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        row = {j: w / norm for j, w in weights.items()}
+        with _KEPT_LOCK:
+            self._rows[text] = row
+            if len(self._rows) > KEPT_TEXTS:
+                self._rows.popitem(last=False)
+        return row
 
 
 @dataclass
@@ -159,16 +190,26 @@ class Texts:
     question: np.ndarray
 
 
-def prepare(texts: Sequence[str], vectors: np.ndarray, space: TermSpace) -> Texts:
-    """Term sets, cue counts and TF-IDF rows of `texts` (with their unit vectors)."""
+def prepare(texts: Sequence[str], vectors: np.ndarray, space: TermSpace, *,
+            whole: bool = True) -> Texts:
+    """Term sets, cue counts and TF-IDF rows of `texts` (with their unit vectors).
+
+    With ``whole=False`` (a body's sentences) the bigrams, character grams and numbers,
+    which the features read only for claims, whole bodies and leads, are left empty.
+    """
     term_sets, bigrams, chars, numbers, cues, n_words = [], [], [], [], [], []
     for text in texts:
-        words = concept_sequence(text)
-        term_sets.append(set(words))
-        bigrams.append({f"{a} {b}" for a, b in zip(words, words[1:], strict=False)})
-        chars.append(_char_grams(text))
-        numbers.append(set(_NUMBER.findall(text)))
-        cues.append(cue_counts(text))
+        words, word_set = _concepts(text)
+        term_sets.append(word_set)
+        if whole:
+            bigrams.append({f"{a} {b}" for a, b in zip(words, words[1:], strict=False)})
+            chars.append(_char_grams(text))
+            numbers.append(set(_NUMBER.findall(text)))
+        else:
+            bigrams.append(set())
+            chars.append(set())
+            numbers.append(set())
+        cues.append(_cue_counts(text))
         n_words.append(len(text.split()))
     return Texts(np.asarray(vectors, dtype=np.float32), space.transform(texts), space.idf,
                  term_sets, bigrams,
@@ -195,15 +236,31 @@ class Body:
 
 
 def prepare_body(sentences: Sequence[str], vectors: np.ndarray, space: TermSpace) -> Body:
-    """Prepare an article given as sentences with one unit vector each."""
+    """Prepare an article given as sentences with one unit vector each (kept: the same
+    sentences and vectors in the same space give the same :class:`Body`, shared)."""
     sentences = list(sentences)[:MAX_SENTENCES] or [""]
     vectors = np.asarray(vectors, dtype=np.float32)[: len(sentences)]
     if len(vectors) < len(sentences):      # an empty article: one blank sentence
         vectors = np.zeros((len(sentences), vectors.shape[1] if vectors.ndim == 2 else 1),
                            dtype=np.float32)
-    return Body(prepare(sentences, vectors, space),
+    key = (space, tuple(sentences), vectors.shape, vectors.tobytes())
+    with _KEPT_LOCK:
+        body = _BODIES.get(key)
+        if body is not None:
+            _BODIES.move_to_end(key)
+            return body
+    body = Body(prepare(sentences, vectors, space, whole=False),
                 prepare([" ".join(sentences)], _unit_mean(vectors), space),
                 prepare([" ".join(sentences[:LEAD])], _unit_mean(vectors[:LEAD]), space))
+    with _KEPT_LOCK:
+        _BODIES[key] = body
+        if len(_BODIES) > KEPT_BODIES:
+            _BODIES.popitem(last=False)
+    return body
+
+
+_BODIES: OrderedDict[tuple, Body] = OrderedDict()
+_KEPT_LOCK = threading.Lock()    # the kept bodies and TF-IDF rows, shared by threads
 
 
 def body_rows(claims: Texts, cis: Sequence[int], body: Body) -> np.ndarray:
