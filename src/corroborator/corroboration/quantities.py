@@ -13,12 +13,14 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from corroborator.models import Mention
 
 APPROX_TOLERANCE = 0.10        # "about 200" covers 180..220
 EXACT_TOLERANCE = 0.02         # rounding between two exact figures
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+KEPT_TEXTS = 16384     # texts whose time frame and weekdays are kept (read once per text)
 
 
 CUMULATIVE = re.compile(r"\b(so far|to date|in total|a total of|since|altogether|overall|"
@@ -30,8 +32,10 @@ ONE_DAY = re.compile(r"\b(today|yesterday|tonight|on (?:monday|tuesday|wednesday
                      r"each day|daily)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=KEPT_TEXTS)
 def time_frame(text: str) -> str | None:
-    """``cumulative`` ("so far", "since"), ``day`` ("on Monday", "daily") or None."""
+    """``cumulative`` ("so far", "since"), ``day`` ("on Monday", "daily") or None (kept per
+    text: a story weighs the same sentences against many claims)."""
     if CUMULATIVE.search(text):
         return "cumulative"
     if ONE_DAY.search(text):
@@ -117,20 +121,23 @@ def weekday_conflict(a: Sequence[Mention], b: Sequence[Mention], text_a: str = "
                      text_b: str = "") -> tuple[str, str] | None:
     """A weekday named on one side that the other side's calendar date does not fall on,
     as (side a's value, side b's value)."""
-    days_a, days_b = _weekdays(text_a), _weekdays(text_b)
     for m in b:
         when = _calendar_date(m)
-        if when and days_a and WEEKDAYS[when.weekday()] not in days_a:
+        if when and (days_a := _weekdays(text_a)) and WEEKDAYS[when.weekday()] not in days_a:
             return days_a[0].title(), m.text
     for m in a:
         when = _calendar_date(m)
-        if when and days_b and WEEKDAYS[when.weekday()] not in days_b:
+        if when and (days_b := _weekdays(text_b)) and WEEKDAYS[when.weekday()] not in days_b:
             return m.text, days_b[0].title()
     return None
 
 
-def _weekdays(text: str) -> list[str]:
-    return [w for w in re.findall(r"[A-Za-z]+", text.casefold()) if w in WEEKDAYS]
+_LETTER_RUNS = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _weekdays(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _LETTER_RUNS.findall(text.casefold()) if w in WEEKDAYS)
 
 
 def _calendar_date(m: Mention) -> date | None:
