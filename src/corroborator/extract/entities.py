@@ -302,6 +302,7 @@ _NAME_LINKS = frozenset("of for and the de del la du".split())
 _GPE_PHRASES = frozenset(p.strip() for p in GPE_PHRASES)
 
 
+@lru_cache(maxsize=65536)
 def _looks_like_person(name: str) -> bool:
     parts = [re.sub(r"^(?:al|el|bin|ibn|abu|de|van|von)-", "", p) for p in name.split()
              if p not in SUFFIXES]
@@ -318,7 +319,9 @@ def _mixed_case_name(word: str) -> bool:
     return word[:1].isupper() and any(c.islower() for c in word[1:3]) and not word.isupper()
 
 
+@lru_cache(maxsize=65536)
 def surname(name: str) -> str:
-    """The last name word, ignoring suffixes such as "III" and a possessive."""
+    """The last name word, ignoring suffixes such as "III" and a possessive (kept per name:
+    resolving a story's entities asks for the same names many times)."""
     parts = [p for p in name.replace("’s", "").replace("'s", "").split() if p not in SUFFIXES]
     return parts[-1] if parts else name
