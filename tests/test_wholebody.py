@@ -109,6 +109,7 @@ def test_a_kept_body_and_kept_texts_give_the_same_rows_as_fresh_ones():
     wb._BODIES.clear()
     wb._concepts.cache_clear()
     wb._cue_counts.cache_clear()
+    wb._char_grams.cache_clear()
     space = wb.TermSpace(list(model.space.vocabulary), model.space.idf)
     reference = wb.pair_features(claims, [fresh_body(b) for b in bodies], pairs, space)
     for _ in range(2):                  # first prepared, then kept

@@ -79,6 +79,7 @@ _LETTERS = re.compile(r"[a-z0-9]+")
 #: sentences and claims at every step (a few KiB each).
 KEPT_TEXTS = 8192
 KEPT_BODIES = 64        # prepared bodies kept (an article judged again in a later step)
+KEPT_GRAMS = 1024       # character-gram sets kept (claims are judged at every step)
 
 
 # ---------------------------------------------------------------- text pieces
@@ -110,9 +111,10 @@ def _concepts(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return words, frozenset(words)
 
 
-def _char_grams(text: str, n: int = 5) -> set[str]:
+@lru_cache(maxsize=KEPT_GRAMS)
+def _char_grams(text: str, n: int = 5) -> frozenset[str]:
     flat = " ".join(_LETTERS.findall(text.lower()))
-    return {flat[i : i + n] for i in range(max(len(flat) - n + 1, 0))}
+    return frozenset(flat[i : i + n] for i in range(max(len(flat) - n + 1, 0)))
 
 
 def _frac(part: set[str], whole: set[str]) -> float:
