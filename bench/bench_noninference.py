@@ -126,7 +126,9 @@ def child(n: int, db: Path, primed: Path, profile: Path | None) -> dict:
         report = analyze(store, workers=1)
     cpu, wall = cpu_seconds() - started, time.perf_counter() - wall
     store.close()
-    return {"cpu_s": round(cpu, 3), "wall_s": round(wall, 3), "stages_s": report.seconds}
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"cpu_s": round(cpu, 3), "wall_s": round(wall, 3), "stages_s": report.seconds,
+            "peak_rss_mib": round(peak_mib)}
 
 
 def shares(profile: Path) -> dict[str, float]:
