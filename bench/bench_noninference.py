@@ -9,8 +9,9 @@ therefore infers nothing in a measured run: its CPU time is all the rest (extrac
 dedupe, placement, features, the whole-article trees, the store).
 
 Figures: CPU seconds (user + sys of the process) and ms per article, median of
-``--runs``; with ``--profile``, one more run under cProfile and each stage's share of the
-analysis (proportions: the profiler inflates absolute times). ``--db`` keeps the last
+``--runs``; with ``--profile``, one more run under cProfile (timed in process CPU time)
+and each stage's share of the analysis (proportions: the profiler inflates absolute
+times). ``--db`` keeps the last
 analyzed database, so two code versions can be compared row for row; ``--primed`` reuses
 a database already analyzed on the same bodies.
 
@@ -117,7 +118,7 @@ def child(n: int, db: Path, primed: Path, profile: Path | None) -> dict:
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)     # CPU time: shares hold under load
         profiler.enable()
         report = analyze(store, workers=1)
         profiler.disable()
