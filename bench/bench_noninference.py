@@ -11,9 +11,8 @@ dedupe, placement, features, the whole-article trees, the store).
 Figures: CPU seconds (user + sys of the process) and ms per article, median of
 ``--runs``; with ``--profile``, one more run under cProfile (timed in process CPU time)
 and each stage's share of the analysis (proportions: the profiler inflates absolute
-times). ``--db`` keeps the last
-analyzed database, so two code versions can be compared row for row; ``--primed`` reuses
-a database already analyzed on the same bodies.
+times). ``--db`` keeps the last analyzed database, so two code versions can be compared
+row for row; ``--primed`` reuses a database already analyzed on the same bodies.
 
 Run::
 
