@@ -782,10 +782,10 @@ def _maker_stances(state: StoryState, positions: set[int], views: _Views) -> Non
     pairs = [(claims[position], views.get(claim.article_id)) for position, claim in jobs]
     look = [may_reject(claim.text, view, negation=False) for claim, view in pairs]
     verdicts = judge(pairs, budget=2 * len(pairs), evidence=("disagree",), look=look)
-    sure = get_verdict_model().status_threshold
+    threshold = get_verdict_model().status_threshold
     framed = [debunking_frame(view.title, claim.text) for claim, view in pairs]
     # an article disputes a claim it states only on a close look at its passage
-    sure = [sure if looked else math.inf for looked in look]
+    sure = [threshold if looked else math.inf for looked in look]
     asks = [needs_entailment(claim, state.groups[position].text, verdict, f, s)
             for (position, claim), verdict, f, s in zip(jobs, verdicts, framed, sure,
                                                           strict=True)]

@@ -250,13 +250,13 @@ FEATURES = (
 PAIR_COLUMNS = [FEATURES.index(f) for f in (
     "pe_max", "pc_max", "pe_top", "pc_top", "pn_top", "pc_x_denial", "pe_x_plain")]
 RULE_COLUMNS = [FEATURES.index(f) for f in ("flip", "value_conflict", "opposite")]
-NO_STANCE = (0.0, 0.0, 0.0, 1.0)
+NO_STANCE = (0.0, 0.0, 0.0, 1.0)   # passage stance of a pair judged unrelated without a look
 # The cascade (judge(cascade=True)): the stance head looks closely at a pair only where the
 # whole-article model gives agreement or disagreement at least this probability (or the
 # passage holds a rejecting word). Chosen on FNC-1 tune stories (issue 20): below both,
 # the full verdict never reached P(agree) >= 0.60 and rarely P(disagree) >= 0.42.
 LOOK_AGREE = 0.2
-LOOK_DISAGREE = 0.1   # passage stance of a pair judged unrelated without a look
+LOOK_DISAGREE = 0.1
 
 
 def features(claim: str, candidates: Sequence[Candidate], body_frac: float,
@@ -559,32 +559,21 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
     """
     model = model or get_verdict_model()
     eager, rules = model.reads_pairs, model.reads_rules
-    whole = (wholebody_probabilities(pairs)
-             if model.blend < 1.0 or look is not None or cascade else None)
-    if whole is None:
-        look = None
-    elif cascade:
-        look = [(look is None or look[i]) and (
-            w[0] >= LOOK_AGREE or w[1] >= LOOK_DISAGREE or may_reject(c.text, a))
-            for i, ((c, a), w) in enumerate(zip(pairs, whole, strict=True))]
-    if whole is not None and looks is not None:
-        flags = look if look is not None else [True] * len(pairs)
-        ranked = sorted((i for i in range(len(pairs)) if flags[i]),
-                        key=lambda i: -(whole[i][0] + whole[i][1]))
-        keep = set(ranked[:looks])
-        look = [i in keep for i in range(len(pairs))]
+    selects = look is not None or cascade or looks is not None
+    whole = wholebody_probabilities(pairs) if model.blend < 1.0 or selects else None
+    look = _close_looks(pairs, whole, look, cascade, looks) if selects and whole is not None \
+        else [True] * len(pairs)
     rows, cands = judge_features(pairs, nli, budget if eager else 0, look, rules)
     if not rows:
         return []
     probs = model.combine(model.probabilities(np.vstack(rows)), whole)
-    if look is not None:
+    if not all(look):      # judged by the whole-article model alone
         glance = ~np.asarray(look, dtype=bool)
         probs[glance] = whole[glance]
     labels = [_label(p, c, model) for p, c in zip(probs, cands, strict=True)]
     if not eager:      # a pair not looked at closely shows its most related sentence
-        looked = look if look is not None else [True] * len(pairs)
         infer_candidates([(claim, cand) for (claim, _), label, c, close in zip(
-            pairs, labels, cands, looked, strict=True)
+            pairs, labels, cands, look, strict=True)
             if close and label in evidence for cand in c], nli, budget)
     if not rules:      # the reasons of a dispute or a discussion need them
         for (claim, article), label, c in zip(pairs, labels, cands, strict=True):
@@ -593,6 +582,22 @@ def judge(pairs: Sequence[tuple[ClaimView, ArticleView]],
                     read_rules(cand.cue, claim.text, cand.text, claim.mentions,
                                article.mentions.get(cand.index, []))
     return [decide(p, c, model) for p, c in zip(probs, cands, strict=True)]
+
+
+def _close_looks(pairs: Sequence[tuple[ClaimView, ArticleView]], whole: np.ndarray,
+                 look: Sequence[bool] | None, cascade: bool, looks: int | None) -> list[bool]:
+    """Which pairs get the stance head's close look (see :func:`judge`)."""
+    flags = list(look) if look is not None else [True] * len(pairs)
+    if cascade:
+        flags = [flag and (w[0] >= LOOK_AGREE or w[1] >= LOOK_DISAGREE
+                           or may_reject(c.text, a))
+                 for flag, (c, a), w in zip(flags, pairs, whole, strict=True)]
+    if looks is not None:
+        ranked = sorted((i for i, flag in enumerate(flags) if flag),
+                        key=lambda i: -(whole[i][0] + whole[i][1]))
+        keep = set(ranked[:looks])
+        flags = [i in keep for i in range(len(pairs))]
+    return flags
 
 
 def _label(probabilities: np.ndarray, candidates: Sequence[Candidate],
