@@ -4,6 +4,7 @@ databases."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,5 +76,27 @@ def hostile_db_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[...
         with open_store(path) as store:
             analyze(store, workers=1)
         return path
+
+    return build
+
+
+@pytest.fixture
+def database_before() -> Callable[[Path, str], sqlite3.Connection]:
+    """A builder of a database at the schema just before migration `name`, each earlier
+    migration recorded as applied; it returns the open connection (foreign keys on)."""
+    from corroborator.store import database
+    from corroborator.store.migrations import MIGRATIONS
+
+    def build(path: Path, name: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        before = [n for n, _ in MIGRATIONS].index(name)
+        for number, (applied, sql) in enumerate(MIGRATIONS[:before], start=1):
+            for statement in database._statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations VALUES (?, 'then')", (applied,))
+            conn.execute(f"PRAGMA user_version={number}")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
 
     return build

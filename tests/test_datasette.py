@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from click.testing import CliRunner
 from corroborator.cli import main
 from corroborator.store import database, open_store
 from corroborator.store.datasette import HIDDEN_TABLES, datasette_metadata, write_metadata
-from corroborator.store.migrations import MIGRATIONS
 
 datasette_app = pytest.importorskip("datasette.app")
 sqlite_utils = pytest.importorskip("sqlite_utils")
@@ -97,17 +95,9 @@ def test_fts_ddl_matches_sqlite_utils(tmp_path: Path) -> None:
     assert sqlite_utils.Database(tmp_path / "ours.db")["claims"].detect_fts() == "claims_fts"
 
 
-def _old_database(path: Path) -> None:
+def _old_database(path: Path, database_before) -> None:
     """A database at the schema before 0009, holding one article, claim and story."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    before = [name for name, _ in MIGRATIONS].index("0009_datasette")
-    for number, (name, sql) in enumerate(MIGRATIONS[:before], start=1):
-        for statement in database._statements(sql):
-            conn.execute(statement)
-        conn.execute("INSERT INTO migrations VALUES (?, 'then')", (name,))
-        conn.execute(f"PRAGMA user_version={number}")
-    conn.execute("PRAGMA foreign_keys=ON")
+    conn = database_before(path, "0009_datasette")
     conn.execute("INSERT INTO articles (rowid, id, content_hash, outlet, title, published, text, "
                  "ingested_at) VALUES (7, 'art1', 'h', 'Daily Ledger', 'Bridge falls', "
                  "'2024-05-01T09:30:00+01:00', 'The Harbor Bridge collapsed.', 'then')")
@@ -122,9 +112,9 @@ def _old_database(path: Path) -> None:
     conn.close()
 
 
-def test_migration_upgrades_in_place_without_losing_data(tmp_path: Path) -> None:
+def test_migration_upgrades_in_place_without_losing_data(tmp_path: Path, database_before) -> None:
     path = tmp_path / "old.db"
-    _old_database(path)
+    _old_database(path, database_before)
     with open_store(path) as store:
         article = store.get_article("art1")
         assert article.published == "2024-05-01T08:30:00+00:00"
@@ -167,9 +157,10 @@ def test_datasette_metadata_command(db_path: Path) -> None:
     assert write_metadata(db_path, tmp := db_path.with_name("m.json")) == tmp
 
 
-def test_read_only_commands_upgrade_an_old_database_once(tmp_path: Path) -> None:
+def test_read_only_commands_upgrade_an_old_database_once(tmp_path: Path,
+                                                        database_before) -> None:
     path = tmp_path / "old.db"
-    _old_database(path)
+    _old_database(path, database_before)
     out = tmp_path / "stances.csv"
     result = CliRunner().invoke(main, ["export", "--db", str(path), "--what", "stances",
                                        "-o", str(out)])

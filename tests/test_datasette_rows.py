@@ -14,7 +14,6 @@ import pytest
 
 from corroborator.store import database, open_store
 from corroborator.store.datasette import HIDDEN_TABLES, TABLES, datasette_metadata
-from corroborator.store.migrations import MIGRATIONS
 
 datasette_app = pytest.importorskip("datasette.app")
 datasette_utils = pytest.importorskip("datasette.utils")
@@ -94,17 +93,9 @@ def test_stances_show_the_outlet(examples_db: Path) -> None:
     assert all(s["outlet"] for s in stances)
 
 
-def _database_before_0015(path: Path) -> None:
+def _database_before_0015(path: Path, database_before) -> None:
     """A database at the schema just before 0015, with a row in every table it rebuilds."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    before = [name for name, _ in MIGRATIONS].index("0015_datasette_rows")
-    for number, (name, sql) in enumerate(MIGRATIONS[:before], start=1):
-        for statement in database._statements(sql):
-            conn.execute(statement)
-        conn.execute("INSERT INTO migrations VALUES (?, 'then')", (name,))
-        conn.execute(f"PRAGMA user_version={number}")
-    conn.execute("PRAGMA foreign_keys=ON")
+    conn = database_before(path, "0015_datasette_rows")
     for number, outlet in ((1, "Daily Ledger"), (2, "Coast Radio")):
         conn.execute("INSERT INTO articles (id, content_hash, outlet, title, text, ingested_at) "
                      "VALUES (?, 'h', ?, 'Bridge falls', 'The bridge fell.', 'then')",
@@ -133,9 +124,9 @@ def _snapshot(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
-def test_migration_0015_keeps_every_row(tmp_path: Path) -> None:
+def test_migration_0015_keeps_every_row(tmp_path: Path, database_before) -> None:
     path = tmp_path / "old.db"
-    _database_before_0015(path)
+    _database_before_0015(path, database_before)
     before = _snapshot(path)
     assert database.pending_migrations(path)[0] == "0015_datasette_rows"
     with open_store(path) as store:
